@@ -1,0 +1,3 @@
+"""WebSocket routes. The mediation room and the bot chat add their consumers here."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,109 @@
+"""The Django admin for officials. Statuses and the audit trail are read-only here: cases move only
+through the transition service (the API's case actions)."""
+
+from django.contrib import admin
+
+from mediation.models import (
+    Authority,
+    Case,
+    CaseEvent,
+    Consumer,
+    EvidenceFile,
+    MarketEntity,
+    MerchantStaff,
+    Official,
+    Region,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent", "is_current", "is_cross_border"]
+    list_filter = ["level", "is_current", "is_cross_border"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "region", "country_code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "region__code"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(MarketEntity)
+class MarketEntityAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "kind", "business_region", "is_odr"]
+    list_filter = ["kind", "is_odr"]
+    search_fields = ["=uscc", "name"]
+    raw_id_fields = ["platform", "registered_region", "business_region"]
+    show_full_result_count = False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "actor_role", "action", "from_status", "to_status", "ground", "reason"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "kind",
+        "status",
+        "entity",
+        "handling_authority",
+        "next_due",
+        "is_cross_region",
+        "is_cross_border",
+    ]
+    list_filter = ["kind", "status", "is_cross_region", "is_cross_border", "intake_channel"]
+    search_fields = ["=number", "entity__name"]
+    inlines = [CaseEventInline]
+    raw_id_fields = [
+        "consumer",
+        "entity",
+        "consumer_region",
+        "conduct_region",
+        "handling_authority",
+        "co_mediating_authority",
+        "linked_case",
+        "entered_by",
+    ]
+    readonly_fields = [
+        "number",
+        "status",
+        "received_at",
+        "acceptance_due",
+        "odr_due",
+        "mediation_due",
+        "termination_notice_due",
+        "verification_due",
+        "case_opening_due",
+        "next_due",
+        "closed_at",
+        "business_notified_at",
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consumer)
+class ConsumerAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "home_region", "country_code"]
+    raw_id_fields = ["user", "home_region"]
+
+
+admin.site.register(MerchantStaff, raw_id_fields=["user", "entity"])
+admin.site.register(Official, raw_id_fields=["user", "authority"])
+admin.site.register(EvidenceFile, raw_id_fields=["case", "uploaded_by"])

@@ -1,0 +1,37 @@
+"""One error shape for the whole API: 4xx with field-level messages in the user's language.
+
+Validation errors come back as {"field": ["message", ...], ...} (DRF's shape, also for errors the
+services raise); everything else as {"detail": "message"}.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from mediation.services.errors import TransitionNotAllowed
+
+
+def validation_detail(error: DjangoValidationError) -> dict | list:
+    if hasattr(error, "error_dict"):
+        return {field: _flatten(messages) for field, messages in error.message_dict.items()}
+    return {"non_field_errors": error.messages}
+
+
+def _flatten(messages):
+    return messages if isinstance(messages, (list, dict)) else [messages]
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TransitionNotAllowed):
+        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, ObjectDoesNotExist):
+        exc = exceptions.NotFound(_("Not found."))
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,321 @@
+"""What each reader gets. The consumer's real-name data appears only in the official view; a
+business gets a masked name and no identity number or phone; a reporter never reaches a business."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from mediation.models import (
+    Authority,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    Demand,
+    EvidenceFile,
+    IdDocumentType,
+    MarketEntity,
+    Region,
+    ViolationType,
+)
+from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
+
+# Input -----------------------------------------------------------------------------------------
+
+current_regions = Region.objects.filter(is_current=True)
+
+
+class CallerSerializer(serializers.Serializer):
+    """A hotline, letter or visit caller whose case an official enters."""
+
+    real_name = serializers.CharField(max_length=64)
+    id_document_type = serializers.ChoiceField(choices=IdDocumentType.choices, default=IdDocumentType.RESIDENT_ID)
+    id_number = serializers.CharField(max_length=32)
+    phone = serializers.CharField(max_length=32)
+    home_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=current_regions, required=False, allow_null=True
+    )
+
+
+class _FilingSerializer(serializers.Serializer):
+    entity = serializers.PrimaryKeyRelatedField(
+        queryset=MarketEntity.objects.all(), help_text=_("Registry id of the business.")
+    )
+    facts = serializers.CharField(max_length=MAX_FACTS_LENGTH)
+    place_of_purchase = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    # Filing on someone's behalf: the bot names the consumer; an official entering a hotline case
+    # names the consumer or gives the caller's data.
+    consumer = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Only when filing on a consumer's behalf.")
+    )
+    caller = CallerSerializer(required=False)
+    intake_channel = serializers.ChoiceField(
+        choices=["hotline", "letter", "visit"], required=False, help_text=_("Only for officials entering a case.")
+    )
+
+
+class ComplaintInputSerializer(_FilingSerializer):
+    category = serializers.ChoiceField(choices=CaseCategory.choices)
+    demand = serializers.ChoiceField(choices=Demand.choices)
+    demand_detail = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    brand = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    purchase_date = serializers.DateField(required=False, allow_null=True, default=None)
+    amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    currency = serializers.ChoiceField(choices=CURRENCIES, default="CNY")
+    send_to_business = serializers.BooleanField(default=False)
+
+
+class ReportInputSerializer(_FilingSerializer):
+    violation_type = serializers.ChoiceField(choices=ViolationType.choices)
+    is_anonymous = serializers.BooleanField(default=False)
+    conduct_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=current_regions, required=False, allow_null=True
+    )
+    category = serializers.ChoiceField(choices=CaseCategory.choices, required=False, allow_blank=True, default="")
+
+
+class MixedInputSerializer(serializers.Serializer):
+    complaint = ComplaintInputSerializer()
+    report = ReportInputSerializer()
+
+
+class CaseActionInputSerializer(serializers.Serializer):
+    ground = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+
+class SignUpSerializer(serializers.Serializer):
+    username = serializers.RegexField(r"^[\w.@+-]{3,150}$", max_length=150)
+    password = serializers.CharField(min_length=8, max_length=128, write_only=True, style={"input_type": "password"})
+    real_name = serializers.CharField(max_length=64)
+    id_document_type = serializers.ChoiceField(choices=IdDocumentType.choices, default=IdDocumentType.RESIDENT_ID)
+    id_number = serializers.CharField(max_length=32)
+    phone = serializers.CharField(max_length=32)
+    home_region = serializers.SlugRelatedField(
+        slug_field="code", queryset=current_regions, required=False, allow_null=True
+    )
+    country_code = serializers.RegexField(r"^[A-Z]{2}$", default="CN")
+    preferred_language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+# Output ----------------------------------------------------------------------------------------
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level"]
+
+
+class AuthoritySerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id", allow_null=True)
+
+    class Meta:
+        model = Authority
+        fields = ["id", "name", "name_en", "kind", "region", "country_code"]
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MarketEntity
+        fields = ["id", "name", "uscc"]
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    platform = PlatformSerializer(allow_null=True)
+    registered_region = RegionSerializer(allow_null=True)
+    business_region = RegionSerializer(allow_null=True)
+
+    class Meta:
+        model = MarketEntity
+        fields = [
+            "id",
+            "name",
+            "uscc",
+            "kind",
+            "platform",
+            "registered_region",
+            "business_region",
+            "business_address",
+            "country_code",
+            "is_odr",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseEvent
+        fields = ["at", "actor_role", "action", "from_status", "to_status", "ground", "reason"]
+
+
+class OfficialEventSerializer(EventSerializer):
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "actor"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+_CASE_CORE = [
+    "number",
+    "kind",
+    "status",
+    "status_display",
+    "entity",
+    "place_of_purchase",
+    "category",
+    "brand",
+    "purchase_date",
+    "amount",
+    "currency",
+    "facts",
+    "demand",
+    "demand_detail",
+    "received_at",
+    "odr_due",
+    "mediation_due",
+    "settled_directly",
+    "settlement_terms",
+]
+_CASE_FOR_PARTIES = [
+    *_CASE_CORE,
+    "intake_channel",
+    "conduct_region",
+    "violation_type",
+    "is_anonymous",
+    "handling_authority",
+    "co_mediating_authority",
+    "is_cross_region",
+    "is_cross_border",
+    "linked_case",
+    "acceptance_due",
+    "termination_notice_due",
+    "verification_due",
+    "case_opening_due",
+    "next_due",
+    "closed_at",
+    "non_acceptance_ground",
+    "termination_reason",
+    "events",
+    "evidence",
+]
+
+
+class _CaseSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    entity = EntitySerializer()
+
+
+class ConsumerCaseSerializer(_CaseSerializer):
+    handling_authority = AuthoritySerializer()
+    co_mediating_authority = AuthoritySerializer(allow_null=True)
+    conduct_region = RegionSerializer(allow_null=True)
+    linked_case = serializers.CharField(source="linked_case.number", allow_null=True, default=None)
+    events = EventSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+
+    class Meta:
+        model = Case
+        fields = _CASE_FOR_PARTIES
+
+
+class ConsumerIdentityOutSerializer(serializers.Serializer):
+    consumer_id = serializers.IntegerField(source="id")
+    real_name = serializers.CharField(source="identity.real_name")
+    id_document_type = serializers.CharField(source="identity.id_document_type")
+    id_number = serializers.CharField(source="identity.id_number")
+    phone = serializers.CharField(source="identity.phone")
+    home_region = RegionSerializer(allow_null=True)
+
+
+class OfficialCaseSerializer(ConsumerCaseSerializer):
+    consumer = serializers.SerializerMethodField()
+    events = OfficialEventSerializer(many=True)
+
+    class Meta(ConsumerCaseSerializer.Meta):
+        fields = [*_CASE_FOR_PARTIES, "consumer"]
+
+    def get_consumer(self, case: Case) -> dict | None:
+        # An anonymous reporter stays anonymous to officials as well.
+        if case.consumer is None or case.is_anonymous or not hasattr(case.consumer, "identity"):
+            return None
+        return ConsumerIdentityOutSerializer(case.consumer).data
+
+
+class MerchantCaseSerializer(_CaseSerializer):
+    """A complaint as its business sees it: the consumer by masked name and home city, nothing more."""
+
+    consumer_masked_name = serializers.CharField(source="consumer.masked_name")
+    consumer_city = serializers.SerializerMethodField()
+    events = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [*_CASE_CORE, "consumer_masked_name", "consumer_city", "events"]
+
+    def get_consumer_city(self, case: Case) -> str | None:
+        region = case.consumer_region
+        if region is None:
+            return None
+        chain = region.ancestors_and_self()
+        city = next((r for r in chain if r.level == "prefecture" and r.name != "市辖区"), chain[-1])
+        return city.name
+
+    def get_events(self, case: Case) -> list[dict]:
+        # Status changes only: reasons written by officials may quote the consumer.
+        return [{"at": e.at, "action": e.action, "to_status": e.to_status} for e in case.events.all()]
+
+
+class PublicCaseSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="entity.name")
+    handling_authority = serializers.CharField(source="handling_authority.name")
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "entity",
+            "category",
+            "status",
+            "status_display",
+            "received_at",
+            "closed_at",
+            "settled_directly",
+            "handling_authority",
+        ]
+
+
+class CaseListItemSerializer(serializers.ModelSerializer):
+    entity = serializers.CharField(source="entity.name")
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Case
+        fields = [
+            "number",
+            "kind",
+            "status",
+            "status_display",
+            "entity",
+            "received_at",
+            "next_due",
+            "is_cross_region",
+            "is_cross_border",
+        ]

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from mediation.api import views
+
+urlpatterns = [
+    path("registry/entities/", views.RegistrySearchView.as_view(), name="registry-search"),
+    path("registry/entities/<int:entity_id>/", views.EntityDetailView.as_view(), name="registry-entity"),
+    path("complaints/", views.ComplaintSubmitView.as_view(), name="complaint-submit"),
+    path("reports/", views.ReportSubmitView.as_view(), name="report-submit"),
+    path("mixed-submissions/", views.MixedSubmitView.as_view(), name="mixed-submit"),
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<str:number>/actions/<str:action>/", views.CaseActionView.as_view(), name="case-action"),
+    path("cases/<str:number>/evidence/", views.EvidenceUploadView.as_view(), name="case-evidence"),
+    path("public/cases/<str:number>/", views.PublicCaseView.as_view(), name="public-case"),
+    path("authorities/<int:authority_id>/queue/", views.AuthorityQueueView.as_view(), name="authority-queue"),
+    path("auth/sign-up/", views.SignUpView.as_view(), name="sign-up"),
+    path("auth/login/", views.LoginView.as_view(), name="login"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,272 @@
+"""REST endpoints. Each one validates its input, calls one service or selector, and serializes."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mediation.api import serializers as s
+from mediation.models import Authority, Consumer, IntakeChannel, MarketEntity
+from mediation.selectors.cases import (
+    QueueBucket,
+    Viewer,
+    authority_queue,
+    case_for_public,
+    case_for_viewer,
+    cases_of_user,
+)
+from mediation.selectors.registry import registry_search
+from mediation.services import cases as case_services
+from mediation.services.people import consumer_register, consumer_sign_up
+from mediation.services.transitions import ACTIONS, case_transition
+
+CASE_VIEW_SERIALIZERS = {
+    Viewer.CONSUMER: s.ConsumerCaseSerializer,
+    Viewer.OFFICIAL: s.OfficialCaseSerializer,
+    Viewer.MERCHANT: s.MerchantCaseSerializer,
+}
+
+
+class RegistrySearchView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="Fragment of the name, or (part of) the code"),
+            OpenApiParameter("limit", int, required=False),
+        ],
+        responses=s.EntitySerializer(many=True),
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "")
+        if len(query) > 100:
+            raise DjangoValidationError({"q": [_("The search text is too long (at most 100 characters).")]})
+        try:
+            limit = int(request.query_params.get("limit", 20))
+        except ValueError:
+            raise DjangoValidationError({"limit": [_("limit must be a whole number.")]}) from None
+        try:
+            entities = registry_search(query=query, limit=limit)
+        except DjangoValidationError as error:
+            raise DjangoValidationError({"q": error.messages}) from None
+        return Response(s.EntitySerializer(entities, many=True).data)
+
+
+class EntityDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.EntitySerializer)
+    def get(self, request, entity_id: int):
+        entity = get_object_or_404(MarketEntity.objects.select_related("platform"), pk=entity_id)
+        return Response(s.EntitySerializer(entity).data)
+
+
+def _filing_party(request, data: dict) -> tuple[Consumer | None, str, object]:
+    """Who files and through which channel: a consumer for themself, the bot's service account on a
+    consumer's behalf, or an official entering a hotline, letter or visit case."""
+    user = request.user
+    consumer_id = data.pop("consumer", None)
+    caller = data.pop("caller", None)
+    channel = data.pop("intake_channel", None)
+    official = getattr(user, "official", None)
+    if official is not None and (caller or channel):
+        if not channel:
+            raise DjangoValidationError({"intake_channel": [_("Say how the case arrived: hotline, letter or visit.")]})
+        if caller:
+            consumer = consumer_register(user=None, **caller)
+        elif consumer_id:
+            consumer = get_object_or_404(Consumer, pk=consumer_id)
+        else:
+            raise DjangoValidationError({"caller": [_("Give the caller's real-name data.")]})
+        return consumer, channel, user
+    if caller or channel:
+        raise PermissionDenied(_("Only officials enter cases for a caller."))
+    if consumer_id is not None:
+        if not user.has_perm("mediation.file_on_behalf_of_consumer"):
+            raise PermissionDenied(_("You may not file a case on someone else's behalf."))
+        consumer = Consumer.objects.filter(pk=consumer_id, user__isnull=False).first()
+        if consumer is None:
+            raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
+        return consumer, IntakeChannel.BOT, None
+    consumer = getattr(user, "consumer", None)
+    if consumer is None:
+        raise PermissionDenied(_("Only a registered consumer can file a case. Please complete real-name registration."))
+    return consumer, IntakeChannel.WEB, None
+
+
+def _complaint_arguments(request, data: dict) -> dict:
+    consumer, channel, entered_by = _filing_party(request, data)
+    return {**data, "consumer": consumer, "intake_channel": channel, "entered_by": entered_by}
+
+
+def _report_arguments(request, data: dict) -> dict:
+    consumer, channel, entered_by = _filing_party(request, data)
+    return {**data, "reporter": consumer, "intake_channel": channel, "entered_by": entered_by}
+
+
+class ComplaintSubmitView(APIView):
+    @extend_schema(request=s.ComplaintInputSerializer, responses={201: s.ConsumerCaseSerializer})
+    def post(self, request):
+        serializer = s.ComplaintInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_services.complaint_submit(**_complaint_arguments(request, dict(serializer.validated_data)))
+        return Response(s.ConsumerCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class ReportSubmitView(APIView):
+    @extend_schema(request=s.ReportInputSerializer, responses={201: s.ConsumerCaseSerializer})
+    def post(self, request):
+        serializer = s.ReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_services.report_submit(**_report_arguments(request, dict(serializer.validated_data)))
+        return Response(s.ConsumerCaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class MixedSubmitView(APIView):
+    @extend_schema(
+        request=s.MixedInputSerializer,
+        responses={
+            201: inline_serializer(
+                "MixedSubmission", {"complaint": s.ConsumerCaseSerializer(), "report": s.ConsumerCaseSerializer()}
+            )
+        },
+    )
+    def post(self, request):
+        serializer = s.MixedInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        complaint, report = case_services.mixed_submit(
+            complaint=_complaint_arguments(request, dict(serializer.validated_data["complaint"])),
+            report=_report_arguments(request, dict(serializer.validated_data["report"])),
+        )
+        return Response(
+            {"complaint": s.ConsumerCaseSerializer(complaint).data, "report": s.ConsumerCaseSerializer(report).data},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CaseListView(APIView):
+    @extend_schema(responses=s.CaseListItemSerializer(many=True))
+    def get(self, request):
+        return Response(s.CaseListItemSerializer(cases_of_user(user=request.user)[:200], many=True).data)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(
+        responses=s.ConsumerCaseSerializer,
+        description="The case as the requester's role sees it: consumer, official or business.",
+    )
+    def get(self, request, number: str):
+        case, role = case_for_viewer(user=request.user, number=number)
+        return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
+
+
+class CaseActionView(APIView):
+    @extend_schema(
+        request=s.CaseActionInputSerializer,
+        responses=s.ConsumerCaseSerializer,
+        parameters=[OpenApiParameter("action", str, OpenApiParameter.PATH, enum=ACTIONS)],
+    )
+    def post(self, request, number: str, action: str):
+        case, role = case_for_viewer(user=request.user, number=number)
+        serializer = s.CaseActionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_transition(case=case, action=action, actor=request.user, **serializer.validated_data)
+        case, role = case_for_viewer(user=request.user, number=number)
+        return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
+
+
+class EvidenceUploadView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("EvidenceUpload", {"file": serializers.FileField()})},
+        responses={201: s.EvidenceSerializer},
+    )
+    def post(self, request, number: str):
+        case, role = case_for_viewer(user=request.user, number=number)
+        if role != Viewer.CONSUMER:
+            raise PermissionDenied(_("Only the person who filed the case adds evidence."))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise DjangoValidationError({"file": [_("Attach a file in the field “file”.")]})
+        # One byte over the limit is enough for the service to refuse it with a message.
+        content = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
+        evidence = case_services.evidence_attach(case=case, uploaded_by=request.user, name=upload.name, content=content)
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class PublicCaseView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=s.PublicCaseSerializer)
+    def get(self, request, number: str):
+        return Response(s.PublicCaseSerializer(case_for_public(number=number)).data)
+
+
+class AuthorityQueueView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("bucket", str, enum=[b.value for b in QueueBucket])],
+        responses=s.CaseListItemSerializer(many=True),
+    )
+    def get(self, request, authority_id: int):
+        authority = get_object_or_404(Authority, pk=authority_id)
+        official = getattr(request.user, "official", None)
+        if official is None or official.authority_id != authority.pk:
+            raise PermissionDenied(_("Only officials of this authority see its queue."))
+        bucket = request.query_params.get("bucket", QueueBucket.OPEN)
+        if bucket not in QueueBucket.__members__.values():
+            raise DjangoValidationError(
+                {"bucket": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(b.value for b in QueueBucket)}]}
+            )
+        cases = authority_queue(authority=authority, bucket=bucket)[:500]
+        return Response(s.CaseListItemSerializer(cases, many=True).data)
+
+
+class SignUpView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=s.SignUpSerializer,
+        responses={201: inline_serializer("SignedUp", {"consumer_id": serializers.IntegerField()})},
+    )
+    def post(self, request):
+        serializer = s.SignUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            validate_password(data["password"])
+        except DjangoValidationError as error:
+            raise DjangoValidationError({"password": error.messages}) from None
+        consumer = consumer_sign_up(**data)
+        login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
+        return Response({"consumer_id": consumer.pk}, status=status.HTTP_201_CREATED)
+
+
+class LoginView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=s.LoginSerializer, responses={204: None})
+    def post(self, request):
+        serializer = s.LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            raise DjangoValidationError({"non_field_errors": [_("Wrong user name or password.")]})
+        login(request, user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

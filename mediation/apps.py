@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MediationConfig(AppConfig):
+    name = "mediation"
+    verbose_name = _("Complaints, reports and mediation")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,46 @@
+from mediation.models.cases import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseKind,
+    CaseNumberCounter,
+    CaseStatus,
+    Demand,
+    EvidenceFile,
+    IntakeChannel,
+    MediationTerminationReason,
+    NonAcceptanceGround,
+    ReturnReason,
+    ViolationType,
+)
+from mediation.models.people import Consumer, ConsumerIdentity, IdDocumentType, MerchantStaff, Official, mask_name
+from mediation.models.regions import Authority, AuthorityKind, Region, RegionLevel
+from mediation.models.registry import EntityKind, MarketEntity
+
+__all__ = [
+    "Authority",
+    "AuthorityKind",
+    "Case",
+    "CaseCategory",
+    "CaseEvent",
+    "CaseKind",
+    "CaseNumberCounter",
+    "CaseStatus",
+    "Consumer",
+    "ConsumerIdentity",
+    "Demand",
+    "EntityKind",
+    "EvidenceFile",
+    "IdDocumentType",
+    "IntakeChannel",
+    "MarketEntity",
+    "MediationTerminationReason",
+    "MerchantStaff",
+    "NonAcceptanceGround",
+    "Official",
+    "Region",
+    "RegionLevel",
+    "ReturnReason",
+    "ViolationType",
+    "mask_name",
+]

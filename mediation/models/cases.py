@@ -1,0 +1,298 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models.people import Consumer
+from mediation.models.regions import Authority, Region
+from mediation.models.registry import MarketEntity
+
+
+class CaseKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint")  # 投诉: own purchase, wants a remedy
+    REPORT = "report", _("Report")  # 举报: clues of illegal conduct
+
+
+class CaseStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ODR = "odr", _("Settling directly with the business")  # ODR green channel
+    ACCEPTED = "accepted", _("Accepted")
+    NOT_ACCEPTED = "not_accepted", _("Not accepted")
+    RETURNED = "returned", _("Returned for correction")
+    MEDIATING = "mediating", _("In mediation")
+    SETTLED = "settled", _("Settled")
+    TERMINATED = "terminated", _("Mediation terminated")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    VERIFYING = "verifying", _("Being verified")
+    CASE_OPENED = "case_opened", _("Case opened")  # 立案
+    NOT_OPENED = "not_opened", _("Case not opened")
+    CLOSED = "closed", _("Closed")
+
+
+class IntakeChannel(models.TextChoices):
+    WEB = "web", _("Web")
+    BOT = "bot", _("Assistant chat")
+    HOTLINE = "hotline", _("12315 hotline")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+
+
+class CaseCategory(models.TextChoices):
+    """Category of goods or service, after the 12315 classification of consumer disputes."""
+
+    FOOD = "G01", _("Food")
+    HOUSEHOLD_APPLIANCES = "G02", _("Household appliances and electronics")
+    CLOTHING = "G03", _("Clothing, shoes and hats")
+    DAILY_GOODS = "G04", _("Daily necessities")
+    VEHICLES = "G05", _("Cars and other vehicles")
+    MEDICINE = "G06", _("Medicine and medical devices")
+    COSMETICS = "G07", _("Cosmetics")
+    TOBACCO_ALCOHOL_DRINKS = "G08", _("Tobacco, alcohol and drinks")
+    JEWELLERY = "G09", _("Jewellery")
+    BUILDING_MATERIALS = "G10", _("Housing and building materials")
+    COMMUNICATION_DEVICES = "G11", _("Phones and communication devices")
+    OTHER_GOODS = "G99", _("Other goods")
+    LIFE_SERVICES = "S01", _("Everyday services (catering, beauty, laundry)")
+    EDUCATION = "S02", _("Education and training")
+    CULTURE_SPORTS = "S03", _("Culture, entertainment and sports")
+    INTERNET_SERVICES = "S04", _("Internet services and live streaming")
+    TELECOM = "S05", _("Telecommunications")
+    FINANCE_INSURANCE = "S06", _("Finance and insurance")
+    HOME_DECORATION = "S07", _("Home decoration and property services")
+    TRAVEL = "S08", _("Travel")
+    TRANSPORT = "S09", _("Transport and delivery")
+    MEDICAL_SERVICES = "S10", _("Medical services")
+    REPAIR = "S11", _("Repair and maintenance")
+    OTHER_SERVICES = "S99", _("Other services")
+
+
+class Demand(models.TextChoices):
+    REFUND = "refund", _("Refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    REPAIR = "repair", _("Repair")
+    COMPENSATION = "compensation", _("Compensation")
+    OTHER = "other", _("Other")
+
+
+class ViolationType(models.TextChoices):
+    COUNTERFEIT = "counterfeit", _("Fake or substandard goods")
+    FALSE_ADVERTISING = "false_advertising", _("False advertising")
+    UNLICENSED = "unlicensed", _("Operating without a licence")
+    FOOD_SAFETY = "food_safety", _("Food safety (expired or unsafe food)")
+    MEASUREMENT_FRAUD = "measurement_fraud", _("Rigged scales or measures")
+    PRICE_FRAUD = "price_fraud", _("Price fraud")
+    CONSUMER_RIGHTS = "consumer_rights", _("Infringing consumer rights (forced sales, unfair terms)")
+    UNFAIR_COMPETITION = "unfair_competition", _("Unfair competition")
+    OTHER = "other", _("Other")
+
+
+class NonAcceptanceGround(models.TextChoices):
+    """Grounds for not accepting a complaint (SAMR Order 20 and Order 121)."""
+
+    NO_JURISDICTION = "no_jurisdiction", _("Not a market-regulation matter, or no jurisdiction")
+    HANDLED_ELSEWHERE = (
+        "handled_elsewhere",
+        _("Already accepted or handled by a court, arbitration, another authority or a consumer association"),
+    )
+    NOT_DAILY_CONSUMPTION = "not_daily_consumption", _("Not daily-living consumption, or no provable dispute")
+    TIME_BARRED = "time_barred", _("More than three years after the consumer knew of the harm")
+    INFORMATION_MISSING = "information_missing", _("Required information missing")
+    FALSE_IDENTITY = "false_identity", _("False identity or materials")
+    OTHER_LEGAL_GROUND = "other_legal_ground", _("Other legal grounds")
+
+
+class ReturnReason(models.TextChoices):
+    INFORMATION_MISSING = "information_missing", _("Information missing")
+    UNCLEAR = "unclear", _("Unclear")
+    WRONG_TYPE = "wrong_type", _("Wrong type (complaint or report)")
+
+
+class MediationTerminationReason(models.TextChoices):
+    PARTY_REFUSED_OR_ABSENT = "party_refused_or_absent", _("A party refused or failed to attend")
+    AGREEMENT_IMPOSSIBLE = "agreement_impossible", _("A party declared agreement impossible")
+    TIME_LIMIT_PASSED = "time_limit_passed", _("The mediation period has passed")
+    NON_ACCEPTANCE_GROUND = "non_acceptance_ground", _("A ground for non-acceptance was discovered")
+    EXTORTION_OR_FAKE_CLAIM = "extortion_or_fake_claim", _("Suspected extortion or fake claim")
+
+
+class Case(models.Model):
+    """A complaint or a report: one work order with its legal life cycle.
+
+    Status and due dates change only through mediation.services.transitions.
+    """
+
+    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=16, choices=CaseKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
+    intake_channel = models.CharField(_("intake channel"), max_length=16, choices=IntakeChannel.choices)
+    # The official who entered a hotline, letter or visit case on the caller's behalf.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    consumer = models.ForeignKey(
+        Consumer, verbose_name=_("consumer"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    consumer_region = models.ForeignKey(
+        Region, verbose_name=_("consumer's region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    consumer_country_code = models.CharField(_("consumer's country or territory"), max_length=2, default="CN")
+    entity = models.ForeignKey(MarketEntity, verbose_name=_("business"), on_delete=models.PROTECT, related_name="cases")
+    place_of_purchase = models.CharField(_("place of purchase"), max_length=300, blank=True)
+    # Where the reported conduct happened, when it is not the business's own place.
+    conduct_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region of the conduct"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=3, choices=CaseCategory.choices, blank=True)
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    facts = models.TextField(_("facts"))
+    demand = models.CharField(_("demand"), max_length=16, choices=Demand.choices, blank=True)
+    demand_detail = models.TextField(_("demand in detail"), blank=True)
+    violation_type = models.CharField(_("violation type"), max_length=32, choices=ViolationType.choices, blank=True)
+    is_anonymous = models.BooleanField(_("anonymous report"), default=False)
+
+    handling_authority = models.ForeignKey(
+        Authority, verbose_name=_("handling authority"), on_delete=models.PROTECT, related_name="handled_cases"
+    )
+    co_mediating_authority = models.ForeignKey(
+        Authority,
+        verbose_name=_("co-mediating authority"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="co_mediated_cases",
+    )
+    is_cross_region = models.BooleanField(_("cross-region"), default=False)
+    is_cross_border = models.BooleanField(_("cross-border"), default=False)
+    # A mixed submission becomes a complaint and a report, each pointing at the other.
+    linked_case = models.OneToOneField(
+        "self", verbose_name=_("linked case"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    received_at = models.DateTimeField(_("received at"))
+    # When the business was first told of the complaint (ODR stage or acceptance); before that,
+    # it cannot see the case at all.
+    business_notified_at = models.DateTimeField(null=True, blank=True)
+    acceptance_due = models.DateField(_("acceptance decision due"), null=True, blank=True)
+    odr_due = models.DateField(_("direct settlement due"), null=True, blank=True)
+    mediation_due = models.DateField(_("mediation due"), null=True, blank=True)
+    termination_notice_due = models.DateField(_("termination notice due"), null=True, blank=True)
+    verification_due = models.DateField(_("verification due"), null=True, blank=True)
+    case_opening_due = models.DateField(_("case opening decision due"), null=True, blank=True)
+    # The deadline that matters in the current status; empty when nothing is pending.
+    next_due = models.DateField(_("next due"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # Outcome records.
+    non_acceptance_ground = models.CharField(max_length=32, choices=NonAcceptanceGround.choices, blank=True)
+    termination_reason = models.CharField(max_length=32, choices=MediationTerminationReason.choices, blank=True)
+    settled_directly = models.BooleanField(_("settled directly with the business"), default=False)
+    settlement_terms = models.TextField(_("settlement terms"), blank=True)
+    verification_extended = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-received_at"]
+        permissions = [
+            # Held by the triage bot's service account, and by nothing else it does not need.
+            ("file_on_behalf_of_consumer", "Can file cases on behalf of a consumer"),
+        ]
+        indexes = [
+            models.Index(fields=["handling_authority", "status"], name="case_queue_idx"),
+            models.Index(fields=["co_mediating_authority", "status"], name="case_co_queue_idx"),
+            models.Index(fields=["entity", "kind"], name="case_entity_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_complaint(self) -> bool:
+        return self.kind == CaseKind.COMPLAINT
+
+
+class CaseNumberCounter(models.Model):
+    """Per-day counter behind readable case numbers such as TS20261130000042."""
+
+    prefix = models.CharField(max_length=2)
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="one_counter_per_prefix_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.day:%Y%m%d}: {self.last_value}"
+
+
+class CaseEvent(models.Model):
+    """Audit trail of a case: who moved it, when, from where to where, and why. Append-only:
+    the model refuses updates and deletes, and PostgreSQL enforces the same with a trigger."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_role = models.CharField(_("role"), max_length=32)
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=CaseStatus.choices)
+    ground = models.CharField(_("ground"), max_length=32, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_status} -> {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("Case events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Case events cannot be deleted."))
+
+
+def evidence_upload_path(evidence: "EvidenceFile", filename: str) -> str:
+    # The evidence service names the file by its content hash; the uploader's name is kept apart.
+    return f"evidence/{evidence.case.number}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,101 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models.regions import MAINLAND_COUNTRY, Authority, Region
+from mediation.models.registry import MarketEntity
+
+
+class Consumer(models.Model):
+    """A consumer or reporter. Their real-name data lives apart, in ConsumerIdentity."""
+
+    # Empty for a caller whose case an official entered from the hotline, a letter or a visit.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consumer",
+    )
+    home_region = models.ForeignKey(
+        Region, verbose_name=_("home region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    country_code = models.CharField(_("country or territory"), max_length=2, default=MAINLAND_COUNTRY)
+    preferred_language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="zh-hans")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("consumer")
+        verbose_name_plural = _("consumers")
+
+    def __str__(self) -> str:
+        return f"consumer #{self.pk}"
+
+    @property
+    def masked_name(self) -> str:
+        identity = getattr(self, "identity", None)
+        return mask_name(identity.real_name if identity else "")
+
+
+def mask_name(real_name: str) -> str:
+    """张三 -> 张*; the form a business sees during mediation."""
+    real_name = real_name.strip()
+    if not real_name:
+        return "*"
+    return real_name[0] + "*" * max(len(real_name) - 1, 1)
+
+
+class IdDocumentType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("Mainland travel permit for Hong Kong and Macao residents")
+    TAIWAN_PERMIT = "taiwan_permit", _("Mainland travel permit for Taiwan residents")
+    PASSPORT = "passport", _("Passport")
+
+
+class ConsumerIdentity(models.Model):
+    """实名信息: real-name data. Confidential; never serialized to a business or the public."""
+
+    consumer = models.OneToOneField(Consumer, on_delete=models.CASCADE, related_name="identity")
+    real_name = models.CharField(_("real name"), max_length=64)
+    id_document_type = models.CharField(
+        _("identity document"), max_length=32, choices=IdDocumentType.choices, default=IdDocumentType.RESIDENT_ID
+    )
+    id_number = models.CharField(_("identity document number"), max_length=32)
+    # E.164, for example +8613812345678.
+    phone = models.CharField(_("phone"), max_length=20)
+
+    class Meta:
+        verbose_name = _("consumer identity")
+        verbose_name_plural = _("consumer identities")
+
+    def __str__(self) -> str:
+        return f"identity of consumer #{self.consumer_id}"
+
+
+class MerchantStaff(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="merchant_staff")
+    entity = models.ForeignKey(MarketEntity, verbose_name=_("business"), on_delete=models.PROTECT, related_name="staff")
+
+    class Meta:
+        verbose_name = _("merchant staff")
+        verbose_name_plural = _("merchant staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.entity}"
+
+
+class Official(models.Model):
+    """An official of a market-regulation bureau, or staff of a partner agency."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="official")
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="officials"
+    )
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.authority}"

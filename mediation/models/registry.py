@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models.regions import MAINLAND_COUNTRY, Region
+
+
+class EntityKind(models.TextChoices):
+    SHOP = "shop", _("Shop or service provider")
+    PLATFORM = "platform", _("E-commerce platform operator")
+    PLATFORM_MERCHANT = "platform_merchant", _("Merchant on a platform")
+
+
+class MarketEntity(models.Model):
+    """A business in the registry of market entities (市场主体)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # 统一社会信用代码 (GB 32100-2015). Businesses outside the mainland have none.
+    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, unique=True, null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=EntityKind.choices, default=EntityKind.SHOP)
+    platform = models.ForeignKey(
+        "self",
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merchants",
+        limit_choices_to={"kind": EntityKind.PLATFORM},
+    )
+    # Domicile: where the business is registered (the region part of its code for mainland ones).
+    registered_region = models.ForeignKey(
+        Region, verbose_name=_("registered region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Actual place of business; empty when a platform merchant has not published an address.
+    business_region = models.ForeignKey(
+        Region, verbose_name=_("region of business"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    business_address = models.CharField(_("address of business"), max_length=300, blank=True)
+    # False once officials find that the business cannot be reached at its published address.
+    reachable_at_address = models.BooleanField(_("reachable at its address"), default=True)
+    country_code = models.CharField(_("country or territory"), max_length=2, default=MAINLAND_COUNTRY)
+    # 在线纠纷解决 (ODR) business: settles complaints sent to it directly before the authority steps in.
+    is_odr = models.BooleanField(_("online dispute resolution business"), default=False)
+    # Search index, written by the registry service: character bigrams of the name, and the
+    # name's jieba words between spaces (for ranking whole-word matches first).
+    search_terms = models.TextField(editable=False, default="")
+    name_words = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("market entity")
+        verbose_name_plural = _("market entities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="platform_merchant", platform__isnull=False)
+                | (~models.Q(kind="platform_merchant") & models.Q(platform__isnull=True)),
+                name="platform_set_exactly_for_platform_merchants",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

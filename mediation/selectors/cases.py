@@ -1,0 +1,122 @@
+"""Reading cases, each reader seeing only what their role allows."""
+
+import datetime
+import enum
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from mediation import rules
+from mediation.models import Authority, Case, CaseKind, CaseStatus
+from mediation.services.working_days import add_working_days
+
+
+class Viewer(enum.StrEnum):
+    CONSUMER = "consumer"
+    MERCHANT = "merchant"
+    OFFICIAL = "official"
+    PUBLIC = "public"
+
+
+_CASE_RELATIONS = (
+    "consumer__identity",
+    "consumer_region",
+    "entity__platform",
+    "entity__business_region",
+    "entity__registered_region",
+    "handling_authority",
+    "co_mediating_authority",
+    "linked_case",
+)
+
+# A complaint is published once the authority has decided on it.
+PUBLISHED_STATUSES = (
+    CaseStatus.ACCEPTED,
+    CaseStatus.MEDIATING,
+    CaseStatus.SETTLED,
+    CaseStatus.TERMINATED,
+    CaseStatus.CLOSED,
+)
+
+
+def viewer_role(user, case: Case) -> Viewer | None:
+    """How `user` may see `case`, or None if not at all. A business sees a complaint only once it
+    has been told of it, and never sees a report."""
+    if user is None or not user.is_authenticated:
+        return None
+    if case.consumer_id is not None and case.consumer.user_id == user.id:
+        return Viewer.CONSUMER
+    official = getattr(user, "official", None)
+    if official is not None and official.authority_id in (case.handling_authority_id, case.co_mediating_authority_id):
+        return Viewer.OFFICIAL
+    staff = getattr(user, "merchant_staff", None)
+    if (
+        staff is not None
+        and case.kind == CaseKind.COMPLAINT
+        and staff.entity_id == case.entity_id
+        and case.business_notified_at is not None
+    ):
+        return Viewer.MERCHANT
+    return None
+
+
+def case_for_viewer(*, user, number: str) -> tuple[Case, Viewer]:
+    """The case and the role it is seen in. Raises Http404 both when it does not exist and when
+    the user may not see it, so that case numbers cannot be probed."""
+    case = Case.objects.select_related(*_CASE_RELATIONS).filter(number=number).first()
+    role = viewer_role(user, case) if case is not None else None
+    if role is None:
+        raise Http404
+    return case, role
+
+
+def case_for_public(*, number: str) -> Case:
+    case = (
+        Case.objects.select_related("entity", "handling_authority")
+        .filter(number=number, kind=CaseKind.COMPLAINT, status__in=PUBLISHED_STATUSES)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def cases_of_user(*, user) -> QuerySet[Case]:
+    """A consumer's own cases, a business's notified complaints, an authority's cases."""
+    conditions = Q(consumer__user=user)
+    if getattr(user, "merchant_staff", None) is not None:
+        conditions |= Q(
+            entity_id=user.merchant_staff.entity_id, kind=CaseKind.COMPLAINT, business_notified_at__isnull=False
+        )
+    if getattr(user, "official", None) is not None:
+        authority = user.official.authority_id
+        conditions |= Q(handling_authority_id=authority) | Q(co_mediating_authority_id=authority)
+    return Case.objects.select_related(*_CASE_RELATIONS).filter(conditions).order_by("-received_at")
+
+
+class QueueBucket(enum.StrEnum):
+    NEW = "new"  # submitted, waiting for the acceptance decision or verification to start
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    OPEN = "open"  # everything not closed
+
+
+def authority_queue(
+    *, authority: Authority, bucket: str = QueueBucket.OPEN, today: datetime.date | None = None
+) -> QuerySet[Case]:
+    """The work of one authority: cases it handles or co-mediates, most urgent first."""
+    today = today or timezone.localdate()
+    cases = (
+        Case.objects.select_related(*_CASE_RELATIONS)
+        .filter(Q(handling_authority=authority) | Q(co_mediating_authority=authority))
+        .exclude(status=CaseStatus.CLOSED)
+    )
+    if bucket == QueueBucket.NEW:
+        cases = cases.filter(status=CaseStatus.SUBMITTED)
+    elif bucket == QueueBucket.OVERDUE:
+        cases = cases.filter(next_due__lt=today)
+    elif bucket == QueueBucket.DUE_SOON:
+        soon = add_working_days(today, rules.DUE_SOON_WORKING_DAYS)
+        cases = cases.filter(next_due__gte=today, next_due__lte=soon)
+    return cases.order_by(F("next_due").asc(nulls_last=True), "received_at")

@@ -1,0 +1,308 @@
+"""Filing complaints and reports, alone or as one mixed submission, and attaching evidence."""
+
+import datetime
+import decimal
+import hashlib
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation import rules
+from mediation.models import (
+    Case,
+    CaseCategory,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Consumer,
+    Demand,
+    EvidenceFile,
+    IntakeChannel,
+    MarketEntity,
+    Region,
+    ViolationType,
+)
+from mediation.services.jurisdiction import resolve_jurisdiction
+from mediation.services.transitions import Role, case_transition
+from mediation.services.working_days import add_working_days
+
+CASE_NUMBER_PREFIX = {CaseKind.COMPLAINT: "TS", CaseKind.REPORT: "JB"}  # 投诉, 举报
+CURRENCIES = ("CNY", "HKD", "MOP", "TWD", "USD", "EUR", "JPY", "KRW", "GBP")
+MAX_FACTS_LENGTH = 5000
+MAX_AMOUNT = decimal.Decimal("9999999999.99")
+EVIDENCE_CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf", "video/mp4", "audio/mpeg"}
+
+
+def next_case_number(*, kind: str, day: datetime.date) -> str:
+    """TS20261130000042: prefix, the day of receipt and a per-day counter, taken atomically."""
+    prefix = CASE_NUMBER_PREFIX[kind]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO mediation_casenumbercounter (prefix, day, last_value) VALUES (%s, %s, 1) "
+            "ON CONFLICT (prefix, day) DO UPDATE SET last_value = mediation_casenumbercounter.last_value + 1 "
+            "RETURNING last_value",
+            [prefix, day],
+        )
+        (value,) = cursor.fetchone()
+    return f"{prefix}{day:%Y%m%d}{value:06d}"
+
+
+def _check_common(errors: dict[str, list[str]], *, facts: str, intake_channel: str, consumer: Consumer | None) -> None:
+    if not facts.strip():
+        errors["facts"] = [_("Please describe what happened.")]
+    elif len(facts) > MAX_FACTS_LENGTH:
+        errors["facts"] = [_("Please keep the description under %(limit)d characters.") % {"limit": MAX_FACTS_LENGTH}]
+    if intake_channel not in IntakeChannel.values:
+        errors["intake_channel"] = [_("Unknown intake channel.")]
+
+
+def _check_complaint(
+    *,
+    consumer: Consumer | None,
+    entity: MarketEntity,
+    facts: str,
+    category: str,
+    purchase_date: datetime.date | None,
+    amount: decimal.Decimal | None,
+    currency: str,
+    demand: str,
+    intake_channel: str,
+    send_to_business: bool,
+    today: datetime.date,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    _check_common(errors, facts=facts, intake_channel=intake_channel, consumer=consumer)
+    if consumer is None:
+        errors["consumer"] = [_("A complaint needs the consumer who made the purchase.")]
+    if category not in CaseCategory.values:
+        errors["category"] = [_("Please choose the category of goods or service.")]
+    if demand not in Demand.values:
+        errors["demand"] = [_("Please say what you want: refund, replacement, repair, compensation or other.")]
+    if purchase_date is not None and purchase_date > today:
+        errors["purchase_date"] = [_("The purchase date cannot be in the future.")]
+    if amount is not None and not (decimal.Decimal(0) <= amount <= MAX_AMOUNT):
+        errors["amount"] = [_("The amount must be zero or more.")]
+    if currency not in CURRENCIES:
+        errors["currency"] = [_("Unknown currency. Use one of: %(choices)s.") % {"choices": ", ".join(CURRENCIES)}]
+    if send_to_business and not entity.is_odr:
+        errors["send_to_business"] = [
+            _("This business does not take part in online dispute resolution; the authority will handle it.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _file(
+    *,
+    kind: str,
+    consumer: Consumer | None,
+    entity: MarketEntity,
+    intake_channel: str,
+    entered_by,
+    received_at: datetime.datetime,
+    conduct_region: Region | None = None,
+    **fields,
+) -> Case:
+    consumer_region = consumer.home_region if consumer else None
+    consumer_country = consumer.country_code if consumer else "CN"
+    jurisdiction = resolve_jurisdiction(
+        kind=kind,
+        entity=entity,
+        consumer_region=consumer_region,
+        consumer_country_code=consumer_country,
+        conduct_region=conduct_region,
+    )
+    day = timezone.localdate(received_at)
+    case = Case(
+        number=next_case_number(kind=kind, day=day),
+        kind=kind,
+        status=CaseStatus.SUBMITTED,
+        intake_channel=intake_channel,
+        entered_by=entered_by,
+        consumer=consumer,
+        consumer_region=consumer_region,
+        consumer_country_code=consumer_country,
+        entity=entity,
+        conduct_region=conduct_region,
+        handling_authority=jurisdiction.handling_authority,
+        co_mediating_authority=jurisdiction.co_mediating_authority,
+        is_cross_region=jurisdiction.is_cross_region,
+        is_cross_border=jurisdiction.is_cross_border,
+        received_at=received_at,
+        **fields,
+    )
+    if kind == CaseKind.COMPLAINT:
+        case.acceptance_due = add_working_days(day, rules.ACCEPTANCE_DECISION_WORKING_DAYS)
+        case.next_due = case.acceptance_due
+    else:
+        case.verification_due = add_working_days(day, rules.REPORT_VERIFICATION_WORKING_DAYS)
+        case.case_opening_due = day + datetime.timedelta(days=rules.REPORT_CASE_OPENING_DAYS)
+        case.next_due = case.verification_due
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        actor=entered_by or (consumer.user if consumer else None),
+        actor_role=Role.SYSTEM if entered_by else Role.CONSUMER,
+        action="submit",
+        from_status="",
+        to_status=CaseStatus.SUBMITTED,
+    )
+    return case
+
+
+@transaction.atomic
+def complaint_submit(
+    *,
+    consumer: Consumer,
+    entity: MarketEntity,
+    facts: str,
+    category: str,
+    demand: str,
+    intake_channel: str = IntakeChannel.WEB,
+    brand: str = "",
+    purchase_date: datetime.date | None = None,
+    amount: decimal.Decimal | None = None,
+    currency: str = "CNY",
+    demand_detail: str = "",
+    place_of_purchase: str = "",
+    send_to_business: bool = False,
+    entered_by=None,
+    received_at: datetime.datetime | None = None,
+) -> Case:
+    """File a complaint (投诉). With `send_to_business`, an ODR business gets it first and has ten
+    working days to settle before the authority steps in."""
+    received_at = received_at or timezone.now()
+    _check_complaint(
+        consumer=consumer,
+        entity=entity,
+        facts=facts,
+        category=category,
+        purchase_date=purchase_date,
+        amount=amount,
+        currency=currency,
+        demand=demand,
+        intake_channel=intake_channel,
+        send_to_business=send_to_business,
+        today=timezone.localdate(received_at),
+    )
+    case = _file(
+        kind=CaseKind.COMPLAINT,
+        consumer=consumer,
+        entity=entity,
+        intake_channel=intake_channel,
+        entered_by=entered_by,
+        received_at=received_at,
+        facts=facts.strip(),
+        category=category,
+        brand=brand.strip(),
+        purchase_date=purchase_date,
+        amount=amount,
+        currency=currency,
+        demand=demand,
+        demand_detail=demand_detail.strip(),
+        place_of_purchase=place_of_purchase.strip(),
+    )
+    if send_to_business:
+        case = case_transition(case=case, action="send_to_business", as_system=True)
+    return case
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    reporter: Consumer | None,
+    entity: MarketEntity,
+    facts: str,
+    violation_type: str,
+    is_anonymous: bool = False,
+    conduct_region: Region | None = None,
+    place_of_purchase: str = "",
+    category: str = "",
+    intake_channel: str = IntakeChannel.WEB,
+    entered_by=None,
+    received_at: datetime.datetime | None = None,
+) -> Case:
+    """File a report (举报). The reporter is never disclosed to the business; an anonymous report
+    hides the reporter from officials too (the reporter still follows it in their own account)."""
+    received_at = received_at or timezone.now()
+    errors: dict[str, list[str]] = {}
+    _check_common(errors, facts=facts, intake_channel=intake_channel, consumer=reporter)
+    if violation_type not in ViolationType.values:
+        errors["violation_type"] = [_("Please choose the type of violation.")]
+    if category and category not in CaseCategory.values:
+        errors["category"] = [_("Unknown category of goods or service.")]
+    if reporter is None and not is_anonymous:
+        errors["reporter"] = [_("A named report needs the reporter.")]
+    if conduct_region is not None and not conduct_region.is_current:
+        errors["conduct_region"] = [_("This region code is no longer in use.")]
+    if errors:
+        raise ValidationError(errors)
+    return _file(
+        kind=CaseKind.REPORT,
+        consumer=reporter,
+        entity=entity,
+        intake_channel=intake_channel,
+        entered_by=entered_by,
+        received_at=received_at,
+        conduct_region=conduct_region,
+        facts=facts.strip(),
+        violation_type=violation_type,
+        is_anonymous=is_anonymous,
+        place_of_purchase=place_of_purchase.strip(),
+        category=category,
+    )
+
+
+@transaction.atomic
+def mixed_submit(*, complaint: dict, report: dict) -> tuple[Case, Case]:
+    """A message that holds both a complaint and a report becomes two cases, handled separately
+    and linked to each other. Either both are filed or neither."""
+    errors: dict[str, object] = {}
+    complaint_case = report_case = None
+    try:
+        complaint_case = complaint_submit(**complaint)
+    except ValidationError as error:
+        errors["complaint"] = error.message_dict if hasattr(error, "error_dict") else error.messages
+    try:
+        report_case = report_submit(**report)
+    except ValidationError as error:
+        errors["report"] = error.message_dict if hasattr(error, "error_dict") else error.messages
+    if errors:
+        raise ValidationError(errors)
+    complaint_case.linked_case = report_case
+    report_case.linked_case = complaint_case
+    complaint_case.save(update_fields=["linked_case"])
+    report_case.save(update_fields=["linked_case"])
+    return complaint_case, report_case
+
+
+def evidence_attach(*, case: Case, uploaded_by, name: str, content: bytes) -> EvidenceFile:
+    """Store an evidence file. Its type is read from its bytes, never from its name."""
+    if not content:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if len(content) > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {"file": [_("The file is larger than %(limit)d MB.") % {"limit": settings.EVIDENCE_MAX_BYTES // 2**20}]}
+        )
+    kind = filetype.guess(content)
+    if kind is None or kind.mime not in EVIDENCE_CONTENT_TYPES:
+        raise ValidationError(
+            {"file": [_("Evidence may be a photo (JPEG, PNG, WebP), a PDF, an MP4 video or an MP3 recording.")]}
+        )
+    digest = hashlib.sha256(content).hexdigest()
+    evidence = EvidenceFile(
+        case=case,
+        original_name=name[:200],
+        content_type=kind.mime,
+        size=len(content),
+        sha256=digest,
+        uploaded_by=uploaded_by,
+    )
+    evidence.file.save(f"{digest}.{kind.extension}", ContentFile(content), save=False)
+    evidence.save()
+    return evidence

@@ -1,0 +1,96 @@
+"""Registering consumers with their real-name data, merchant staff and officials."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mediation.models import (
+    Authority,
+    Consumer,
+    ConsumerIdentity,
+    IdDocumentType,
+    MarketEntity,
+    MerchantStaff,
+    Official,
+    Region,
+)
+from mediation.models.regions import MAINLAND_COUNTRY
+from mediation.services.identifiers import validate_phone, validate_resident_id
+
+User = get_user_model()
+
+
+def _check_identity(
+    *, real_name: str, id_document_type: str, id_number: str, phone: str, country_code: str
+) -> dict[str, str]:
+    errors: dict[str, list[str]] = {}
+    cleaned = {"real_name": real_name.strip(), "id_document_type": id_document_type}
+    if not cleaned["real_name"]:
+        errors["real_name"] = [_("Your real name is required.")]
+    if id_document_type not in IdDocumentType.values:
+        errors["id_document_type"] = [_("Unknown identity document type.")]
+    elif id_document_type == IdDocumentType.RESIDENT_ID:
+        try:
+            cleaned["id_number"] = validate_resident_id(id_number)
+        except ValidationError as error:
+            errors["id_number"] = error.messages
+    elif not id_number.strip() or len(id_number.strip()) > 32:
+        errors["id_number"] = [_("The identity document number is required (at most 32 characters).")]
+    else:
+        cleaned["id_number"] = id_number.strip().upper()
+    try:
+        cleaned["phone"] = validate_phone(phone, default_region=country_code)
+    except ValidationError as error:
+        errors["phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def consumer_register(
+    *,
+    user=None,
+    real_name: str,
+    id_number: str,
+    phone: str,
+    id_document_type: str = IdDocumentType.RESIDENT_ID,
+    home_region: Region | None = None,
+    country_code: str = MAINLAND_COUNTRY,
+    preferred_language: str = "zh-hans",
+) -> Consumer:
+    """Create a consumer with their real-name data. `user` is empty for a hotline caller."""
+    identity = _check_identity(
+        real_name=real_name,
+        id_document_type=id_document_type,
+        id_number=id_number,
+        phone=phone,
+        country_code=country_code if country_code != MAINLAND_COUNTRY else "CN",
+    )
+    if home_region is not None and not home_region.is_current:
+        raise ValidationError({"home_region": [_("This region code is no longer in use.")]})
+    if home_region is not None and home_region.is_cross_border:
+        country_code = home_region.country_code
+    consumer = Consumer.objects.create(
+        user=user, home_region=home_region, country_code=country_code, preferred_language=preferred_language
+    )
+    ConsumerIdentity.objects.create(consumer=consumer, **identity)
+    return consumer
+
+
+@transaction.atomic
+def consumer_sign_up(*, username: str, password: str, email: str = "", **consumer_fields) -> Consumer:
+    """A new user account with its consumer record, in one step."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": [_("This user name is taken.")]})
+    user = User.objects.create_user(username=username, password=password, email=email)
+    return consumer_register(user=user, **consumer_fields)
+
+
+def merchant_staff_add(*, user, entity: MarketEntity) -> MerchantStaff:
+    return MerchantStaff.objects.create(user=user, entity=entity)
+
+
+def official_add(*, user, authority: Authority) -> Official:
+    return Official.objects.create(user=user, authority=authority)

@@ -1,0 +1,216 @@
+"""The life cycle of complaints and reports: one table of allowed moves and one service that makes
+them. Nothing else writes a case's status."""
+
+import dataclasses
+import datetime
+import enum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mediation import rules
+from mediation.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    MediationTerminationReason,
+    NonAcceptanceGround,
+    ReturnReason,
+)
+from mediation.services.errors import TransitionNotAllowed
+from mediation.services.working_days import add_working_days
+
+
+class Role(enum.StrEnum):
+    CONSUMER = "consumer"  # the complainant or reporter of this case
+    HANDLING_OFFICIAL = "handling_official"  # an official of the handling authority
+    SYSTEM = "system"  # the product itself (deadline jobs, submission)
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    action: str
+    kind: str
+    source: str
+    target: str
+    actors: frozenset[Role]
+    # When set, the action needs a `ground` from these choices.
+    grounds: type[models.TextChoices] | None = None
+    reason_required: bool = False
+
+
+S = CaseStatus
+C, R = CaseKind.COMPLAINT, CaseKind.REPORT
+CONSUMER = frozenset({Role.CONSUMER})
+OFFICIAL = frozenset({Role.HANDLING_OFFICIAL})
+CONSUMER_OR_SYSTEM = frozenset({Role.CONSUMER, Role.SYSTEM})
+
+TRANSITIONS: tuple[Transition, ...] = (
+    # Complaint (投诉)
+    Transition("send_to_business", C, S.SUBMITTED, S.ODR, CONSUMER_OR_SYSTEM),
+    Transition("settle_directly", C, S.ODR, S.SETTLED, CONSUMER),
+    Transition("escalate", C, S.ODR, S.SUBMITTED, CONSUMER_OR_SYSTEM),
+    Transition("accept", C, S.SUBMITTED, S.ACCEPTED, OFFICIAL),
+    Transition("not_accept", C, S.SUBMITTED, S.NOT_ACCEPTED, OFFICIAL, grounds=NonAcceptanceGround),
+    Transition("return", C, S.SUBMITTED, S.RETURNED, OFFICIAL, grounds=ReturnReason, reason_required=True),
+    Transition("resubmit", C, S.RETURNED, S.SUBMITTED, CONSUMER),
+    Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL),
+    Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True),
+    Transition("terminate", C, S.MEDIATING, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason),
+    *(
+        Transition("withdraw", C, source, S.WITHDRAWN, CONSUMER)
+        for source in (S.SUBMITTED, S.ODR, S.RETURNED, S.ACCEPTED, S.MEDIATING)
+    ),
+    *(
+        Transition("close", C, source, S.CLOSED, OFFICIAL)
+        for source in (S.SETTLED, S.TERMINATED, S.NOT_ACCEPTED, S.WITHDRAWN)
+    ),
+    # Accepted, but the parties never agreed to mediate: closed with the reason on record.
+    Transition("close", C, S.ACCEPTED, S.CLOSED, OFFICIAL, reason_required=True),
+    # Report (举报)
+    Transition("start_verification", R, S.SUBMITTED, S.VERIFYING, OFFICIAL),
+    Transition("extend_verification", R, S.VERIFYING, S.VERIFYING, OFFICIAL, reason_required=True),
+    Transition("open_case", R, S.VERIFYING, S.CASE_OPENED, OFFICIAL),
+    Transition("not_open_case", R, S.VERIFYING, S.NOT_OPENED, OFFICIAL, reason_required=True),
+    *(Transition("close", R, source, S.CLOSED, OFFICIAL) for source in (S.CASE_OPENED, S.NOT_OPENED)),
+)
+
+_BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
+ACTIONS = sorted({t.action for t in TRANSITIONS})
+OFFICIAL_ACTIONS = sorted({t.action for t in TRANSITIONS if Role.HANDLING_OFFICIAL in t.actors})
+CONSUMER_ACTIONS = sorted({t.action for t in TRANSITIONS if Role.CONSUMER in t.actors})
+TERMINAL_STATUSES = {S.CLOSED}
+
+
+def find_transition(*, kind: str, source: str, action: str) -> Transition | None:
+    return _BY_KEY.get((kind, source, action))
+
+
+def roles_of(user, case: Case) -> set[Role]:
+    roles: set[Role] = set()
+    if user is None or not user.is_authenticated:
+        return roles
+    if case.consumer_id is not None and case.consumer.user_id == user.id:
+        roles.add(Role.CONSUMER)
+    official = getattr(user, "official", None)
+    if official is not None and official.authority_id == case.handling_authority_id:
+        roles.add(Role.HANDLING_OFFICIAL)
+    return roles
+
+
+def _apply_effects(
+    case: Case, transition: Transition, *, now: datetime.datetime, ground: str, reason: str
+) -> list[str]:
+    """Set the due dates and outcome fields the move implies; returns the changed field names."""
+    today = timezone.localdate(now)
+    changed = ["status", "next_due", "updated_at"]
+    target = transition.target
+    if transition.action == "send_to_business":
+        case.odr_due = add_working_days(today, rules.ODR_SETTLEMENT_WORKING_DAYS)
+        case.business_notified_at = now
+        case.next_due = case.odr_due
+        changed += ["odr_due", "business_notified_at"]
+    elif target == S.SUBMITTED:  # escalated from ODR, or resubmitted after correction
+        case.acceptance_due = add_working_days(today, rules.ACCEPTANCE_DECISION_WORKING_DAYS)
+        case.next_due = case.acceptance_due
+        changed.append("acceptance_due")
+    elif target == S.ACCEPTED:
+        case.business_notified_at = case.business_notified_at or now
+        case.next_due = None
+        changed.append("business_notified_at")
+    elif target == S.MEDIATING:
+        case.mediation_due = add_working_days(today, rules.mediation_period_working_days())
+        case.next_due = case.mediation_due
+        changed.append("mediation_due")
+    elif target == S.TERMINATED:
+        case.termination_reason = ground
+        case.termination_notice_due = add_working_days(today, rules.TERMINATION_NOTICE_WORKING_DAYS)
+        case.next_due = case.termination_notice_due
+        changed += ["termination_reason", "termination_notice_due"]
+    elif target == S.NOT_ACCEPTED:
+        case.non_acceptance_ground = ground
+        case.next_due = None
+        changed.append("non_acceptance_ground")
+    elif target == S.SETTLED:
+        case.settled_directly = transition.action == "settle_directly"
+        case.settlement_terms = reason
+        case.next_due = None
+        changed += ["settled_directly", "settlement_terms"]
+    elif transition.action == "extend_verification":
+        case.verification_due = add_working_days(
+            case.verification_due, rules.REPORT_VERIFICATION_EXTENSION_WORKING_DAYS
+        )
+        case.verification_extended = True
+        case.next_due = case.verification_due
+        changed += ["verification_due", "verification_extended"]
+    elif target == S.VERIFYING:
+        case.next_due = case.verification_due
+    elif target == S.CASE_OPENED:
+        case.next_due = None
+    elif target == S.CLOSED:
+        case.closed_at = now
+        case.next_due = None
+        changed.append("closed_at")
+    else:  # returned, withdrawn, not opened: nothing pending on the authority's side
+        case.next_due = None
+    return changed
+
+
+def case_transition(
+    *,
+    case: Case,
+    action: str,
+    actor=None,
+    as_system: bool = False,
+    ground: str = "",
+    reason: str = "",
+) -> Case:
+    """Move a case by `action`, as `actor` (a user) or as the system. Locks the case row, checks the
+    move against the table and the actor's role, saves, and appends the audit event.
+
+    Raises ValidationError (unknown action, missing ground or reason), TransitionNotAllowed (not from
+    the current status) or PermissionDenied (not this actor's move)."""
+    if action not in ACTIONS:
+        raise ValidationError({"action": [_("Unknown action: %(action)s.") % {"action": action}]})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("consumer").get(pk=case.pk)
+        transition = find_transition(kind=case.kind, source=case.status, action=action)
+        if transition is None:
+            raise TransitionNotAllowed(
+                _("The action “%(action)s” is not possible while the %(kind)s is “%(status)s”.")
+                % {"action": action, "kind": case.get_kind_display(), "status": case.get_status_display()}
+            )
+        roles = {Role.SYSTEM} if as_system else roles_of(actor, case)
+        acting_roles = roles & transition.actors
+        if not acting_roles:
+            raise PermissionDenied(_("You may not take this action on this case."))
+        reason = (reason or "").strip()
+        errors: dict[str, list[str]] = {}
+        if transition.grounds is not None and ground not in transition.grounds.values:
+            errors["ground"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(transition.grounds.values)}]
+        if transition.reason_required and not reason:
+            errors["reason"] = [_("Please give the reason or the terms for this action.")]
+        if transition.action == "extend_verification" and case.verification_extended:
+            raise TransitionNotAllowed(_("The verification period can be extended only once."))
+        if errors:
+            raise ValidationError(errors)
+
+        now = timezone.now()
+        source = case.status
+        case.status = transition.target
+        changed = _apply_effects(case, transition, now=now, ground=ground, reason=reason)
+        case.save(update_fields=sorted(set(changed)))
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor if not as_system else None,
+            actor_role=sorted(acting_roles)[0],
+            action=action,
+            from_status=source,
+            to_status=case.status,
+            ground=ground if transition.grounds is not None else "",
+            reason=reason,
+        )
+    return case
