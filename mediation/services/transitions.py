@@ -176,7 +176,7 @@ def case_transition(
     if action not in ACTIONS:
         raise ValidationError({"action": [_("Unknown action: %(action)s.") % {"action": action}]})
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("consumer").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("consumer", "entity").get(pk=case.pk)
         transition = find_transition(kind=case.kind, source=case.status, action=action)
         if transition is None:
             raise TransitionNotAllowed(
@@ -193,6 +193,8 @@ def case_transition(
             errors["ground"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(transition.grounds.values)}]
         if transition.reason_required and not reason:
             errors["reason"] = [_("Please give the reason or the terms for this action.")]
+        if transition.action == "send_to_business" and not case.entity.is_odr:
+            errors["action"] = [_("This business does not take part in online dispute resolution.")]
         if transition.action == "extend_verification" and case.verification_extended:
             raise TransitionNotAllowed(_("The verification period can be extended only once."))
         if errors:

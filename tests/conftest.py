@@ -1,0 +1,35 @@
+import pytest
+from rest_framework.test import APIClient
+
+from mediation.services.reference_data import reference_data_load
+from tests import factories
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database gets the real GB/T 2260 regions and their authorities once per run."""
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture
+def places(db):
+    return factories.Places()
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(places):
+    """A local shop in 杭州西湖区 with its staff and bureau official, a consumer from 北京朝阳区 and
+    the official of their home bureau."""
+    return factories.World(places)

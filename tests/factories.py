@@ -1,0 +1,134 @@
+"""Test data built through the services, so that it obeys the same rules as real data."""
+
+import datetime
+import decimal
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from stdnum.cn import ric
+
+from mediation.models import Authority, AuthorityKind, Case, CaseStatus, EntityKind, Region
+from mediation.services.cases import complaint_submit, report_submit
+from mediation.services.people import consumer_register, merchant_staff_add, official_add
+from mediation.services.registry import entity_register
+from mediation.services.synthetic_registry import synthetic_uscc
+
+_serials = itertools.count(10_000)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    # Tests log in with force_login; hashing a real password would cost a third of a second each.
+    password = "!unusable"
+
+
+def resident_id(region_code: str = "110105", birth: str = "19900307", serial: str = "123") -> str:
+    body = region_code + birth + serial
+    return body + ric.calc_check_digit(body + "0")
+
+
+def uscc(region_code: str = "330106") -> str:
+    return synthetic_uscc(region_code, next(_serials))
+
+
+def consumer(*, home_region: str | None = "110105", real_name: str = "张三", phone: str = "13812345678", **extra):
+    region = Region.objects.get(code=home_region) if home_region else None
+    return consumer_register(
+        user=UserFactory(),
+        real_name=real_name,
+        id_number=resident_id(),
+        phone=phone,
+        home_region=region,
+        **extra,
+    )
+
+
+def shop(*, region: str = "330106", name: str = "杭州西湖鑫达家用电器有限公司", **extra):
+    return entity_register(
+        name=name,
+        uscc=uscc(region),
+        business_region=Region.objects.get(code=region),
+        business_address="文三路100号",
+        **extra,
+    )
+
+
+def platform(*, region: str = "330110", name: str = "杭州云购网络科技有限公司"):
+    return entity_register(
+        name=name,
+        kind=EntityKind.PLATFORM,
+        uscc=uscc(region),
+        business_region=Region.objects.get(code=region),
+        business_address="文一西路969号",
+    )
+
+
+def bureau(region_code: str) -> Authority:
+    return Authority.objects.get(kind=AuthorityKind.BUREAU, region_id=region_code)
+
+
+def official(authority: Authority):
+    return official_add(user=UserFactory(), authority=authority).user
+
+
+def merchant(entity):
+    return merchant_staff_add(user=UserFactory(), entity=entity).user
+
+
+def complaint(*, consumer, entity, **extra) -> Case:
+    fields = {
+        "facts": "空调用了一周就不制冷，商家拒绝退货。",
+        "category": "G02",
+        "demand": "refund",
+        "brand": "格力",
+        "purchase_date": timezone.localdate() - datetime.timedelta(days=10),
+        "amount": decimal.Decimal("3500.00"),
+        **extra,
+    }
+    return complaint_submit(consumer=consumer, entity=entity, **fields)
+
+
+def report(*, reporter, entity, **extra) -> Case:
+    fields = {"facts": "店里在卖没有3C标志的电热水壶。", "violation_type": "counterfeit", **extra}
+    return report_submit(reporter=reporter, entity=entity, **fields)
+
+
+def with_status(case: Case, status: str) -> Case:
+    """Put a case in a status for a test's starting point (tests only; the product moves cases
+    through the transition service)."""
+    Case.objects.filter(pk=case.pk).update(status=status)
+    case.refresh_from_db()
+    return case
+
+
+class Places:
+    def __init__(self):
+        self.xihu = Region.objects.get(code="330106")  # 杭州市西湖区
+        self.yuhang = Region.objects.get(code="330110")  # 杭州市余杭区
+        self.chaoyang = Region.objects.get(code="110105")  # 北京市朝阳区
+        self.shenzhen_nanshan = Region.objects.get(code="440305")
+        self.hong_kong = Region.objects.get(code="810000")
+        self.macao = Region.objects.get(code="820000")
+
+
+class World:
+    def __init__(self, places: Places):
+        self.places = places
+        self.shop = shop(is_odr=True)
+        self.shop_staff = merchant(self.shop)
+        self.shop_bureau = bureau("330106")
+        self.shop_official = official(self.shop_bureau)
+        self.consumer = consumer()
+        self.consumer_user = self.consumer.user
+        self.home_bureau = bureau("110105")
+        self.home_official = official(self.home_bureau)
+        self.outsider_official = official(bureau("440305"))
+
+
+__all__ = ["CaseStatus", "UserFactory"]

@@ -1,0 +1,152 @@
+"""Every allowed and every forbidden move of the life cycle, table-driven."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.utils import InternalError
+
+from mediation.models import CaseEvent, CaseKind, CaseStatus
+from mediation.services.errors import TransitionNotAllowed
+from mediation.services.transitions import ACTIONS, TRANSITIONS, Role, case_transition, find_transition
+from tests import factories
+
+COMPLAINT_STATUSES = [
+    CaseStatus.SUBMITTED,
+    CaseStatus.ODR,
+    CaseStatus.ACCEPTED,
+    CaseStatus.NOT_ACCEPTED,
+    CaseStatus.RETURNED,
+    CaseStatus.MEDIATING,
+    CaseStatus.SETTLED,
+    CaseStatus.TERMINATED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.CLOSED,
+]
+REPORT_STATUSES = [
+    CaseStatus.SUBMITTED,
+    CaseStatus.VERIFYING,
+    CaseStatus.CASE_OPENED,
+    CaseStatus.NOT_OPENED,
+    CaseStatus.CLOSED,
+]
+MOVES = [(CaseKind.COMPLAINT, status, action) for status in COMPLAINT_STATUSES for action in ACTIONS] + [
+    (CaseKind.REPORT, status, action) for status in REPORT_STATUSES for action in ACTIONS
+]
+
+
+def _case(world, kind):
+    if kind == CaseKind.COMPLAINT:
+        return factories.complaint(consumer=world.consumer, entity=world.shop)
+    return factories.report(reporter=world.consumer, entity=world.shop)
+
+
+def _arguments(transition):
+    return {
+        "ground": transition.grounds.values[0] if transition.grounds else "",
+        "reason": "双方同意退款3500元" if transition.reason_required else "",
+    }
+
+
+@pytest.mark.parametrize(("kind", "status", "action"), MOVES, ids=lambda value: str(value))
+def test_every_move(world, kind, status, action):
+    case = factories.with_status(_case(world, kind), status)
+    events_before = case.events.count()
+    transition = find_transition(kind=kind, source=status, action=action)
+    if transition is None:
+        with pytest.raises(TransitionNotAllowed):
+            case_transition(case=case, action=action, actor=world.shop_official, reason="x", ground="x")
+        case.refresh_from_db()
+        assert case.status == status
+        assert case.events.count() == events_before
+        return
+
+    actor = world.consumer_user if Role.CONSUMER in transition.actors else world.shop_official
+    moved = case_transition(case=case, action=action, actor=actor, **_arguments(transition))
+    assert moved.status == transition.target
+    case.refresh_from_db()
+    assert case.status == transition.target
+    event = case.events.order_by("-id").first()
+    assert case.events.count() == events_before + 1
+    assert (event.action, event.from_status, event.to_status, event.actor) == (action, status, transition.target, actor)
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: f"{t.kind}-{t.source}-{t.action}")
+def test_other_people_may_not_move_the_case(world, transition):
+    case = factories.with_status(_case(world, transition.kind), transition.source)
+    intruders = [world.shop_staff, world.outsider_official, world.home_official]
+    if Role.CONSUMER not in transition.actors:
+        intruders.append(world.consumer_user)
+    if Role.HANDLING_OFFICIAL not in transition.actors:
+        intruders.append(world.shop_official)
+    for intruder in intruders:
+        with pytest.raises(PermissionDenied):
+            case_transition(case=case, action=transition.action, actor=intruder, **_arguments(transition))
+    case.refresh_from_db()
+    assert case.status == transition.source
+
+
+@pytest.mark.parametrize(("action", "missing"), [("not_accept", "ground"), ("return", "ground"), ("return", "reason")])
+def test_grounds_and_reasons_are_required(world, action, missing):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    arguments = {"ground": "information_missing", "reason": "请补充购买凭证"}
+    arguments[missing] = ""
+    with pytest.raises(ValidationError) as raised:
+        case_transition(case=case, action=action, actor=world.shop_official, **arguments)
+    assert missing in raised.value.message_dict
+    case.refresh_from_db()
+    assert case.status == CaseStatus.SUBMITTED
+
+
+def test_termination_needs_a_reason_from_the_domain(world):
+    case = factories.with_status(factories.complaint(consumer=world.consumer, entity=world.shop), CaseStatus.MEDIATING)
+    with pytest.raises(ValidationError):
+        case_transition(case=case, action="terminate", actor=world.shop_official, ground="bored")
+    moved = case_transition(case=case, action="terminate", actor=world.shop_official, ground="agreement_impossible")
+    assert moved.termination_reason == "agreement_impossible"
+    assert moved.termination_notice_due is not None
+
+
+def test_unknown_action_is_a_validation_error(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    with pytest.raises(ValidationError):
+        case_transition(case=case, action="delete", actor=world.shop_official)
+
+
+def test_odr_only_for_odr_businesses(world):
+    other = factories.shop(name="杭州普通商店", is_odr=False)
+    case = factories.complaint(consumer=world.consumer, entity=other)
+    with pytest.raises(ValidationError):
+        case_transition(case=case, action="send_to_business", actor=world.consumer_user)
+
+
+def test_verification_extends_once(world):
+    case = factories.with_status(factories.report(reporter=world.consumer, entity=world.shop), CaseStatus.VERIFYING)
+    first_due = case.verification_due
+    case = case_transition(case=case, action="extend_verification", actor=world.shop_official, reason="需要检测")
+    assert case.verification_due > first_due
+    with pytest.raises(TransitionNotAllowed):
+        case_transition(case=case, action="extend_verification", actor=world.shop_official, reason="again")
+
+
+def test_audit_events_cannot_be_changed_or_deleted(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    event = case.events.get()
+    event.reason = "rewritten"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+    with pytest.raises(ValidationError):
+        CaseEvent.objects.filter(pk=event.pk).first().delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database trigger exists on PostgreSQL")
+def test_database_refuses_to_rewrite_the_audit_trail(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    for statement in (
+        "UPDATE mediation_caseevent SET reason = 'rewritten' WHERE case_id = %s",
+        "DELETE FROM mediation_caseevent WHERE case_id = %s",
+    ):
+        with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [case.pk])
+    assert CaseEvent.objects.filter(case=case, reason="").count() == 1
