@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from mediation.services.reference_data import reference_data_load
@@ -33,3 +34,10 @@ def world(places):
     """A local shop in 杭州西湖区 with its staff and bureau official, a consumer from 北京朝阳区 and
     the official of their home bureau."""
     return factories.World(places)
+
+
+@pytest.fixture
+def english():
+    """Service-level messages checked in English; the API tests check both languages."""
+    with translation.override("en"):
+        yield

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from mediation.models import MarketEntity
 from mediation.services.identifiers import validate_uscc
-from mediation.services.registry import name_search_terms, normalize_name
+from mediation.services.registry import normalize_name, query_search_terms
 
 MAX_RESULTS = 50
 MIN_CODE_PREFIX = 6
@@ -35,7 +35,7 @@ def registry_search(*, query: str, limit: int = 20) -> QuerySet[MarketEntity]:
             return entities.filter(uscc=validate_uscc(upper))[:1]
         return entities.filter(uscc__startswith=upper).order_by("uscc")[:limit]
 
-    terms = name_search_terms(raw)
+    terms = query_search_terms(raw)
     if not any(len(term) > 1 for term in terms):
         raise ValidationError(
             _("Please enter at least two characters of the business name (not only 有限公司 and the like)."),
@@ -45,7 +45,11 @@ def registry_search(*, query: str, limit: int = 20) -> QuerySet[MarketEntity]:
     if connection.vendor == "postgresql":
         # Served by the GIN index on string_to_array(search_terms, ' ') (migration 0002).
         matches = entities.filter(
-            RawSQL("string_to_array(search_terms, ' ') @> %s::text[]", (terms,), output_field=BooleanField())
+            RawSQL(
+                "string_to_array(mediation_marketentity.search_terms, ' ') @> %s::text[]",
+                (terms,),
+                output_field=BooleanField(),
+            )
         )
     else:
         condition = Q()

@@ -15,10 +15,9 @@ from mediation.services.identifiers import validate_uscc
 
 jieba.setLogLevel(logging.WARNING)
 
-# Legal-form words that nearly every name carries. They are left out of the index: a fragment made
-# only of them finds everything and tells nothing.
+# Legal-form words that nearly every name carries. A query made only of them finds everything and
+# tells nothing, so their bigrams never narrow a search on their own (see query_search_terms).
 LEGAL_FORM_WORDS = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "个体工商户", "合伙企业")
-_LEGAL_FORMS = re.compile("|".join(LEGAL_FORM_WORDS))
 _WORD_RUNS = re.compile(r"\w+")
 
 
@@ -28,15 +27,23 @@ def normalize_name(text: str) -> str:
 
 
 def name_search_terms(text: str) -> list[str]:
-    """Character bigrams of a name or a query fragment, without legal-form words. A run of one
-    character stands as itself. Both sides of a search use this, so a fragment's terms are a
-    subset of the terms of every name that contains it."""
+    """Character bigrams of a name (a run of one character stands as itself). Every fragment of a
+    name has a subset of the name's terms, which is what fragment search relies on."""
     terms: set[str] = set()
-    for run in _WORD_RUNS.findall(_LEGAL_FORMS.sub(" ", normalize_name(text))):
+    for run in _WORD_RUNS.findall(normalize_name(text)):
         if len(run) == 1:
             terms.add(run)
         terms.update(run[i : i + 2] for i in range(len(run) - 1))
     return sorted(terms)
+
+
+_LEGAL_FORM_TERMS = frozenset(term for word in LEGAL_FORM_WORDS for term in name_search_terms(word))
+
+
+def query_search_terms(text: str) -> list[str]:
+    """The terms a query fragment is matched on: its bigrams less those of legal-form words, which
+    would only slow the search down. Empty when nothing distinctive is left."""
+    return [term for term in name_search_terms(text) if term not in _LEGAL_FORM_TERMS]
 
 
 def name_words(name: str) -> str:

@@ -1,0 +1,91 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from mediation.models import MarketEntity
+from mediation.selectors.registry import registry_search
+from mediation.services.registry import entity_register, name_search_terms, query_search_terms
+from tests import factories
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.fixture
+def registry(places):
+    names = [
+        "杭州华为电器有限公司",
+        "华为技术有限公司",
+        "深圳中华为民服务部",  # holds 华为 only across a word boundary
+        "杭州鑫达食品有限公司",
+        "ＡＢＣ优品超市",  # full-width Latin letters
+    ]
+    return {name: factories.shop(name=name) for name in names}
+
+
+def _names(query, **extra):
+    return [entity.name for entity in registry_search(query=query, **extra)]
+
+
+def test_exact_name_first_then_prefix_then_whole_word(registry):
+    assert _names("华为技术有限公司")[0] == "华为技术有限公司"
+    results = _names("华为")
+    assert results[0] == "华为技术有限公司"  # starts with the fragment
+    assert results.index("杭州华为电器有限公司") < results.index("深圳中华为民服务部")  # whole word beats a bigram
+    assert "杭州鑫达食品有限公司" not in results
+
+
+def test_any_fragment_of_the_name_finds_it(registry):
+    assert _names("达食品") == ["杭州鑫达食品有限公司"]
+    assert _names("食品有限")[0] == "杭州鑫达食品有限公司"
+    assert _names("州鑫") == ["杭州鑫达食品有限公司"]
+    assert _names("abc优品") == ["ＡＢＣ优品超市"]
+
+
+def test_search_by_code_and_code_prefix(registry):
+    entity = registry["华为技术有限公司"]
+    assert _names(entity.uscc) == ["华为技术有限公司"]
+    assert _names(entity.uscc.lower()) == ["华为技术有限公司"]
+    assert "华为技术有限公司" in _names(entity.uscc[:10])
+
+
+def test_code_with_a_wrong_check_character_is_refused(registry):
+    code = registry["华为技术有限公司"].uscc
+    with pytest.raises(ValidationError, match="check character"):
+        registry_search(query=code[:-1] + ("1" if code[-1] == "0" else "0"))
+
+
+@pytest.mark.parametrize("query", ["华", "有限公司", "  ", "股份有限公司"])
+def test_queries_that_cannot_narrow_anything_are_refused(registry, query):
+    with pytest.raises(ValidationError, match="at least two characters"):
+        registry_search(query=query)
+
+
+def test_search_terms_of_a_fragment_are_a_subset_of_the_name(registry):
+    name = "杭州鑫达食品有限公司"
+    for start in range(len(name) - 1):
+        for end in range(start + 2, len(name) + 1):
+            fragment = name[start:end]
+            assert set(query_search_terms(fragment)) <= set(name_search_terms(fragment)) <= set(name_search_terms(name))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL")
+def test_name_search_is_served_by_the_gin_index(registry):
+    query = registry_search(query="鑫达食品").query
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "marketentity_search_terms_gin" in plan
+
+
+def test_registering_refuses_bad_codes_and_duplicates(places):
+    code = factories.uscc("330106")
+    entity_register(name="甲店", uscc=code, business_region=places.xihu)
+    with pytest.raises(ValidationError) as raised:
+        entity_register(name="乙店", uscc=code)
+    assert "already registered" in raised.value.message_dict["uscc"][0]
+    with pytest.raises(ValidationError) as raised:
+        entity_register(name="丙店", uscc="")
+    assert "uscc" in raised.value.message_dict
+    assert MarketEntity.objects.filter(uscc=code).count() == 1
