@@ -2,14 +2,15 @@
 workdays (Sunday 2026-09-20 and Saturday 2026-10-10 are working days; 10-01 to 10-07 are off)."""
 
 import datetime
+import zoneinfo
 
 import pytest
-from django.utils import timezone
 
 from mediation.services.working_days import add_working_days, is_working_day, working_days_between
 from tests import factories
 
 D = datetime.date
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_year_without_a_published_schedule_counts_weekdays():
 
 
 def test_complaint_filed_before_national_day_gets_its_acceptance_deadline_after_it(world):
-    received = timezone.make_aware(datetime.datetime(2026, 9, 29, 15, 0))
+    received = datetime.datetime(2026, 9, 29, 15, 0, tzinfo=SHANGHAI)
     case = factories.complaint(
         consumer=world.consumer, entity=world.shop, received_at=received, purchase_date=D(2026, 9, 1)
     )
@@ -50,7 +51,7 @@ def test_complaint_filed_before_national_day_gets_its_acceptance_deadline_after_
 
 
 def test_report_gets_verification_and_case_opening_deadlines(world):
-    received = timezone.make_aware(datetime.datetime(2026, 9, 29, 9, 0))
+    received = datetime.datetime(2026, 9, 29, 9, 0, tzinfo=SHANGHAI)
     case = factories.report(reporter=world.consumer, entity=world.shop, received_at=received)
     assert case.verification_due == D(2026, 10, 26)  # 15 working days, Golden Week skipped
     assert case.case_opening_due == D(2026, 12, 28)  # 90 days
