@@ -246,7 +246,7 @@ class ConsumerIdentityOutSerializer(serializers.Serializer):
 
 class OfficialCaseSerializer(ConsumerCaseSerializer):
     consumer = serializers.SerializerMethodField()
-    events = OfficialEventSerializer(many=True)
+    events = serializers.SerializerMethodField()
 
     class Meta(ConsumerCaseSerializer.Meta):
         fields = [*_CASE_FOR_PARTIES, "consumer"]
@@ -256,6 +256,11 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
         if case.consumer is None or case.is_anonymous or not hasattr(case.consumer, "identity"):
             return None
         return ConsumerIdentityOutSerializer(case.consumer).data
+
+    def get_events(self, case: Case) -> list[dict]:
+        # Who acted is shown to officials, except the anonymous reporter's own account.
+        serializer = EventSerializer if case.is_anonymous else OfficialEventSerializer
+        return serializer(case.events.all(), many=True).data
 
 
 class MerchantCaseSerializer(_CaseSerializer):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mediation import rules
 from mediation.models import (
@@ -77,6 +78,26 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("not_open_case", R, S.VERIFYING, S.NOT_OPENED, OFFICIAL, reason_required=True),
     *(Transition("close", R, source, S.CLOSED, OFFICIAL) for source in (S.CASE_OPENED, S.NOT_OPENED)),
 )
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("submit"),
+    "send_to_business": gettext_lazy("send to the business"),
+    "settle_directly": gettext_lazy("confirm direct settlement"),
+    "escalate": gettext_lazy("pass to the authority"),
+    "accept": gettext_lazy("accept"),
+    "not_accept": gettext_lazy("not accept"),
+    "return": gettext_lazy("return for correction"),
+    "resubmit": gettext_lazy("resubmit"),
+    "start_mediation": gettext_lazy("start mediation"),
+    "settle": gettext_lazy("record the agreement"),
+    "terminate": gettext_lazy("terminate mediation"),
+    "withdraw": gettext_lazy("withdraw"),
+    "close": gettext_lazy("close"),
+    "start_verification": gettext_lazy("start verification"),
+    "extend_verification": gettext_lazy("extend verification"),
+    "open_case": gettext_lazy("open a case"),
+    "not_open_case": gettext_lazy("not open a case"),
+}
 
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -181,7 +202,11 @@ def case_transition(
         if transition is None:
             raise TransitionNotAllowed(
                 _("The action “%(action)s” is not possible while the %(kind)s is “%(status)s”.")
-                % {"action": action, "kind": case.get_kind_display(), "status": case.get_status_display()}
+                % {
+                    "action": ACTION_LABELS[action],
+                    "kind": case.get_kind_display(),
+                    "status": case.get_status_display(),
+                }
             )
         roles = {Role.SYSTEM} if as_system else roles_of(actor, case)
         acting_roles = roles & transition.actors

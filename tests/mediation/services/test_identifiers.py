@@ -45,7 +45,7 @@ def test_invalid_uscc_is_refused_with_a_message(db, code, message):
     ("number", "message"),
     [
         ("11010519900307", "18 characters"),
-        ("11010519900307123A", "17 digits"),
+        ("1101051990030712A4", "17 digits"),
         (lambda: _with_wrong_check_character(factories.resident_id()), "does not match"),
         (lambda: factories.resident_id(birth="19901332"), "birth date"),
     ],

@@ -1,0 +1,188 @@
+"""The journey of a complaint and a report through the API, as each party drives it."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from mediation.models import Case, CaseStatus, IntakeChannel
+from mediation.services.accounts import bot_service_account_ensure
+from tests import factories
+from tests.conftest import client_for
+
+COMPLAINT = {
+    "category": "G02",
+    "demand": "refund",
+    "facts": "空调用了一周就不制冷，商家拒绝退货。",
+    "brand": "格力",
+    "purchase_date": "2026-11-01",
+    "amount": "3500.00",
+}
+
+
+def _complaint_body(world, **extra):
+    return {**COMPLAINT, "entity": world.shop.pk, **extra}
+
+
+def test_cross_region_complaint_from_filing_to_closing(world):
+    consumer = client_for(world.consumer_user)
+    filed = consumer.post("/api/complaints/", _complaint_body(world), format="json")
+    assert filed.status_code == 201, filed.content
+    number = filed.data["number"]
+    assert filed.data["handling_authority"]["name"] == "杭州市西湖区市场监督管理局"
+    assert filed.data["co_mediating_authority"]["name"] == "北京市朝阳区市场监督管理局"
+    assert filed.data["is_cross_region"] is True
+    assert filed.data["acceptance_due"] is not None
+
+    lead = client_for(world.shop_official)
+    queue = lead.get(f"/api/authorities/{world.shop_bureau.pk}/queue/?bucket=new")
+    assert [case["number"] for case in queue.data] == [number]
+    co_queue = client_for(world.home_official).get(f"/api/authorities/{world.home_bureau.pk}/queue/")
+    assert [case["number"] for case in co_queue.data] == [number]
+
+    for action, body, status in [
+        ("accept", {}, CaseStatus.ACCEPTED),
+        ("start_mediation", {}, CaseStatus.MEDIATING),
+        ("settle", {"reason": "商家退款3500元"}, CaseStatus.SETTLED),
+        ("close", {}, CaseStatus.CLOSED),
+    ]:
+        response = lead.post(f"/api/cases/{number}/actions/{action}/", body, format="json")
+        assert response.status_code == 200, response.content
+        assert response.data["status"] == status
+    detail = consumer.get(f"/api/cases/{number}/")
+    assert [event["action"] for event in detail.data["events"]] == [
+        "submit",
+        "accept",
+        "start_mediation",
+        "settle",
+        "close",
+    ]
+    assert detail.data["settlement_terms"] == "商家退款3500元"
+    public = APIClient().get(f"/api/public/cases/{number}/")
+    assert public.status_code == 200 and public.data["status"] == "closed"
+
+
+def test_mixed_submission_becomes_two_linked_cases(world):
+    consumer = client_for(world.consumer_user)
+    body = {
+        "complaint": _complaint_body(world, facts="买到假药，要求退款。", category="G06"),
+        "report": {"entity": world.shop.pk, "facts": "他们还在卖同样的假药。", "violation_type": "counterfeit"},
+    }
+    response = consumer.post("/api/mixed-submissions/", body, format="json")
+    assert response.status_code == 201, response.content
+    complaint, report = response.data["complaint"], response.data["report"]
+    assert (complaint["kind"], report["kind"]) == ("complaint", "report")
+    assert complaint["linked_case"] == report["number"] and report["linked_case"] == complaint["number"]
+
+
+def test_mixed_submission_with_one_bad_half_files_nothing(world):
+    consumer = client_for(world.consumer_user)
+    body = {
+        "complaint": _complaint_body(world),
+        "report": {"entity": world.shop.pk, "facts": "", "violation_type": "counterfeit"},
+    }
+    response = consumer.post("/api/mixed-submissions/", body, format="json")
+    assert response.status_code == 400
+    assert "facts" in response.data["report"]
+    assert Case.objects.count() == 0
+
+
+def test_odr_complaint_goes_to_the_business_first(world):
+    consumer = client_for(world.consumer_user)
+    response = consumer.post("/api/complaints/", _complaint_body(world, send_to_business=True), format="json")
+    assert response.status_code == 201
+    assert response.data["status"] == "odr" and response.data["odr_due"] is not None
+    merchant_view = client_for(world.shop_staff).get(f"/api/cases/{response.data['number']}/")
+    assert merchant_view.status_code == 200 and merchant_view.data["viewer"] == "merchant"
+    settled = consumer.post(f"/api/cases/{response.data['number']}/actions/settle_directly/", {"reason": "已退款"})
+    assert settled.data["status"] == "settled" and settled.data["settled_directly"] is True
+
+
+def test_bot_files_for_a_consumer_with_its_token_and_can_do_nothing_else(world):
+    token = bot_service_account_ensure()
+    bot = APIClient()
+    bot.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = bot.post("/api/complaints/", _complaint_body(world, consumer=world.consumer.pk), format="json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.data["number"])
+    assert (case.consumer, case.intake_channel) == (world.consumer, IntakeChannel.BOT)
+    assert bot.post(f"/api/cases/{case.number}/actions/accept/").status_code == 404
+    assert bot.get(f"/api/authorities/{world.shop_bureau.pk}/queue/").status_code == 403
+    assert bot.get(f"/api/cases/{case.number}/").status_code == 404
+
+
+def test_a_consumer_cannot_file_for_someone_else(world):
+    stranger = factories.consumer(real_name="李四")
+    response = client_for(stranger.user).post("/api/complaints/", _complaint_body(world, consumer=world.consumer.pk))
+    assert response.status_code == 403
+
+
+def test_official_enters_a_hotline_case_for_a_caller(world):
+    body = _complaint_body(
+        world,
+        intake_channel="hotline",
+        caller={
+            "real_name": "王五",
+            "id_number": factories.resident_id(),
+            "phone": "13900001111",
+            "home_region": "110105",
+        },
+    )
+    response = client_for(world.shop_official).post("/api/complaints/", body, format="json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(number=response.data["number"])
+    assert case.intake_channel == "hotline" and case.entered_by == world.shop_official
+    assert case.consumer.identity.real_name == "王五" and case.consumer.user is None
+
+
+def test_report_life_cycle(world):
+    reporter = client_for(world.consumer_user)
+    filed = reporter.post(
+        "/api/reports/",
+        {
+            "entity": world.shop.pk,
+            "facts": "电子秤缺斤短两。",
+            "violation_type": "measurement_fraud",
+            "conduct_region": "330106",
+        },
+        format="json",
+    )
+    assert filed.status_code == 201, filed.content
+    number = filed.data["number"]
+    assert number.startswith("JB") and filed.data["verification_due"] is not None
+    lead = client_for(world.shop_official)
+    for action in ("start_verification", "open_case", "close"):
+        assert lead.post(f"/api/cases/{number}/actions/{action}/").status_code == 200
+    assert APIClient().get(f"/api/public/cases/{number}/").status_code == 404  # reports are not published
+
+
+def test_queue_buckets(world):
+    import datetime
+
+    from mediation.selectors.cases import authority_queue
+
+    overdue = factories.complaint(consumer=world.consumer, entity=world.shop)
+    Case.objects.filter(pk=overdue.pk).update(next_due=datetime.date(2026, 1, 5))
+    fresh = factories.complaint(consumer=world.consumer, entity=world.shop)
+    today = datetime.date(2026, 11, 30)
+    Case.objects.filter(pk=fresh.pk).update(next_due=datetime.date(2026, 12, 1))
+
+    def numbers(bucket):
+        return [c.number for c in authority_queue(authority=world.shop_bureau, bucket=bucket, today=today)]  # noqa: E731
+
+    assert numbers("overdue") == [overdue.number]
+    assert numbers("due_soon") == [fresh.number]
+    assert numbers("new") == [overdue.number, fresh.number]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_sign_up_with_real_name_data(api, places, language):
+    body = {
+        "username": "new-consumer",
+        "password": "a-long-enough-passphrase",
+        "real_name": "赵六",
+        "id_number": factories.resident_id(),
+        "phone": "13700001111",
+        "home_region": "110105",
+    }
+    response = api.post("/api/auth/sign-up/", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 201, response.content
+    assert api.get("/api/cases/").status_code == 200  # signed in

@@ -1,0 +1,93 @@
+"""Privacy on the serialized output: what reaches a business or the public, byte for byte."""
+
+import json
+
+import pytest
+from rest_framework.test import APIClient
+
+from mediation.models import CaseStatus
+from mediation.services.transitions import case_transition
+from tests import factories
+from tests.conftest import client_for
+
+
+def _secrets(consumer) -> list[str]:
+    identity = consumer.identity
+    return [identity.real_name, identity.id_number, identity.phone, identity.phone[3:], consumer.user.username]
+
+
+def _body(response) -> str:
+    return json.dumps(response.data, ensure_ascii=False, default=str)
+
+
+@pytest.fixture
+def accepted_complaint(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    return case_transition(case=case, action="accept", actor=world.shop_official)
+
+
+def test_business_sees_a_masked_name_and_no_id_or_phone(world, accepted_complaint):
+    response = client_for(world.shop_staff).get(f"/api/cases/{accepted_complaint.number}/")
+    assert response.status_code == 200
+    assert response.data["consumer_masked_name"] == "张*"
+    assert response.data["consumer_city"] == "北京市"
+    body = _body(response)
+    for secret in _secrets(world.consumer):
+        assert secret not in body
+    assert "consumer" not in response.data and "events" in response.data
+
+
+def test_business_does_not_see_a_complaint_before_it_is_told(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    staff = client_for(world.shop_staff)
+    assert staff.get(f"/api/cases/{case.number}/").status_code == 404
+    assert staff.get("/api/cases/").data == []
+
+
+@pytest.mark.parametrize("anonymous", [False, True], ids=["named", "anonymous"])
+def test_a_report_never_reaches_the_business(world, anonymous):
+    case = factories.report(reporter=world.consumer, entity=world.shop, is_anonymous=anonymous)
+    for status in (CaseStatus.SUBMITTED, CaseStatus.VERIFYING, CaseStatus.CASE_OPENED, CaseStatus.CLOSED):
+        factories.with_status(case, status)
+        staff = client_for(world.shop_staff)
+        detail = staff.get(f"/api/cases/{case.number}/")
+        listing = staff.get("/api/cases/")
+        public = APIClient().get(f"/api/public/cases/{case.number}/")
+        assert detail.status_code == 404 and public.status_code == 404
+        for secret in _secrets(world.consumer):
+            assert secret not in _body(detail) + _body(listing) + _body(public)
+        assert case.number not in _body(listing)
+
+
+def test_anonymous_reporter_is_hidden_from_officials_too(world):
+    case = factories.report(reporter=world.consumer, entity=world.shop, is_anonymous=True)
+    response = client_for(world.shop_official).get(f"/api/cases/{case.number}/")
+    assert response.status_code == 200 and response.data["consumer"] is None
+    for secret in _secrets(world.consumer):
+        assert secret not in _body(response)
+
+
+def test_officials_of_the_case_see_the_real_name_data(world, accepted_complaint):
+    for official in (world.shop_official, world.home_official):
+        response = client_for(official).get(f"/api/cases/{accepted_complaint.number}/")
+        assert response.data["consumer"]["id_number"] == world.consumer.identity.id_number
+    assert client_for(world.outsider_official).get(f"/api/cases/{accepted_complaint.number}/").status_code == 404
+
+
+def test_public_disclosure_holds_no_personal_data(world, accepted_complaint):
+    response = APIClient().get(f"/api/public/cases/{accepted_complaint.number}/")
+    assert response.status_code == 200
+    assert set(response.data) == {
+        "number",
+        "entity",
+        "category",
+        "status",
+        "status_display",
+        "received_at",
+        "closed_at",
+        "settled_directly",
+        "handling_authority",
+    }
+    body = _body(response)
+    for secret in [*_secrets(world.consumer), accepted_complaint.facts]:
+        assert secret not in body
