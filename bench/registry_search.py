@@ -1,0 +1,122 @@
+"""Registry search latency over a million market entities in PostgreSQL.
+
+Seeds the `bench` database up to --entities synthetic entities (once; later runs reuse them), then
+times registry_search for a mix of what people type: a trade name, trade name with industry, city
+with trade name, a full name, a full credit code and a code prefix. Prints median and p99 per kind
+and overall. Target: median under 20 ms, p99 under 50 ms.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "channels_app.settings")
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    admin = psycopg2.connect(
+        dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or 5432
+    )
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    admin.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--entities", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=1200)
+    arguments = parser.parse_args()
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from mediation.models import MarketEntity
+    from mediation.selectors.registry import registry_search
+    from mediation.services.synthetic_registry import INDUSTRIES, seed_registry
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data")
+    present = MarketEntity.objects.count()
+    if present < arguments.entities:
+        started = time.monotonic()
+        print(f"Seeding {arguments.entities - present:,} entities (present: {present:,})", flush=True)
+        seed_registry(
+            count=arguments.entities - present,
+            progress=lambda done: print(f"  {done:,} ({time.monotonic() - started:.0f} s)", flush=True),
+        )
+        print(f"Seeded in {time.monotonic() - started:.0f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE mediation_marketentity")
+    total = MarketEntity.objects.count()
+
+    rnd = random.Random(7)
+    max_id = MarketEntity.objects.order_by("-id").values_list("id", flat=True).first()
+    sample = []
+    while len(sample) < arguments.queries // 6:
+        entity = MarketEntity.objects.filter(id=rnd.randint(1, max_id)).only("name", "uscc").first()
+        if entity is not None and entity.uscc:
+            sample.append(entity)
+
+    def trade_name(name: str) -> tuple[str, str, str]:
+        industry = next((i for i in INDUSTRIES if i in name), "")
+        head = name.split(industry)[0] if industry else name[:4]
+        return head[-2:], industry, head
+
+    queries: list[tuple[str, str]] = []
+    for entity in sample:
+        trade, industry, head = trade_name(entity.name)
+        queries += [
+            ("trade name", trade),
+            ("trade name + industry", trade + industry),
+            ("city + trade name", head),
+            ("full name", entity.name),
+            ("full code", entity.uscc),
+            ("code prefix", entity.uscc[:10]),
+        ]
+    rnd.shuffle(queries)
+    for _, query in queries[:50]:  # warm the caches
+        list(registry_search(query=query))
+
+    timings: dict[str, list[float]] = {}
+    hits = 0
+    for kind, query in queries:
+        started = time.perf_counter()
+        results = list(registry_search(query=query))
+        timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        hits += bool(results)
+    every = [t for values in timings.values() for t in values]
+    print(f"\nRegistry search over {total:,} entities in PostgreSQL, {len(every)} queries, {hits} with results")
+    print(f"{'query kind':<24}{'median ms':>10}{'p99 ms':>10}")
+    for kind, values in sorted(timings.items()):
+        print(f"{kind:<24}{statistics.median(values):>10.2f}{percentile(values, 0.99):>10.2f}")
+    median, p99 = statistics.median(every), percentile(every, 0.99)
+    print(f"{'all':<24}{median:>10.2f}{p99:>10.2f}")
+    verdict = "met" if median < 20 and p99 < 50 else "NOT met"
+    print(f"Target (median < 20 ms, p99 < 50 ms): {verdict}")
+
+
+if __name__ == "__main__":
+    main()
