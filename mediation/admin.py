@@ -1,7 +1,10 @@
 """The Django admin for officials. Statuses and the audit trail are read-only here: cases move only
 through the transition service (the API's case actions)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
     Authority,
@@ -14,6 +17,8 @@ from mediation.models import (
     Official,
     Region,
 )
+from mediation.services.errors import TransitionNotAllowed
+from mediation.services.transitions import ACTION_LABELS, case_transition
 
 
 @admin.register(Region)
@@ -94,8 +99,61 @@ class CaseAdmin(admin.ModelAdmin):
         "business_notified_at",
     ]
 
+    actions = ["accept", "start_mediation", "start_verification", "open_case", "close"]
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        cases = super().get_queryset(request)
+        if request.user.is_superuser:
+            return cases
+        official = getattr(request.user, "official", None)
+        if official is None:
+            return cases.none()
+        return cases.filter(Q(handling_authority=official.authority) | Q(co_mediating_authority=official.authority))
+
+    def _move(self, request, cases, action: str) -> None:
+        """Apply one life-cycle action to the selected cases through the transition service;
+        actions that need a ground or terms are taken on the case page of the API instead."""
+        moved = 0
+        for case in cases:
+            try:
+                case_transition(case=case, action=action, actor=request.user)
+                moved += 1
+            except (TransitionNotAllowed, PermissionDenied, ValidationError) as error:
+                text = (
+                    error.message
+                    if isinstance(error, TransitionNotAllowed)
+                    else "; ".join(getattr(error, "messages", [str(error)]))
+                )
+                self.message_user(request, f"{case.number}: {text}", messages.ERROR)
+        if moved:
+            self.message_user(
+                request,
+                _("%(count)d case(s): %(action)s.") % {"count": moved, "action": ACTION_LABELS[action]},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=ACTION_LABELS["accept"], permissions=["view"])
+    def accept(self, request, queryset):
+        self._move(request, queryset, "accept")
+
+    @admin.action(description=ACTION_LABELS["start_mediation"], permissions=["view"])
+    def start_mediation(self, request, queryset):
+        self._move(request, queryset, "start_mediation")
+
+    @admin.action(description=ACTION_LABELS["start_verification"], permissions=["view"])
+    def start_verification(self, request, queryset):
+        self._move(request, queryset, "start_verification")
+
+    @admin.action(description=ACTION_LABELS["open_case"], permissions=["view"])
+    def open_case(self, request, queryset):
+        self._move(request, queryset, "open_case")
+
+    @admin.action(description=ACTION_LABELS["close"], permissions=["view"])
+    def close(self, request, queryset):
+        self._move(request, queryset, "close")
 
 
 @admin.register(Consumer)

@@ -1,9 +1,11 @@
 """What each reader gets. The consumer's real-name data appears only in the official view; a
 business gets a masked name and no identity number or phone; a reporter never reaches a business."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from mediation import rules
 from mediation.models import (
     Authority,
     Case,
@@ -83,6 +85,28 @@ class ReportInputSerializer(_FilingSerializer):
 class MixedInputSerializer(serializers.Serializer):
     complaint = ComplaintInputSerializer()
     report = ReportInputSerializer()
+
+
+class CaseCorrectionSerializer(serializers.Serializer):
+    """Fields a consumer may correct after the case was returned; send only those that change."""
+
+    facts = serializers.CharField(max_length=MAX_FACTS_LENGTH, required=False)
+    category = serializers.ChoiceField(choices=CaseCategory.choices, required=False)
+    brand = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    purchase_date = serializers.DateField(required=False, allow_null=True)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, max_value=MAX_AMOUNT, required=False, allow_null=True
+    )
+    currency = serializers.ChoiceField(choices=CURRENCIES, required=False)
+    demand = serializers.ChoiceField(choices=Demand.choices, required=False)
+    demand_detail = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+    place_of_purchase = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    violation_type = serializers.ChoiceField(choices=ViolationType.choices, required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Send at least one field to correct."))
+        return attrs
 
 
 class CaseActionInputSerializer(serializers.Serializer):
@@ -247,9 +271,23 @@ class ConsumerIdentityOutSerializer(serializers.Serializer):
 class OfficialCaseSerializer(ConsumerCaseSerializer):
     consumer = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    possibly_time_barred = serializers.SerializerMethodField(
+        help_text=_("The purchase lies more than three years before receipt: check the ground “time barred”.")
+    )
 
     class Meta(ConsumerCaseSerializer.Meta):
-        fields = [*_CASE_FOR_PARTIES, "consumer"]
+        fields = [*_CASE_FOR_PARTIES, "consumer", "possibly_time_barred"]
+
+    def get_possibly_time_barred(self, case: Case) -> bool:
+        if case.purchase_date is None:
+            return False
+        received = timezone.localdate(case.received_at)
+        years = rules.COMPLAINT_LIMITATION_YEARS
+        try:
+            limit = received.replace(year=received.year - years)
+        except ValueError:  # 29 February
+            limit = received.replace(year=received.year - years, day=28)
+        return case.purchase_date < limit
 
     def get_consumer(self, case: Case) -> dict | None:
         # An anonymous reporter stays anonymous to officials as well.

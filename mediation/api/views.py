@@ -168,6 +168,20 @@ class CaseDetailView(APIView):
         case, role = case_for_viewer(user=request.user, number=number)
         return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
 
+    @extend_schema(
+        request=s.CaseCorrectionSerializer,
+        responses=s.ConsumerCaseSerializer,
+        description="The consumer corrects a case returned for correction, then resubmits it with the "
+        "`resubmit` action.",
+    )
+    def patch(self, request, number: str):
+        case, role = case_for_viewer(user=request.user, number=number)
+        serializer = s.CaseCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case_services.case_correct(case=case, actor=request.user, changes=dict(serializer.validated_data))
+        case, role = case_for_viewer(user=request.user, number=number)
+        return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
+
 
 class CaseActionView(APIView):
     @extend_schema(

@@ -6,7 +6,7 @@ import hashlib
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +27,7 @@ from mediation.models import (
     Region,
     ViolationType,
 )
+from mediation.services.errors import TransitionNotAllowed
 from mediation.services.jurisdiction import resolve_jurisdiction
 from mediation.services.transitions import Role, case_transition
 from mediation.services.working_days import add_working_days
@@ -306,3 +307,70 @@ def evidence_attach(*, case: Case, uploaded_by, name: str, content: bytes) -> Ev
     evidence.file.save(f"{digest}.{kind.extension}", ContentFile(content), save=False)
     evidence.save()
     return evidence
+
+
+CORRECTABLE_FIELDS = {
+    CaseKind.COMPLAINT: (
+        "facts",
+        "category",
+        "brand",
+        "purchase_date",
+        "amount",
+        "currency",
+        "demand",
+        "demand_detail",
+        "place_of_purchase",
+    ),
+    CaseKind.REPORT: ("facts", "violation_type", "category", "place_of_purchase"),
+}
+
+
+@transaction.atomic
+def case_correct(*, case: Case, actor, changes: dict) -> Case:
+    """The consumer corrects a case that was returned for correction (退回补正), before resubmitting
+    it. The same checks as at filing apply; the audit trail records which fields changed."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("consumer", "entity").get(pk=case.pk)
+    if case.consumer is None or case.consumer.user_id != getattr(actor, "id", None):
+        raise PermissionDenied(_("Only the person who filed the case can correct it."))
+    if case.status != CaseStatus.RETURNED:
+        raise TransitionNotAllowed(_("A case can be corrected only after it was returned for correction."))
+    allowed = CORRECTABLE_FIELDS[case.kind]
+    unknown = sorted(set(changes) - set(allowed))
+    if unknown:
+        raise ValidationError({field: [_("This field cannot be corrected.")] for field in unknown})
+    changed = sorted(field for field, value in changes.items() if getattr(case, field) != value)
+    for field in changed:
+        setattr(case, field, changes[field])
+    if case.kind == CaseKind.COMPLAINT:
+        _check_complaint(
+            consumer=case.consumer,
+            entity=case.entity,
+            facts=case.facts,
+            category=case.category,
+            purchase_date=case.purchase_date,
+            amount=case.amount,
+            currency=case.currency,
+            demand=case.demand,
+            intake_channel=case.intake_channel,
+            send_to_business=False,
+            today=timezone.localdate(),
+        )
+    else:
+        errors: dict[str, list[str]] = {}
+        _check_common(errors, facts=case.facts, intake_channel=case.intake_channel, consumer=case.consumer)
+        if case.violation_type not in ViolationType.values:
+            errors["violation_type"] = [_("Please choose the type of violation.")]
+        if errors:
+            raise ValidationError(errors)
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+        CaseEvent.objects.create(
+            case=case,
+            actor=actor,
+            actor_role=Role.CONSUMER,
+            action="correct",
+            from_status=case.status,
+            to_status=case.status,
+            reason=", ".join(changed),
+        )
+    return case

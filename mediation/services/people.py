@@ -1,6 +1,7 @@
 """Registering consumers with their real-name data, merchant staff and officials."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -92,5 +93,35 @@ def merchant_staff_add(*, user, entity: MarketEntity) -> MerchantStaff:
     return MerchantStaff.objects.create(user=user, entity=entity)
 
 
+OFFICIALS_GROUP = "officials"
+# What an official may open in the admin; the admin further limits cases to their authority's.
+OFFICIAL_ADMIN_PERMISSIONS = [
+    ("view_case", "case"),
+    ("view_marketentity", "marketentity"),
+    ("view_region", "region"),
+    ("view_authority", "authority"),
+]
+
+
+def officials_group() -> Group:
+    group, created = Group.objects.get_or_create(name=OFFICIALS_GROUP)
+    if created or not group.permissions.exists():
+        group.permissions.set(
+            [
+                Permission.objects.get(
+                    codename=codename, content_type__app_label="mediation", content_type__model=model
+                )
+                for codename, model in OFFICIAL_ADMIN_PERMISSIONS
+            ]
+        )
+    return group
+
+
+@transaction.atomic
 def official_add(*, user, authority: Authority) -> Official:
-    return Official.objects.create(user=user, authority=authority)
+    """Make `user` an official of `authority`, with access to the admin for their queue."""
+    official = Official.objects.create(user=user, authority=authority)
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(officials_group())
+    return official

@@ -81,6 +81,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 ACTION_LABELS = {
     "submit": gettext_lazy("submit"),
+    "correct": gettext_lazy("correct"),
     "send_to_business": gettext_lazy("send to the business"),
     "settle_directly": gettext_lazy("confirm direct settlement"),
     "escalate": gettext_lazy("pass to the authority"),

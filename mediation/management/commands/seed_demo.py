@@ -24,7 +24,7 @@ from mediation.models import (
 )
 from mediation.services.accounts import bot_service_account_ensure
 from mediation.services.cases import complaint_submit, report_submit
-from mediation.services.people import consumer_register
+from mediation.services.people import consumer_register, official_add
 from mediation.services.registry import entity_register
 from mediation.services.synthetic_registry import synthetic_uscc
 
@@ -103,8 +103,9 @@ class Command(BaseCommand):
             ("official-chaoyang", chaoyang_bureau),
             ("partner-hk", hk_council),
         ):
-            user, password = self._user(username, is_staff=True)
-            Official.objects.get_or_create(user=user, defaults={"authority": authority})
+            user, password = self._user(username)
+            if not Official.objects.filter(user=user).exists():
+                official_add(user=user, authority=authority)
             users.append((username, authority.name, password))
         admin, password = self._user("admin", is_staff=True, is_superuser=True)
         users.append(("admin", "superuser", password))

@@ -186,3 +186,21 @@ def test_sign_up_with_real_name_data(api, places, language):
     response = api.post("/api/auth/sign-up/", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 201, response.content
     assert api.get("/api/cases/").status_code == 200  # signed in
+
+
+def test_returned_complaint_is_corrected_and_resubmitted(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop, amount=None)
+    lead, consumer = client_for(world.shop_official), client_for(world.consumer_user)
+    url = f"/api/cases/{case.number}"
+    returned = lead.post(f"{url}/actions/return/", {"ground": "information_missing", "reason": "请补充金额"})
+    assert returned.data["status"] == "returned"
+    assert consumer.patch(f"{url}/", {"amount": "-1"}, format="json").status_code == 400
+    assert consumer.patch(f"{url}/", {}, format="json").status_code == 400
+    assert lead.patch(f"{url}/", {"amount": "3500.00"}, format="json").status_code == 403
+    corrected = consumer.patch(f"{url}/", {"amount": "3500.00"}, format="json")
+    assert corrected.status_code == 200 and corrected.data["amount"] == "3500.00"
+    resubmitted = consumer.post(f"{url}/actions/resubmit/")
+    assert resubmitted.data["status"] == "submitted"
+    assert [e["action"] for e in resubmitted.data["events"]] == ["submit", "return", "correct", "resubmit"]
+    # Once resubmitted, it can no longer be edited.
+    assert consumer.patch(f"{url}/", {"amount": "1.00"}, format="json").status_code == 409

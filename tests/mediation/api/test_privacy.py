@@ -91,3 +91,13 @@ def test_public_disclosure_holds_no_personal_data(world, accepted_complaint):
     body = _body(response)
     for secret in [*_secrets(world.consumer), accepted_complaint.facts]:
         assert secret not in body
+
+
+def test_officials_are_warned_of_a_purchase_older_than_three_years(world):
+    import datetime
+
+    old = factories.complaint(consumer=world.consumer, entity=world.shop, purchase_date=datetime.date(2020, 1, 1))
+    recent = factories.complaint(consumer=world.consumer, entity=world.shop)
+    lead = client_for(world.shop_official)
+    assert lead.get(f"/api/cases/{old.number}/").data["possibly_time_barred"] is True
+    assert lead.get(f"/api/cases/{recent.number}/").data["possibly_time_barred"] is False
