@@ -1,7 +1,7 @@
 """PostgreSQL-only parts of the schema that Django's model layer cannot express:
 
 - a GIN index on the registry's search terms, behind fragment search over millions of entities;
-- a pattern index on the credit code, for code-prefix search;
+- pattern indexes on the name and the credit code, for exact and prefix search;
 - a trigger that makes the case audit trail append-only for every client, not only Django.
 
 On the embedded SQLite default these are skipped: search falls back to scanning and the model
@@ -13,6 +13,7 @@ from django.db import migrations
 POSTGRESQL_FORWARD = [
     "CREATE INDEX IF NOT EXISTS marketentity_search_terms_gin "
     "ON mediation_marketentity USING gin (string_to_array(search_terms, ' '))",
+    "CREATE INDEX IF NOT EXISTS marketentity_name_pattern ON mediation_marketentity (name varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS marketentity_uscc_pattern ON mediation_marketentity (uscc varchar_pattern_ops)",
     """
     CREATE OR REPLACE FUNCTION mediation_caseevent_append_only() RETURNS trigger AS $$
@@ -30,6 +31,7 @@ POSTGRESQL_BACKWARD = [
     "DROP TRIGGER IF EXISTS caseevent_append_only ON mediation_caseevent",
     "DROP FUNCTION IF EXISTS mediation_caseevent_append_only()",
     "DROP INDEX IF EXISTS marketentity_uscc_pattern",
+    "DROP INDEX IF EXISTS marketentity_name_pattern",
     "DROP INDEX IF EXISTS marketentity_search_terms_gin",
 ]
 

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models.regions import MAINLAND_COUNTRY, Region
@@ -40,10 +41,9 @@ class MarketEntity(models.Model):
     country_code = models.CharField(_("country or territory"), max_length=2, default=MAINLAND_COUNTRY)
     # 在线纠纷解决 (ODR) business: settles complaints sent to it directly before the authority steps in.
     is_odr = models.BooleanField(_("online dispute resolution business"), default=False)
-    # Search index, written by the registry service: character bigrams of the name, and the
-    # name's jieba words between spaces (for ranking whole-word matches first).
+    # Search index, written by the registry service: the name's character bigrams and its jieba
+    # words (marked "w:"), space-delimited. PostgreSQL indexes it as an array (migration 0002).
     search_terms = models.TextField(editable=False, default="")
-    name_words = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("market entity")
@@ -54,6 +54,11 @@ class MarketEntity(models.Model):
                 | (~models.Q(kind="platform_merchant") & models.Q(platform__isnull=True)),
                 name="platform_set_exactly_for_platform_merchants",
             ),
+        ]
+        indexes = [
+            # Within a set of matches, shorter names first: an index scan in this order stops early
+            # when a fragment matches many names.
+            models.Index(Length("name"), "id", name="marketentity_name_length_idx"),
         ]
 
     def __str__(self) -> str:

@@ -46,14 +46,30 @@ def query_search_terms(text: str) -> list[str]:
     return [term for term in name_search_terms(text) if term not in _LEGAL_FORM_TERMS]
 
 
-def name_words(name: str) -> str:
-    """The name's jieba words (search mode), space-delimited, for ranking whole-word hits first."""
-    words = {word for word in jieba.cut_for_search(normalize_name(name)) if word.strip()}
-    return " " + " ".join(sorted(words)) + " "
+# Marks a whole jieba word among the bigrams of the search index ("w:食品").
+WORD_MARK = "w:"
+
+
+def name_word_terms(name: str) -> list[str]:
+    """The name's jieba words (search mode, which adds the shorter words inside long ones)."""
+    words = {word for word in jieba.cut_for_search(normalize_name(name)) if len(word.strip()) > 1}
+    return sorted(WORD_MARK + word for word in words)
+
+
+def query_word_terms(text: str) -> list[str]:
+    """The whole words of a query fragment, less legal-form words. A name holding all of them as
+    words ranks above one that merely contains the characters."""
+    words = {
+        word
+        for word in jieba.cut(normalize_name(text))
+        if len(word.strip()) > 1 and word not in LEGAL_FORM_WORDS and word not in _LEGAL_FORM_TERMS
+    }
+    return sorted(WORD_MARK + word for word in words)
 
 
 def search_fields(name: str) -> dict[str, str]:
-    return {"search_terms": " " + " ".join(name_search_terms(name)) + " ", "name_words": name_words(name)}
+    """The search index of a name: its bigrams and its marked words, space-delimited."""
+    return {"search_terms": " " + " ".join([*name_search_terms(name), *name_word_terms(name)]) + " "}
 
 
 @transaction.atomic

@@ -138,7 +138,6 @@ def _rows(generator: _Generator, count: int, first_serial: int, platforms: list[
             "CN",
             rnd.random() < 0.05,
             terms["search_terms"],
-            terms["name_words"],
         )
 
 
@@ -154,7 +153,6 @@ COLUMNS = [
     "country_code",
     "is_odr",
     "search_terms",
-    "name_words",
 ]
 
 

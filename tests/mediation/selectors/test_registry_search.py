@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from mediation.models import MarketEntity
-from mediation.selectors.registry import registry_search
+from mediation.selectors.registry import has_search_terms, registry_search
 from mediation.services.registry import entity_register, name_search_terms, query_search_terms
 from tests import factories
 
@@ -70,7 +70,7 @@ def test_search_terms_of_a_fragment_are_a_subset_of_the_name(registry):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL")
 def test_name_search_is_served_by_the_gin_index(registry):
-    query = registry_search(query="鑫达食品").query
+    query = MarketEntity.objects.filter(has_search_terms(query_search_terms("鑫达食品"))).query
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = query.sql_with_params()
@@ -89,3 +89,9 @@ def test_registering_refuses_bad_codes_and_duplicates(places):
         entity_register(name="丙店", uscc="")
     assert "uscc" in raised.value.message_dict
     assert MarketEntity.objects.filter(uscc=code).count() == 1
+
+
+def test_tiers_do_not_repeat_and_respect_the_limit(registry):
+    names = _names("华为", limit=2)
+    assert len(names) == 2 == len(set(names))
+    assert len(_names("华为", limit=50)) == len(set(_names("华为", limit=50))) == 3
