@@ -125,7 +125,8 @@ class SignUpSerializer(serializers.Serializer):
         slug_field="code", queryset=current_regions, required=False, allow_null=True
     )
     country_code = serializers.RegexField(r"^[A-Z]{2}$", default="CN")
-    preferred_language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
+    # Defaults to the language the sign-up request was made in.
+    preferred_language = serializers.ChoiceField(choices=["zh-hans", "en"], required=False)
 
 
 class LoginSerializer(serializers.Serializer):

@@ -6,13 +6,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView as BaseAPIView
 
 from mediation.api import serializers as s
 from mediation.models import Authority, Consumer, IntakeChannel, MarketEntity
@@ -28,6 +29,20 @@ from mediation.selectors.registry import registry_search
 from mediation.services import cases as case_services
 from mediation.services.people import consumer_register, consumer_sign_up
 from mediation.services.transitions import ACTIONS, case_transition
+
+
+class APIView(BaseAPIView):
+    """Answers in the signed-in consumer's chosen language; otherwise in the request's (cookie or
+    Accept-Language, Simplified Chinese by default). Token clients are authenticated only here,
+    after the locale middleware has run, so the choice is made once the user is known."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        consumer = getattr(request.user, "consumer", None)
+        if consumer is not None and consumer.preferred_language:
+            translation.activate(consumer.preferred_language)
+            request.LANGUAGE_CODE = translation.get_language()
+
 
 CASE_VIEW_SERIALIZERS = {
     Viewer.CONSUMER: s.ConsumerCaseSerializer,
@@ -260,6 +275,7 @@ class SignUpView(APIView):
             validate_password(data["password"])
         except DjangoValidationError as error:
             raise DjangoValidationError({"password": error.messages}) from None
+        data.setdefault("preferred_language", "en" if request.LANGUAGE_CODE == "en" else "zh-hans")
         consumer = consumer_sign_up(**data)
         login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
         return Response({"consumer_id": consumer.pk}, status=status.HTTP_201_CREATED)

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from mediation.models import Case, CaseStatus, IntakeChannel
+from mediation.models import Case, CaseStatus, Consumer, IntakeChannel
 from mediation.services.accounts import bot_service_account_ensure
 from tests import factories
 from tests.conftest import client_for
@@ -186,6 +186,7 @@ def test_sign_up_with_real_name_data(api, places, language):
     response = api.post("/api/auth/sign-up/", body, format="json", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 201, response.content
     assert api.get("/api/cases/").status_code == 200  # signed in
+    assert Consumer.objects.get(pk=response.data["consumer_id"]).preferred_language == language
 
 
 def test_returned_complaint_is_corrected_and_resubmitted(world):

@@ -41,6 +41,8 @@ COMPLAINT_CASES = [
 @pytest.mark.parametrize(("changes", "field"), [c[1:] for c in COMPLAINT_CASES], ids=[c[0] for c in COMPLAINT_CASES])
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_bad_complaint_fields(world, changes, field, language):
+    world.consumer.preferred_language = language
+    world.consumer.save()
     if field == "send_to_business" and changes.get("send_to_business") is True:
         world.shop.is_odr = False
         world.shop.save()
@@ -176,3 +178,14 @@ def test_evidence_too_large(world, settings, tmp_path):
     assert response.status_code == 400 and response.data["file"]
     missing = client_for(world.consumer_user).post(f"/api/cases/{case.number}/evidence/", {})
     assert missing.status_code == 400 and missing.data["file"]
+
+
+def test_errors_follow_the_consumer_chosen_language(world):
+    world.consumer.preferred_language = "en"
+    world.consumer.save()
+    response = client_for(world.consumer_user).post(
+        "/api/complaints/", _good(world, category="X99"), format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert response.status_code == 400
+    assert "is not a valid choice" in response.data["category"][0]
+    assert response["Content-Language"] == "en"
