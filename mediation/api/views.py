@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -133,7 +134,8 @@ class ComplaintSubmitView(APIView):
     def post(self, request):
         serializer = s.ComplaintInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = case_services.complaint_submit(**_complaint_arguments(request, dict(serializer.validated_data)))
+        with transaction.atomic():  # a hotline caller's record is kept only with their case
+            case = case_services.complaint_submit(**_complaint_arguments(request, dict(serializer.validated_data)))
         return Response(s.ConsumerCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -142,7 +144,8 @@ class ReportSubmitView(APIView):
     def post(self, request):
         serializer = s.ReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = case_services.report_submit(**_report_arguments(request, dict(serializer.validated_data)))
+        with transaction.atomic():
+            case = case_services.report_submit(**_report_arguments(request, dict(serializer.validated_data)))
         return Response(s.ConsumerCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -158,10 +161,11 @@ class MixedSubmitView(APIView):
     def post(self, request):
         serializer = s.MixedInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        complaint, report = case_services.mixed_submit(
-            complaint=_complaint_arguments(request, dict(serializer.validated_data["complaint"])),
-            report=_report_arguments(request, dict(serializer.validated_data["report"])),
-        )
+        with transaction.atomic():
+            complaint, report = case_services.mixed_submit(
+                complaint=_complaint_arguments(request, dict(serializer.validated_data["complaint"])),
+                report=_report_arguments(request, dict(serializer.validated_data["report"])),
+            )
         return Response(
             {"complaint": s.ConsumerCaseSerializer(complaint).data, "report": s.ConsumerCaseSerializer(report).data},
             status=status.HTTP_201_CREATED,

@@ -205,3 +205,16 @@ def test_returned_complaint_is_corrected_and_resubmitted(world):
     assert [e["action"] for e in resubmitted.data["events"]] == ["submit", "return", "correct", "resubmit"]
     # Once resubmitted, it can no longer be edited.
     assert consumer.patch(f"{url}/", {"amount": "1.00"}, format="json").status_code == 409
+
+
+def test_hotline_case_that_fails_keeps_no_caller_record(world):
+    body = _complaint_body(
+        world,
+        purchase_date="2999-01-01",  # passes the serializer, refused by the service
+        intake_channel="hotline",
+        caller={"real_name": "王五", "id_number": factories.resident_id(), "phone": "13900001111"},
+    )
+    consumers_before = Consumer.objects.count()
+    response = client_for(world.shop_official).post("/api/complaints/", body, format="json")
+    assert response.status_code == 400 and response.data["purchase_date"]
+    assert Consumer.objects.count() == consumers_before
