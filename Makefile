@@ -63,6 +63,7 @@ compose-check: ## Validate docker-compose.yml (no Docker engine needed)
 test: $(STAMP) services messages lint compose-check ## Install, start services, and run every check and test
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(BIN)/pytest
 
 .PHONY: bench

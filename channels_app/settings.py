@@ -150,6 +150,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "mediation.models.CaseKind",
+        "AuthorityKindEnum": "mediation.models.AuthorityKind",
+        "EntityKindEnum": "mediation.models.EntityKind",
+        "CaseStatusEnum": "mediation.models.CaseStatus",
+        "IntakeChannelEnum": "mediation.models.IntakeChannel",
+        "OfficialIntakeChannelEnum": ["hotline", "letter", "visit"],
+    },
 }
 
 # Evidence files attached to a case.
