@@ -22,7 +22,6 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@command -v pg_config >/dev/null && command -v gcc >/dev/null || (apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpq-dev gcc >/dev/null)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $(STAMP)
 

@@ -2,6 +2,7 @@ import pytest
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from mediation.models import Region
 from mediation.services.reference_data import reference_data_load
 from tests import factories
 
@@ -15,6 +16,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def places(db):
+    # A transactional test empties every table when it ends; the next test loads them again.
+    if not Region.objects.exists():
+        reference_data_load()
     return factories.Places()
 
 

@@ -53,7 +53,7 @@ def next_case_number(*, kind: str, day: datetime.date) -> str:
     return f"{prefix}{day:%Y%m%d}{value:06d}"
 
 
-def _check_common(errors: dict[str, list[str]], *, facts: str, intake_channel: str, consumer: Consumer | None) -> None:
+def _check_common(errors: dict[str, list[str]], *, facts: str, intake_channel: str) -> None:
     if not facts.strip():
         errors["facts"] = [_("Please describe what happened.")]
     elif len(facts) > MAX_FACTS_LENGTH:
@@ -77,7 +77,7 @@ def _check_complaint(
     today: datetime.date,
 ) -> None:
     errors: dict[str, list[str]] = {}
-    _check_common(errors, facts=facts, intake_channel=intake_channel, consumer=consumer)
+    _check_common(errors, facts=facts, intake_channel=intake_channel)
     if consumer is None:
         errors["consumer"] = [_("A complaint needs the consumer who made the purchase.")]
     if category not in CaseCategory.values:
@@ -232,7 +232,7 @@ def report_submit(
     hides the reporter from officials too (the reporter still follows it in their own account)."""
     received_at = received_at or timezone.now()
     errors: dict[str, list[str]] = {}
-    _check_common(errors, facts=facts, intake_channel=intake_channel, consumer=reporter)
+    _check_common(errors, facts=facts, intake_channel=intake_channel)
     if violation_type not in ViolationType.values:
         errors["violation_type"] = [_("Please choose the type of violation.")]
     if category and category not in CaseCategory.values:
@@ -357,7 +357,7 @@ def case_correct(*, case: Case, actor, changes: dict) -> Case:
         )
     else:
         errors: dict[str, list[str]] = {}
-        _check_common(errors, facts=case.facts, intake_channel=case.intake_channel, consumer=case.consumer)
+        _check_common(errors, facts=case.facts, intake_channel=case.intake_channel)
         if case.violation_type not in ViolationType.values:
             errors["violation_type"] = [_("Please choose the type of violation.")]
         if errors:
