@@ -302,6 +302,24 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
         return serializer(case.events.all(), many=True).data
 
 
+class PartnerAgencyCaseSerializer(OfficialCaseSerializer):
+    """The case as a co-mediating agency outside the mainland sees it: the consumer's identity
+    document and phone do not leave the mainland; a masked name and home region are enough to
+    co-mediate."""
+
+    def get_consumer(self, case: Case) -> dict | None:
+        if case.consumer is None or case.is_anonymous:
+            return None
+        return {
+            "consumer_id": case.consumer_id,
+            "masked_name": case.consumer.masked_name,
+            "home_region": RegionSerializer(case.consumer.home_region).data if case.consumer.home_region else None,
+        }
+
+    def get_events(self, case: Case) -> list[dict]:
+        return EventSerializer(case.events.all(), many=True).data
+
+
 class MerchantCaseSerializer(_CaseSerializer):
     """A complaint as its business sees it: the consumer by masked name and home city, nothing more."""
 

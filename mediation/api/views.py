@@ -48,6 +48,7 @@ class APIView(BaseAPIView):
 CASE_VIEW_SERIALIZERS = {
     Viewer.CONSUMER: s.ConsumerCaseSerializer,
     Viewer.OFFICIAL: s.OfficialCaseSerializer,
+    Viewer.PARTNER_AGENCY: s.PartnerAgencyCaseSerializer,
     Viewer.MERCHANT: s.MerchantCaseSerializer,
 }
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mediation import rules
-from mediation.models import Authority, Case, CaseKind, CaseStatus
+from mediation.models import Authority, AuthorityKind, Case, CaseKind, CaseStatus
 from mediation.services.working_days import add_working_days
 
 
@@ -16,6 +16,7 @@ class Viewer(enum.StrEnum):
     CONSUMER = "consumer"
     MERCHANT = "merchant"
     OFFICIAL = "official"
+    PARTNER_AGENCY = "partner_agency"  # co-mediating agency outside the mainland
     PUBLIC = "public"
 
 
@@ -49,6 +50,8 @@ def viewer_role(user, case: Case) -> Viewer | None:
         return Viewer.CONSUMER
     official = getattr(user, "official", None)
     if official is not None and official.authority_id in (case.handling_authority_id, case.co_mediating_authority_id):
+        if official.authority.kind == AuthorityKind.PARTNER_AGENCY:
+            return Viewer.PARTNER_AGENCY
         return Viewer.OFFICIAL
     staff = getattr(user, "merchant_staff", None)
     if (

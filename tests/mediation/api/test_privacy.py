@@ -101,3 +101,22 @@ def test_officials_are_warned_of_a_purchase_older_than_three_years(world):
     lead = client_for(world.shop_official)
     assert lead.get(f"/api/cases/{old.number}/").data["possibly_time_barred"] is True
     assert lead.get(f"/api/cases/{recent.number}/").data["possibly_time_barred"] is False
+
+
+def test_partner_agency_abroad_gets_no_identity_document_or_phone(world, places):
+    from mediation.models import Authority, AuthorityKind
+    from mediation.services.registry import entity_register
+
+    hk_shop = entity_register(name="香港铜锣湾美妆店", country_code="HK", business_region=places.hong_kong)
+    case = factories.complaint(consumer=world.consumer, entity=hk_shop, category="G07", currency="HKD")
+    council = Authority.objects.get(kind=AuthorityKind.PARTNER_AGENCY, region=places.hong_kong)
+    assert case.co_mediating_authority == council
+    response = client_for(factories.official(council)).get(f"/api/cases/{case.number}/")
+    assert response.status_code == 200 and response.data["viewer"] == "partner_agency"
+    assert response.data["consumer"]["masked_name"] == "张*"
+    body = _body(response)
+    for secret in _secrets(world.consumer):
+        assert secret not in body
+    # The mainland bureau handling it sees the full record.
+    lead = client_for(world.home_official).get(f"/api/cases/{case.number}/")
+    assert lead.data["consumer"]["id_number"] == world.consumer.identity.id_number
