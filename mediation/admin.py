@@ -59,6 +59,16 @@ class CaseEventInline(admin.TabularInline):
         return False
 
 
+def _transition_action(name: str):
+    """An admin action applying the life-cycle action `name` to the selected cases."""
+
+    def apply(modeladmin, request, queryset):
+        modeladmin._move(request, queryset, name)
+
+    apply.__name__ = name
+    return admin.action(description=ACTION_LABELS[name], permissions=["view"])(apply)
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
@@ -99,7 +109,9 @@ class CaseAdmin(admin.ModelAdmin):
         "business_notified_at",
     ]
 
-    actions = ["accept", "start_mediation", "start_verification", "open_case", "close"]
+    actions = [
+        _transition_action(name) for name in ("accept", "start_mediation", "start_verification", "open_case", "close")
+    ]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -134,26 +146,6 @@ class CaseAdmin(admin.ModelAdmin):
                 _("%(count)d case(s): %(action)s.") % {"count": moved, "action": ACTION_LABELS[action]},
                 messages.SUCCESS,
             )
-
-    @admin.action(description=ACTION_LABELS["accept"], permissions=["view"])
-    def accept(self, request, queryset):
-        self._move(request, queryset, "accept")
-
-    @admin.action(description=ACTION_LABELS["start_mediation"], permissions=["view"])
-    def start_mediation(self, request, queryset):
-        self._move(request, queryset, "start_mediation")
-
-    @admin.action(description=ACTION_LABELS["start_verification"], permissions=["view"])
-    def start_verification(self, request, queryset):
-        self._move(request, queryset, "start_verification")
-
-    @admin.action(description=ACTION_LABELS["open_case"], permissions=["view"])
-    def open_case(self, request, queryset):
-        self._move(request, queryset, "open_case")
-
-    @admin.action(description=ACTION_LABELS["close"], permissions=["view"])
-    def close(self, request, queryset):
-        self._move(request, queryset, "close")
 
 
 @admin.register(Consumer)

@@ -120,14 +120,11 @@ def _filing_party(request, data: dict) -> tuple[Consumer | None, str, object]:
     return consumer, IntakeChannel.WEB, None
 
 
-def _complaint_arguments(request, data: dict) -> dict:
+def _filing_arguments(request, data: dict, *, party: str) -> dict:
+    """Service arguments for a filing: the validated fields plus who files it, under the name the
+    service gives that person (`consumer` for a complaint, `reporter` for a report)."""
     consumer, channel, entered_by = _filing_party(request, data)
-    return {**data, "consumer": consumer, "intake_channel": channel, "entered_by": entered_by}
-
-
-def _report_arguments(request, data: dict) -> dict:
-    consumer, channel, entered_by = _filing_party(request, data)
-    return {**data, "reporter": consumer, "intake_channel": channel, "entered_by": entered_by}
+    return {**data, party: consumer, "intake_channel": channel, "entered_by": entered_by}
 
 
 class ComplaintSubmitView(APIView):
@@ -136,7 +133,9 @@ class ComplaintSubmitView(APIView):
         serializer = s.ComplaintInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():  # a hotline caller's record is kept only with their case
-            case = case_services.complaint_submit(**_complaint_arguments(request, dict(serializer.validated_data)))
+            case = case_services.complaint_submit(
+                **_filing_arguments(request, dict(serializer.validated_data), party="consumer")
+            )
         return Response(s.ConsumerCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -146,7 +145,9 @@ class ReportSubmitView(APIView):
         serializer = s.ReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            case = case_services.report_submit(**_report_arguments(request, dict(serializer.validated_data)))
+            case = case_services.report_submit(
+                **_filing_arguments(request, dict(serializer.validated_data), party="reporter")
+            )
         return Response(s.ConsumerCaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -164,8 +165,8 @@ class MixedSubmitView(APIView):
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             complaint, report = case_services.mixed_submit(
-                complaint=_complaint_arguments(request, dict(serializer.validated_data["complaint"])),
-                report=_report_arguments(request, dict(serializer.validated_data["report"])),
+                complaint=_filing_arguments(request, dict(serializer.validated_data["complaint"]), party="consumer"),
+                report=_filing_arguments(request, dict(serializer.validated_data["report"]), party="reporter"),
             )
         return Response(
             {"complaint": s.ConsumerCaseSerializer(complaint).data, "report": s.ConsumerCaseSerializer(report).data},

@@ -98,6 +98,30 @@ def _check_complaint(
         raise ValidationError(errors)
 
 
+def _check_report(
+    *,
+    reporter: Consumer | None,
+    facts: str,
+    violation_type: str,
+    category: str,
+    is_anonymous: bool,
+    conduct_region: Region | None,
+    intake_channel: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    _check_common(errors, facts=facts, intake_channel=intake_channel)
+    if violation_type not in ViolationType.values:
+        errors["violation_type"] = [_("Please choose the type of violation.")]
+    if category and category not in CaseCategory.values:
+        errors["category"] = [_("Unknown category of goods or service.")]
+    if reporter is None and not is_anonymous:
+        errors["reporter"] = [_("A named report needs the reporter.")]
+    if conduct_region is not None and not conduct_region.is_current:
+        errors["conduct_region"] = [_("This region code is no longer in use.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 def _file(
     *,
     kind: str,
@@ -231,18 +255,15 @@ def report_submit(
     """File a report (举报). The reporter is never disclosed to the business; an anonymous report
     hides the reporter from officials too (the reporter still follows it in their own account)."""
     received_at = received_at or timezone.now()
-    errors: dict[str, list[str]] = {}
-    _check_common(errors, facts=facts, intake_channel=intake_channel)
-    if violation_type not in ViolationType.values:
-        errors["violation_type"] = [_("Please choose the type of violation.")]
-    if category and category not in CaseCategory.values:
-        errors["category"] = [_("Unknown category of goods or service.")]
-    if reporter is None and not is_anonymous:
-        errors["reporter"] = [_("A named report needs the reporter.")]
-    if conduct_region is not None and not conduct_region.is_current:
-        errors["conduct_region"] = [_("This region code is no longer in use.")]
-    if errors:
-        raise ValidationError(errors)
+    _check_report(
+        reporter=reporter,
+        facts=facts,
+        violation_type=violation_type,
+        category=category,
+        is_anonymous=is_anonymous,
+        conduct_region=conduct_region,
+        intake_channel=intake_channel,
+    )
     return _file(
         kind=CaseKind.REPORT,
         consumer=reporter,
@@ -356,12 +377,15 @@ def case_correct(*, case: Case, actor, changes: dict) -> Case:
             today=timezone.localdate(),
         )
     else:
-        errors: dict[str, list[str]] = {}
-        _check_common(errors, facts=case.facts, intake_channel=case.intake_channel)
-        if case.violation_type not in ViolationType.values:
-            errors["violation_type"] = [_("Please choose the type of violation.")]
-        if errors:
-            raise ValidationError(errors)
+        _check_report(
+            reporter=case.consumer,
+            facts=case.facts,
+            violation_type=case.violation_type,
+            category=case.category,
+            is_anonymous=case.is_anonymous,
+            conduct_region=case.conduct_region,
+            intake_channel=case.intake_channel,
+        )
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
         CaseEvent.objects.create(

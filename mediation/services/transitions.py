@@ -102,9 +102,6 @@ ACTION_LABELS = {
 
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
-OFFICIAL_ACTIONS = sorted({t.action for t in TRANSITIONS if Role.HANDLING_OFFICIAL in t.actors})
-CONSUMER_ACTIONS = sorted({t.action for t in TRANSITIONS if Role.CONSUMER in t.actors})
-TERMINAL_STATUSES = {S.CLOSED}
 
 
 def find_transition(*, kind: str, source: str, action: str) -> Transition | None:
