@@ -1,7 +1,7 @@
 """One error shape for the whole API: 4xx with field-level messages in the user's language.
 
 Validation errors come back as {"field": ["message", ...], ...} (DRF's shape, also for errors the
-services raise); everything else as {"detail": "message"}.
+services raise, nested for nested parts of a request); everything else as {"detail": "message"}.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,14 +15,19 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from mediation.services.errors import TransitionNotAllowed
 
 
-def validation_detail(error: DjangoValidationError) -> dict | list:
-    if hasattr(error, "error_dict"):
-        return {field: _flatten(messages) for field, messages in error.message_dict.items()}
-    return {"non_field_errors": error.messages}
-
-
-def _flatten(messages):
-    return messages if isinstance(messages, (list, dict)) else [messages]
+def validation_detail(error: DjangoValidationError) -> dict:
+    """Field messages as DRF gives them; a dotted field ("report.facts", from a service checking
+    a nested part of the request) nests the same way DRF nests a nested serializer's errors."""
+    if not hasattr(error, "error_dict"):
+        return {"non_field_errors": error.messages}
+    detail: dict = {}
+    for path, messages in error.message_dict.items():
+        *parents, field = path.split(".")
+        node = detail
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[field] = messages
+    return detail
 
 
 def exception_handler(exc, context):

@@ -284,16 +284,21 @@ def report_submit(
 def mixed_submit(*, complaint: dict, report: dict) -> tuple[Case, Case]:
     """A message that holds both a complaint and a report becomes two cases, handled separately
     and linked to each other. Either both are filed or neither."""
-    errors: dict[str, object] = {}
+    # Each half's errors keep their field names under the half's name ("report.facts"), so that
+    # both halves are reported at once.
+    errors: dict[str, list[str]] = {}
     complaint_case = report_case = None
-    try:
-        complaint_case = complaint_submit(**complaint)
-    except ValidationError as error:
-        errors["complaint"] = error.message_dict if hasattr(error, "error_dict") else error.messages
-    try:
-        report_case = report_submit(**report)
-    except ValidationError as error:
-        errors["report"] = error.message_dict if hasattr(error, "error_dict") else error.messages
+    for half, submit, arguments in (("complaint", complaint_submit, complaint), ("report", report_submit, report)):
+        try:
+            case = submit(**arguments)
+        except ValidationError as error:
+            fields = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            errors.update({f"{half}.{field}": messages for field, messages in fields.items()})
+            continue
+        if half == "complaint":
+            complaint_case = case
+        else:
+            report_case = case
     if errors:
         raise ValidationError(errors)
     complaint_case.linked_case = report_case

@@ -85,6 +85,20 @@ def test_mixed_submission_with_one_bad_half_files_nothing(world):
     assert Case.objects.count() == 0
 
 
+def test_mixed_submission_refused_by_the_service_names_the_half_and_field(world):
+    consumer = client_for(world.consumer_user)
+    body = {
+        # Passes the serializer; the complaint service refuses a purchase in the future.
+        "complaint": _complaint_body(world, purchase_date="2999-01-01"),
+        "report": {"entity": world.shop.pk, "facts": "他们还在卖假货。", "violation_type": "counterfeit"},
+    }
+    response = consumer.post("/api/mixed-submissions/", body, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.data) == ["complaint"]
+    assert list(response.data["complaint"]) == ["purchase_date"] and response.data["complaint"]["purchase_date"][0]
+    assert Case.objects.count() == 0
+
+
 def test_odr_complaint_goes_to_the_business_first(world):
     consumer = client_for(world.consumer_user)
     response = consumer.post("/api/complaints/", _complaint_body(world, send_to_business=True), format="json")
