@@ -31,12 +31,3 @@ def add_working_days(start: datetime.date, count: int) -> datetime.date:
         if is_working_day(day):
             remaining -= 1
     return day
-
-
-def working_days_between(start: datetime.date, end: datetime.date) -> int:
-    """Working days after `start` up to and including `end` (negative when end is earlier)."""
-    if end < start:
-        return -working_days_between(end, start)
-    return sum(
-        1 for offset in range(1, (end - start).days + 1) if is_working_day(start + datetime.timedelta(days=offset))
-    )

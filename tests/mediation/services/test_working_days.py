@@ -6,7 +6,7 @@ import zoneinfo
 
 import pytest
 
-from mediation.services.working_days import add_working_days, is_working_day, working_days_between
+from mediation.services.working_days import add_working_days, is_working_day
 from tests import factories
 
 D = datetime.date
@@ -32,7 +32,6 @@ def test_holidays_and_make_up_days():
     assert not is_working_day(D(2026, 10, 1))
     assert is_working_day(D(2026, 10, 10))  # Saturday, made a working day
     assert not is_working_day(D(2026, 10, 11))  # an ordinary Sunday
-    assert working_days_between(D(2026, 9, 30), D(2026, 10, 14)) == 6
 
 
 def test_year_without_a_published_schedule_counts_weekdays():
