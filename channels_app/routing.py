@@ -1,3 +1,9 @@
-"""WebSocket routes. The mediation room and the bot chat add their consumers here."""
+"""WebSocket routes. The bot chat adds its consumer here."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from channels_app.consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/rooms/<str:number>/", RoomConsumer.as_asgi(), name="room"),
+]

@@ -7,7 +7,9 @@ Nothing here is typed by hand except the partner agencies outside the mainland, 
 
 import csv
 import dataclasses
+import functools
 import io
+from collections.abc import Iterable
 from importlib import resources
 
 from django.db import transaction
@@ -42,8 +44,10 @@ def _division_table() -> str:
     return (data_dir / tables[-1]).read_text(encoding="utf-8")
 
 
+@functools.cache
 def read_divisions() -> tuple[dict[str, _DivisionRow], int]:
-    """Every division code ever listed, with its name and parent as last listed, and the latest year."""
+    """Every division code ever listed, with its name and parent as last listed, and the latest year.
+    Read once per process (about 3 s): the table is package data and does not change."""
     divisions: dict[str, _DivisionRow] = {}
     latest_year = 0
 
@@ -78,10 +82,20 @@ def bureau_name(region: Region, parents: dict[str, Region]) -> str:
 
 
 @transaction.atomic
-def reference_data_load() -> dict[str, int]:
+def reference_data_load(*, only: Iterable[str] | None = None) -> dict[str, int]:
     """Create or update every region, a bureau for every current mainland region that has one, and
-    the partner agencies. Safe to run again; returns counts."""
+    the partner agencies. Safe to run again; returns counts.
+
+    `only` limits the load to those region codes and the regions above them (with the partner
+    agencies' regions), for tests that rebuild their data often."""
     divisions, latest_year = read_divisions()
+    if only is not None:
+        kept: dict[str, _DivisionRow] = {}
+        for code in [*only, *(agency[0] for agency in PARTNER_AGENCIES)]:
+            while code in divisions and code not in kept:
+                kept[code] = divisions[code]
+                code = divisions[code].parent_code
+        divisions = kept
     level_order = [RegionLevel.PROVINCE, RegionLevel.PREFECTURE, RegionLevel.COUNTY]
     for level in level_order:
         rows = [row for row in divisions.values() if row.level == level]

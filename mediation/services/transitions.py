@@ -238,4 +238,9 @@ def case_transition(
             ground=ground if transition.grounds is not None else "",
             reason=reason,
         )
+        if source == S.MEDIATING and case.status != S.MEDIATING:
+            # The room module builds on this one; imported here to keep the dependency one-way.
+            from mediation.services.rooms import room_close_with_case
+
+            room_close_with_case(case=case, action=action, ground=ground, actor=actor)
     return case

@@ -1,0 +1,350 @@
+"""The mediation room's WebSocket consumer. Thin by design: `connect` authorises through a selector
+and attaches to the process's room hub; `receive` validates a frame and calls one service; the hub
+pushes stored events back. The protocol is documented in docs/room-protocol.md."""
+
+import collections
+import json
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from channels_app.room_hub import room_hub
+from mediation.models import RoomChannel, RoomRole, channels_visible_to
+from mediation.selectors.rooms import (
+    MAX_HISTORY_PAGE_SIZE,
+    event_frame,
+    room_events_after,
+    room_history_page,
+    room_participants,
+    room_seat_for,
+    room_state,
+    seat_language,
+)
+from mediation.services import rooms as room_services
+from mediation.services import settlement
+from mediation.services.room_errors import RoomActionRefused
+
+# Close codes (also in docs/room-protocol.md).
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_NOT_A_PARTICIPANT = 4403
+CLOSE_BAD_REQUEST = 4400
+
+MAX_FRAME_CHARACTERS = 16_384
+MESSAGE_RATE_LIMIT = 10  # messages ...
+MESSAGE_RATE_WINDOW = 10.0  # ... per this many seconds, per connection
+
+
+def _language_of(scope, seat) -> str:
+    """The participant's language: a consumer's own choice, else the language cookie, else the
+    browser's Accept-Language, else the site default."""
+    chosen = seat_language(seat)
+    if chosen:
+        return chosen
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+    candidates = []
+    cookies = scope.get("cookies") or {}
+    if cookies.get(settings.LANGUAGE_COOKIE_NAME):
+        candidates.append(cookies[settings.LANGUAGE_COOKIE_NAME])
+    candidates += [code for code, _quality in parse_accept_lang_header(headers.get("accept-language", ""))]
+    for code in candidates:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+# Field specs: name -> (type or types, required). Extra fields are refused, so that a typo is
+# reported instead of silently ignored.
+FRAME_FIELDS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+    "message": {"client_msg_id": (str, True), "text": (str, True), "channel": (str, False)},
+    "typing": {"channel": (str, False)},
+    "read": {"seq": (int, True)},
+    "history": {"before_seq": (int, True), "limit": (int, False)},
+    "resume": {"after_seq": (int, True)},
+    "propose": {"terms": (dict, True)},
+    "respond": {"proposal": (int, True), "response": (str, True), "terms": (dict, False)},
+    "sign": {},
+    "caucus": {"party": (str, True), "open": (bool, True)},
+    "mute": {"participant": (int, True), "muted": (bool, True)},
+    "adjourn": {},
+    "reconvene": {},
+    "terminate": {"reason": (str, True)},
+    "record_agreement": {},
+    "ping": {},
+}
+
+
+def _validate(frame: dict) -> dict:
+    spec = FRAME_FIELDS[frame["type"]]
+    fields = {}
+    for name in frame:
+        if name not in spec and name not in ("type", "ref"):
+            raise RoomActionRefused("invalid_field", field=name[:40], problem="unknown field")
+    for name, (kind, required) in spec.items():
+        if name not in frame:
+            if required:
+                raise RoomActionRefused("invalid_field", field=name, problem="is required")
+            continue
+        value = frame[name]
+        # JSON true/false are not numbers here.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            expected = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}[kind]
+            raise RoomActionRefused("invalid_field", field=name, problem=f"must be {expected}")
+        if kind is int and value < 0:
+            raise RoomActionRefused("invalid_field", field=name, problem="must not be negative")
+        fields[name] = value
+    return fields
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    """One participant's connection to one mediation room: /ws/rooms/<case number>/."""
+
+    async def connect(self):
+        self.seat = None
+        user = self.scope.get("user")
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        seat = await database_sync_to_async(room_seat_for)(
+            user=user, number=self.scope["url_route"]["kwargs"]["number"]
+        )
+        if seat is None:
+            await self.close(code=CLOSE_NOT_A_PARTICIPANT)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        after_seq = query.get("after_seq", [None])[0]
+        if after_seq is not None and not (after_seq.isdigit() and len(after_seq) < 19):
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+
+        self.seat = seat
+        self.room_id = seat.room_id
+        self.seat_id = seat.pk
+        self.visible_channels = channels_visible_to(seat.role)
+        self.language = _language_of(self.scope, seat)
+        self.cursor = 0
+        self.syncing = True
+        self.held_back: list[dict] = []
+        self.sent_times: collections.deque[float] = collections.deque()
+        self.hub = room_hub()
+
+        await self.hub.attach(self)
+        await database_sync_to_async(room_services.room_participant_joined)(seat=seat)
+        await self._send_welcome()
+        if after_seq is None:
+            events, has_more = await database_sync_to_async(room_history_page)(seat=seat)
+            await self._send_history(events, mode="latest", has_more=has_more)
+        else:
+            self.cursor = int(after_seq)
+            await self._send_missed(after=self.cursor)
+        self.syncing = False
+        held_back, self.held_back = self.held_back, []
+        await self.push_events(held_back)
+
+    async def disconnect(self, code):
+        if self.seat is not None:
+            await self.hub.detach(self)
+
+    # --- what the hub calls -------------------------------------------------------------------
+
+    async def push_events(self, events: list[dict]) -> None:
+        """Send stored events after this socket's cursor, in order, if its role may see them."""
+        if self.syncing:
+            self.held_back.extend(events)
+            return
+        for wire in events:
+            if wire["seq"] <= self.cursor:
+                continue
+            self.cursor = wire["seq"]
+            if wire["channel"] in self.visible_channels:
+                await self.send(text_data=self._rendered(wire))
+
+    async def push_frame(self, frame: dict) -> None:
+        await self.send_frame(frame)
+
+    def _rendered(self, wire: dict) -> str:
+        # The hub hands the same event dict to every socket of the room: render once per language.
+        language = None if wire["kind"] == "message" else self.language
+        cache = wire.setdefault("_rendered", {})
+        if language not in cache:
+            cache[language] = json.dumps(event_frame(wire, language=self.language), ensure_ascii=False)
+        return cache[language]
+
+    async def send_frame(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    # --- history ------------------------------------------------------------------------------
+
+    async def _send_welcome(self) -> None:
+        participants = await database_sync_to_async(room_participants)(room_id=self.room_id)
+        state = await database_sync_to_async(room_state)(seat=self.seat)
+        await self.send_frame(
+            {
+                "type": "welcome",
+                "you": {"id": self.seat_id, "role": self.seat.role, "name": self.seat.display_name},
+                "language": self.language,
+                "participants": participants,
+                "room": state,
+                "online": self.hub.online(self.room_id),
+                "channels": sorted(self.visible_channels),
+            }
+        )
+
+    async def _send_history(self, events: list[dict], *, mode: str, has_more: bool) -> None:
+        await self.send_frame(
+            {
+                "type": "history",
+                "mode": mode,
+                "events": [event_frame(wire, language=self.language) for wire in events],
+                "has_more": has_more,
+            }
+        )
+        if mode != "before" and events:
+            self.cursor = max(self.cursor, events[-1]["seq"])
+
+    async def _send_missed(self, *, after: int) -> None:
+        """Every visible event after `after`, in pages, until none is left."""
+        while True:
+            events, has_more = await database_sync_to_async(room_events_after)(seat=self.seat, after_seq=after)
+            await self._send_history(events, mode="resume", has_more=has_more)
+            if not has_more:
+                return
+            after = events[-1]["seq"]
+
+    # --- frames from the client ---------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.seat is None:
+            return
+        frame: dict = {}
+        with translation.override(self.language):
+            try:
+                if text_data is None:
+                    raise RoomActionRefused("malformed_json")
+                if len(text_data) > MAX_FRAME_CHARACTERS:
+                    raise RoomActionRefused("frame_too_large", limit=MAX_FRAME_CHARACTERS)
+                try:
+                    frame = json.loads(text_data)
+                except ValueError:
+                    raise RoomActionRefused("malformed_json") from None
+                if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+                    frame = {}
+                    raise RoomActionRefused("not_an_object")
+                if frame["type"] not in FRAME_FIELDS:
+                    raise RoomActionRefused("unknown_type", type=frame["type"][:40])
+                fields = _validate(frame)
+                await getattr(self, "on_" + frame["type"])(**fields)
+            except RoomActionRefused as refusal:
+                await self._send_error(refusal, frame)
+            except ValidationError as error:
+                field, messages = (
+                    next(iter(error.message_dict.items())) if hasattr(error, "error_dict") else ("", error.messages)
+                )
+                await self._send_error(
+                    RoomActionRefused("invalid_field", field=field, problem=" ".join(messages)), frame
+                )
+
+    async def _send_error(self, refusal: RoomActionRefused, frame: dict) -> None:
+        error = {"type": "error", "code": refusal.code, "message": refusal.render()}
+        if isinstance(frame.get("type"), str) and frame["type"] in FRAME_FIELDS:
+            error["for"] = frame["type"]
+        for echoed in ("client_msg_id", "ref"):
+            if isinstance(frame.get(echoed), str | int) and not isinstance(frame.get(echoed), bool):
+                error[echoed] = frame[echoed]
+        await self.send_frame(error)
+
+    def _check_rate(self) -> None:
+        now = time.monotonic()
+        while self.sent_times and self.sent_times[0] <= now - MESSAGE_RATE_WINDOW:
+            self.sent_times.popleft()
+        if len(self.sent_times) >= MESSAGE_RATE_LIMIT:
+            retry_after = round(self.sent_times[0] + MESSAGE_RATE_WINDOW - now, 1)
+            raise RoomActionRefused(
+                "rate_limited", limit=MESSAGE_RATE_LIMIT, window=int(MESSAGE_RATE_WINDOW), retry_after=retry_after
+            )
+        self.sent_times.append(now)
+
+    async def on_message(self, *, client_msg_id: str, text: str, channel: str = RoomChannel.MAIN):
+        if channel not in RoomChannel.values:
+            raise RoomActionRefused("channel_not_allowed", channel=channel[:40])
+        self._check_rate()
+        outcome = await self.hub.post(
+            room_services.MessagePost(
+                participant_id=self.seat_id,
+                room_id=self.room_id,
+                client_msg_id=client_msg_id,
+                text=text,
+                channel=channel,
+            )
+        )
+        if outcome.refusal is not None:
+            raise outcome.refusal
+        await self.send_frame(
+            {"type": "ack", "client_msg_id": client_msg_id, "seq": outcome.seq, "duplicate": outcome.duplicate}
+        )
+
+    async def on_typing(self, *, channel: str = RoomChannel.MAIN):
+        if channel not in self.visible_channels or self.seat.role == RoomRole.OBSERVER:
+            raise RoomActionRefused("channel_not_allowed", channel=channel[:40])
+        await self.hub.send_ephemeral(
+            self.room_id, {"type": "typing", "participant": self.seat_id, "channel": channel}, channel=channel
+        )
+
+    async def on_read(self, *, seq: int):
+        seq = await database_sync_to_async(room_services.room_mark_read)(seat=self.seat, seq=seq)
+        await self.hub.send_ephemeral(self.room_id, {"type": "read", "participant": self.seat_id, "seq": seq})
+
+    async def on_history(self, *, before_seq: int, limit: int = 50):
+        if not 1 <= limit <= MAX_HISTORY_PAGE_SIZE:
+            raise RoomActionRefused(
+                "invalid_field", field="limit", problem=f"must be between 1 and {MAX_HISTORY_PAGE_SIZE}"
+            )
+        events, has_more = await database_sync_to_async(room_history_page)(
+            seat=self.seat, before_seq=before_seq, limit=limit
+        )
+        await self._send_history(events, mode="before", has_more=has_more)
+
+    async def on_resume(self, *, after_seq: int):
+        await self._send_missed(after=after_seq)
+
+    async def on_propose(self, *, terms: dict):
+        await database_sync_to_async(settlement.proposal_make)(seat=self.seat, terms=terms)
+
+    async def on_respond(self, *, proposal: int, response: str, terms: dict | None = None):
+        await database_sync_to_async(settlement.proposal_respond)(
+            seat=self.seat, number=proposal, response=response, terms=terms
+        )
+
+    async def on_sign(self):
+        await database_sync_to_async(settlement.document_sign)(seat=self.seat)
+
+    async def on_record_agreement(self):
+        await database_sync_to_async(settlement.agreement_record)(seat=self.seat)
+
+    async def on_caucus(self, *, party: str, open: bool):  # noqa: A002 - the protocol's field name
+        await database_sync_to_async(room_services.room_caucus_set)(actor=self.seat, party=party, open_=open)
+
+    async def on_mute(self, *, participant: int, muted: bool):
+        await database_sync_to_async(room_services.room_mute_set)(
+            actor=self.seat, participant_id=participant, muted=muted
+        )
+
+    async def on_adjourn(self):
+        await database_sync_to_async(room_services.room_adjourn)(actor=self.seat)
+
+    async def on_reconvene(self):
+        await database_sync_to_async(room_services.room_adjourn)(actor=self.seat, resume=True)
+
+    async def on_terminate(self, *, reason: str):
+        await database_sync_to_async(room_services.mediation_terminate)(actor=self.seat, reason=reason)
+
+    async def on_ping(self):
+        await self.send_frame({"type": "pong"})

@@ -1,0 +1,350 @@
+"""The room hub: one per daphne process, between the room sockets of that process, PostgreSQL and
+the channel layer.
+
+- **Writing.** Messages from all sockets of the process go through one queue; the hub stores
+  whatever has queued up in one transaction (one commit for many messages), then answers each
+  sender. A message is acknowledged only after its commit.
+- **Subscribing.** The process, not each socket, listens to the layer: one channel in one group
+  that every room-serving process joins. A stored batch crosses Redis once; each process keeps the
+  events of the rooms it serves and fans them out to its sockets, filtered by room channel.
+- **Nothing lost, nothing twice, in order.** The hub delivers a room's events strictly by sequence
+  number. If the layer dropped something (it may: it is not the record), the hub sees the gap, or
+  notices on its periodic check that a room has moved on, and reads the missing events from
+  PostgreSQL.
+- **Ephemeral frames** (typing, read receipts, presence) cross the layer and are never stored.
+"""
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import time
+import uuid
+from typing import Protocol
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import DatabaseError, connection
+
+from mediation.selectors.rooms import room_events_between, rooms_last_seq
+from mediation.services.room_broadcast import ROOM_HUB_GROUP
+from mediation.services.room_errors import RoomActionRefused
+from mediation.services.rooms import MessagePost, PostOutcome, room_messages_post
+
+logger = logging.getLogger(__name__)
+
+MAX_WRITE_BATCH = 500
+RECONCILE_INTERVAL = 1.0  # seconds between checks that no room has moved on unseen
+PRESENCE_INTERVAL = 10.0  # seconds between presence announcements of this process
+PRESENCE_TTL = 25.0  # a process's presence counts for this long after its last announcement
+GROUP_REFRESH_INTERVAL = 3600.0  # the layer forgets group members after a day
+
+
+class RoomSocket(Protocol):
+    """What the hub needs of a connected participant (channels_app.consumers.RoomConsumer)."""
+
+    room_id: int
+    seat_id: int
+    visible_channels: frozenset[str]
+
+    async def push_events(self, events: list[dict]) -> None: ...
+
+    async def push_frame(self, frame: dict) -> None: ...
+
+
+class _Room:
+    def __init__(self, delivered_seq: int):
+        self.sockets: set[RoomSocket] = set()
+        self.delivered_seq = delivered_seq
+        self.ahead: dict[int, dict] = {}  # events received past a gap, by seq
+        self.filling = False
+        # Deliveries to a room's sockets happen one run at a time, so that every socket sees the
+        # same order even when a gap fill and the layer deliver at once.
+        self.delivering = asyncio.Lock()
+        self.remote_presence: dict[str, tuple[frozenset[int], float]] = {}
+        self.online: frozenset[int] = frozenset()
+
+
+def _in_thread(function, **kwargs):
+    """Run a database function in a hub thread. The thread keeps its connection between calls;
+    a connection that failed is dropped so that the next call opens a new one."""
+    try:
+        return function(**kwargs)
+    except DatabaseError:
+        connection.close()
+        raise
+
+
+class RoomHub:
+    def __init__(self):
+        self.layer = get_channel_layer()
+        self.hub_id = uuid.uuid4().hex
+        self.channel: str | None = None
+        self.rooms: dict[int, _Room] = {}
+        self._queue: asyncio.Queue[tuple[MessagePost, asyncio.Future]] = asyncio.Queue()
+        # One thread writes, one reads: each keeps its own database connection.
+        self._writer_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="room-hub-writer")
+        self._reader_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="room-hub-reader")
+        self._tasks: list[asyncio.Task] = []
+        self._background: set[asyncio.Task] = set()
+        self._started = asyncio.Lock()
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        async with self._started:
+            if self.channel is not None:
+                return
+            self.channel = await self.layer.new_channel(prefix="room-hub.")
+            await self.layer.group_add(ROOM_HUB_GROUP, self.channel)
+            for loop in (self._receive_loop, self._write_loop, self._reconcile_loop, self._presence_loop):
+                self._tasks.append(asyncio.create_task(loop(), name=f"room-hub-{loop.__name__}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.channel is not None:
+            with contextlib.suppress(Exception):
+                await self.layer.group_discard(ROOM_HUB_GROUP, self.channel)
+        for thread in (self._writer_thread, self._reader_thread):
+            # Each thread's database connection is closed in that thread.
+            with contextlib.suppress(Exception):
+                await sync_to_async(connection.close, thread_sensitive=False, executor=thread)()
+            thread.shutdown(wait=False)
+
+    def _in_background(self, coroutine) -> None:
+        task = asyncio.create_task(coroutine)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _write_db(self, function, **kwargs):
+        return await sync_to_async(_in_thread, thread_sensitive=False, executor=self._writer_thread)(function, **kwargs)
+
+    async def _read_db(self, function, **kwargs):
+        return await sync_to_async(_in_thread, thread_sensitive=False, executor=self._reader_thread)(function, **kwargs)
+
+    # --- sockets ------------------------------------------------------------------------------
+
+    async def attach(self, socket: RoomSocket) -> None:
+        """Start routing the room's events to `socket`. Call before reading its history: what
+        arrives meanwhile is handed over and the socket keeps what is newer than its history."""
+        await self.start()
+        room = self.rooms.get(socket.room_id)
+        if room is None:
+            last = (await self._read_db(rooms_last_seq, room_ids=[socket.room_id])).get(socket.room_id, 0)
+            room = self.rooms.setdefault(socket.room_id, _Room(delivered_seq=last))
+        room.sockets.add(socket)
+        await self._presence_changed(socket.room_id, announce=True)
+
+    async def detach(self, socket: RoomSocket) -> None:
+        room = self.rooms.get(socket.room_id)
+        if room is None:
+            return
+        room.sockets.discard(socket)
+        if not room.sockets:
+            del self.rooms[socket.room_id]
+        await self._announce_presence(socket.room_id)
+
+    def online(self, room_id: int) -> list[int]:
+        room = self.rooms.get(room_id)
+        return sorted(room.online) if room else []
+
+    # --- writing ------------------------------------------------------------------------------
+
+    async def post(self, post: MessagePost) -> PostOutcome:
+        """Store a message; returns once it is committed (or refused)."""
+        await self.start()
+        future = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((post, future))
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < MAX_WRITE_BATCH and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            outcomes = await self._store(batch)
+            for (_post, future), outcome in zip(batch, outcomes, strict=True):
+                if not future.done():
+                    future.set_result(outcome)
+
+    async def _store(self, batch) -> list[PostOutcome]:
+        posts = [post for post, _future in batch]
+        try:
+            return await self._write_db(room_messages_post, posts=posts)
+        except Exception:
+            if len(posts) == 1:
+                logger.exception("room message not stored")
+                return [PostOutcome(refusal=RoomActionRefused("not_stored"))]
+        # One message must not cost the others: store them one by one.
+        logger.warning("room batch of %d failed; storing one by one", len(posts))
+        outcomes = []
+        for post, future in batch:
+            outcomes.extend(await self._store([(post, future)]))
+        return outcomes
+
+    # --- receiving ----------------------------------------------------------------------------
+
+    async def _receive_loop(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("room hub could not read from the channel layer")
+                await asyncio.sleep(0.5)
+                continue
+            try:
+                if message["type"] == "room.events":
+                    await self._on_events(message["events"])
+                elif message["type"] == "room.ephemeral":
+                    await self._on_ephemeral(message)
+            except Exception:
+                logger.exception("room hub failed on a %s message", message.get("type"))
+
+    async def _on_events(self, events: list[dict]) -> None:
+        by_room: dict[int, list[dict]] = {}
+        for event in events:
+            if event["room"] in self.rooms:
+                by_room.setdefault(event["room"], []).append(event)
+        for room_id, room_events in by_room.items():
+            await self._accept(room_id, room_events)
+
+    async def _accept(self, room_id: int, events: list[dict]) -> None:
+        """Deliver the contiguous run after what was delivered; keep the rest until the gap fills."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        for event in events:
+            if event["seq"] > room.delivered_seq:
+                room.ahead[event["seq"]] = event
+        async with room.delivering:
+            ready = []
+            while room.delivered_seq + 1 in room.ahead:
+                room.delivered_seq += 1
+                ready.append(room.ahead.pop(room.delivered_seq))
+            if ready:
+                for socket in list(room.sockets):
+                    await socket.push_events(ready)
+        if room.ahead and not room.filling:
+            self._in_background(self._fill(room_id, up_to=max(room.ahead)))
+
+    async def _fill(self, room_id: int, up_to: int | None = None) -> None:
+        """Read what the layer did not bring from PostgreSQL."""
+        room = self.rooms.get(room_id)
+        if room is None or room.filling:
+            return
+        room.filling = True
+        try:
+            events = await self._read_db(
+                room_events_between, room_id=room_id, after_seq=room.delivered_seq, up_to_seq=up_to
+            )
+        except Exception:
+            logger.exception("room %s: could not read missed events", room_id)
+            events = []
+        finally:
+            room.filling = False
+        await self._accept(room_id, events)
+
+    async def _reconcile_loop(self) -> None:
+        while True:
+            await asyncio.sleep(RECONCILE_INTERVAL)
+            if not self.rooms:
+                continue
+            try:
+                newest = await self._read_db(rooms_last_seq, room_ids=list(self.rooms))
+            except Exception:
+                logger.exception("room hub could not check for missed events")
+                continue
+            for room_id, last_seq in newest.items():
+                room = self.rooms.get(room_id)
+                if room is not None and last_seq > room.delivered_seq and not room.filling:
+                    self._in_background(self._fill(room_id))
+
+    # --- ephemeral frames ---------------------------------------------------------------------
+
+    async def send_ephemeral(self, room_id: int, frame: dict, *, channel: str | None = None) -> None:
+        """Typing and read receipts: to the room's sockets in every process, never stored."""
+        await self.start()
+        await self.layer.group_send(
+            ROOM_HUB_GROUP, {"type": "room.ephemeral", "room": room_id, "channel": channel, "frame": frame}
+        )
+
+    async def _on_ephemeral(self, message: dict) -> None:
+        room = self.rooms.get(message["room"])
+        if room is None:
+            return
+        if "presence" in message:
+            if message["hub"] != self.hub_id:
+                room.remote_presence[message["hub"]] = (frozenset(message["presence"]), time.monotonic() + PRESENCE_TTL)
+                if message.get("query"):
+                    await self._announce_presence(message["room"])
+            await self._presence_changed(message["room"])
+            return
+        channel = message.get("channel")
+        for socket in list(room.sockets):
+            if channel is None or channel in socket.visible_channels:
+                await socket.push_frame(message["frame"])
+
+    async def _announce_presence(self, room_id: int, *, query: bool = False) -> None:
+        room = self.rooms.get(room_id)
+        local = sorted({socket.seat_id for socket in room.sockets}) if room else []
+        with contextlib.suppress(Exception):
+            await self.layer.group_send(
+                ROOM_HUB_GROUP,
+                {"type": "room.ephemeral", "room": room_id, "hub": self.hub_id, "presence": local, "query": query},
+            )
+
+    async def _presence_changed(self, room_id: int, *, announce: bool = False) -> None:
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        if announce:
+            await self._announce_presence(room_id, query=True)
+        now = time.monotonic()
+        online = {socket.seat_id for socket in room.sockets}
+        for hub, (seats, expires) in list(room.remote_presence.items()):
+            if expires < now:
+                del room.remote_presence[hub]
+            else:
+                online |= seats
+        if frozenset(online) != room.online:
+            room.online = frozenset(online)
+            frame = {"type": "presence", "online": sorted(online)}
+            for socket in list(room.sockets):
+                await socket.push_frame(frame)
+
+    async def _presence_loop(self) -> None:
+        last_refresh = time.monotonic()
+        while True:
+            await asyncio.sleep(PRESENCE_INTERVAL)
+            for room_id in list(self.rooms):
+                await self._announce_presence(room_id)
+                await self._presence_changed(room_id)
+            if time.monotonic() - last_refresh > GROUP_REFRESH_INTERVAL:
+                with contextlib.suppress(Exception):
+                    await self.layer.group_add(ROOM_HUB_GROUP, self.channel)
+                last_refresh = time.monotonic()
+
+
+_hubs: dict[asyncio.AbstractEventLoop, RoomHub] = {}
+
+
+def room_hub() -> RoomHub:
+    """The hub of the running event loop (one per daphne process), made on first use."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        hub = _hubs[loop] = RoomHub()
+    return hub
+
+
+async def room_hub_reset() -> None:
+    """Stop the running loop's hub (tests start each with a fresh one)."""
+    hub = _hubs.pop(asyncio.get_running_loop(), None)
+    if hub is not None:
+        await hub.stop()

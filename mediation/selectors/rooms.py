@@ -1,0 +1,261 @@
+"""Reading the mediation room: who may enter, its history as each participant may see it, and its
+events rendered in the reader's own language."""
+
+import datetime
+import decimal
+
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mediation.models import (
+    MediationDocument,
+    MediationRoom,
+    MediationTerminationReason,
+    ProposalStatus,
+    RoomEvent,
+    RoomParticipant,
+    RoomRole,
+    SettlementProposal,
+    channels_visible_to,
+)
+
+HISTORY_PAGE_SIZE = 50
+MAX_HISTORY_PAGE_SIZE = 200
+# A reconnecting client receives what it missed in pages of this size, and asks again for more.
+MAX_RESUME_BATCH = 1000
+
+
+def room_seat_for(*, user, number: str) -> RoomParticipant | None:
+    """The user's seat in the room of case `number`, or None: not assigned, no such case, or no
+    room. Callers refuse all three alike so that case numbers cannot be probed."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        RoomParticipant.objects.select_related("room__case", "user__consumer")
+        .filter(user=user, room__case__number=number)
+        .first()
+    )
+
+
+def seat_language(seat: RoomParticipant) -> str | None:
+    """A consumer's chosen language; None for others (the connection's language applies)."""
+    consumer = getattr(seat.user, "consumer", None)
+    if seat.role == RoomRole.CONSUMER and consumer is not None:
+        return consumer.preferred_language
+    return None
+
+
+def utc_iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def event_wire(event: RoomEvent) -> dict:
+    """A stored event as it crosses the channel layer: language-neutral, for any reader."""
+    author = event.author
+    return {
+        "room": event.room_id,
+        "seq": event.seq,
+        "channel": event.channel,
+        "kind": event.kind,
+        "author": author.pk if author else None,
+        "author_role": author.role if author else None,
+        "author_name": author.display_name if author else None,
+        "client_msg_id": event.client_msg_id,
+        "text": event.text,
+        "payload": event.payload,
+        "at": utc_iso(event.created_at),
+    }
+
+
+def _events(room_id: int, channels) -> "RoomEvent.objects":
+    return RoomEvent.objects.select_related("author").filter(room_id=room_id, channel__in=channels)
+
+
+def room_history_page(*, seat: RoomParticipant, before_seq: int | None = None, limit: int = HISTORY_PAGE_SIZE):
+    """The latest `limit` events the participant may see, before `before_seq` if given, oldest first,
+    and whether older ones exist."""
+    limit = max(1, min(limit, MAX_HISTORY_PAGE_SIZE))
+    events = _events(seat.room_id, channels_visible_to(seat.role))
+    if before_seq is not None:
+        events = events.filter(seq__lt=before_seq)
+    page = list(events.order_by("-seq")[: limit + 1])
+    has_more = len(page) > limit
+    return [event_wire(event) for event in reversed(page[:limit])], has_more
+
+
+def room_events_after(*, seat: RoomParticipant, after_seq: int, limit: int = MAX_RESUME_BATCH):
+    """Events the participant may see after `after_seq`, oldest first, and whether more follow."""
+    events = _events(seat.room_id, channels_visible_to(seat.role)).filter(seq__gt=after_seq).order_by("seq")
+    page = list(events[: limit + 1])
+    return [event_wire(event) for event in page[:limit]], len(page) > limit
+
+
+def room_events_between(*, room_id: int, after_seq: int, up_to_seq: int | None = None) -> list[dict]:
+    """Every event of a room in (after_seq, up_to_seq], for a process filling a gap it noticed."""
+    events = RoomEvent.objects.select_related("author").filter(room_id=room_id, seq__gt=after_seq)
+    if up_to_seq is not None:
+        events = events.filter(seq__lte=up_to_seq)
+    return [event_wire(event) for event in events.order_by("seq")]
+
+
+def rooms_last_seq(*, room_ids) -> dict[int, int]:
+    """The newest sequence number of each room."""
+    return dict(MediationRoom.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
+
+
+def room_participants(*, room_id: int) -> list[dict]:
+    """Who sits in the room, as every participant may see them: a consumer by masked name only."""
+    return [
+        {"id": seat.pk, "role": seat.role, "name": seat.display_name, "muted": seat.muted}
+        for seat in RoomParticipant.objects.filter(room_id=room_id).order_by("pk")
+    ]
+
+
+def proposal_terms(proposal: SettlementProposal) -> dict:
+    def amount(value: decimal.Decimal | None) -> str | None:
+        return None if value is None else f"{value:.2f}"
+
+    return {
+        "refund_amount": amount(proposal.refund_amount),
+        "replacement": proposal.replacement,
+        "repair": proposal.repair,
+        "compensation_amount": amount(proposal.compensation_amount),
+        "currency": proposal.currency,
+        "free_text": proposal.free_text,
+        "perform_by": proposal.perform_by.isoformat() if proposal.perform_by else None,
+    }
+
+
+def room_state(*, seat: RoomParticipant) -> dict:
+    """What a participant needs on arrival besides history: the room's status, open caucuses
+    visible to them, open proposals and the mediation document's signatures."""
+    room = MediationRoom.objects.select_related("case").get(pk=seat.room_id)
+    visible_caucuses = [party for party in room.open_caucuses if seat.is_mediator or party == seat.role]
+    proposals = [
+        {
+            "number": proposal.number,
+            "status": proposal.status,
+            "proposed_by": proposal.proposed_by_id,
+            "terms": proposal_terms(proposal),
+            "consumer_accepted": proposal.consumer_accepted_at is not None,
+            "merchant_accepted": proposal.merchant_accepted_at is not None,
+        }
+        for proposal in SettlementProposal.objects.filter(
+            room=room, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
+        )
+    ]
+    document = MediationDocument.objects.filter(room=room).first()
+    return {
+        "case": room.case.number,
+        "status": room.status,
+        "case_status": room.case.status,
+        "last_seq": room.last_seq,
+        "open_caucuses": visible_caucuses,
+        "proposals": proposals,
+        "document": None
+        if document is None
+        else {
+            "proposal": document.proposal.number,
+            "consumer_signed": document.consumer_signed_at is not None,
+            "merchant_signed": document.merchant_signed_at is not None,
+            "confirmed": document.confirmed_at is not None,
+        },
+    }
+
+
+# --- Rendering system and proposal events in the reader's language ---------------------------
+
+PARTY_LABELS = {"consumer": gettext_lazy("the consumer"), "merchant": gettext_lazy("the business")}
+
+SYSTEM_EVENT_TEXTS = {
+    "mediation_started": gettext_lazy("Mediation of case %(case)s has started."),
+    "joined": gettext_lazy("%(name)s joined the room."),
+    "participant_added": gettext_lazy("%(name)s was added to the room as %(role)s."),
+    "caucus_opened": gettext_lazy("The mediators opened a private conversation with %(party)s."),
+    "caucus_closed": gettext_lazy("The private conversation with %(party)s is closed."),
+    "muted": gettext_lazy("A mediator muted %(name)s."),
+    "unmuted": gettext_lazy("A mediator unmuted %(name)s."),
+    "adjourned": gettext_lazy("The mediation is adjourned."),
+    "reconvened": gettext_lazy("The mediation has resumed."),
+    "terminated": gettext_lazy("Mediation terminated: %(reason)s."),
+    "case_withdraw": gettext_lazy("The consumer withdrew the complaint; the room is closed."),
+    "settled": gettext_lazy("The case is settled; the room is closed."),
+    "proposal_made": gettext_lazy("%(name)s proposed settlement no. %(proposal)s: %(terms)s."),
+    "proposal_accepted": gettext_lazy("%(name)s accepted proposal no. %(proposal)s."),
+    "proposal_rejected": gettext_lazy("%(name)s rejected proposal no. %(proposal)s."),
+    "proposal_countered": gettext_lazy("%(name)s answered proposal no. %(proposal)s with a counter-proposal."),
+    "agreement_reached": gettext_lazy(
+        "Both parties accepted proposal no. %(proposal)s. The mediation document is ready to sign."
+    ),
+    "document_signed": gettext_lazy("%(name)s signed the mediation document."),
+    "agreement_recorded": gettext_lazy("The lead mediator recorded the agreement. The case is settled."),
+}
+
+
+def _money(amount: str, currency: str) -> str:
+    value = formats.number_format(decimal.Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{currency} {value}"
+
+
+def render_terms(terms: dict) -> str:
+    """Settlement terms in words, in the active language."""
+    parts = []
+    currency = terms.get("currency") or "CNY"
+    if terms.get("refund_amount"):
+        parts.append(_("refund %(amount)s") % {"amount": _money(terms["refund_amount"], currency)})
+    if terms.get("replacement"):
+        parts.append(_("replacement"))
+    if terms.get("repair"):
+        parts.append(_("repair"))
+    if terms.get("compensation_amount"):
+        parts.append(_("compensation %(amount)s") % {"amount": _money(terms["compensation_amount"], currency)})
+    if terms.get("perform_by"):
+        day = datetime.date.fromisoformat(terms["perform_by"])
+        parts.append(_("to be performed by %(date)s") % {"date": formats.date_format(day, "DATE_FORMAT")})
+    if terms.get("free_text"):
+        parts.append(terms["free_text"])
+    return _("; ").join(parts)
+
+
+def render_event_text(payload: dict) -> str:
+    """A system or proposal event in words, in the active language."""
+    name = payload.get("event", "")
+    template = SYSTEM_EVENT_TEXTS.get(name)
+    if template is None:
+        return name
+    params = {key: value for key, value in payload.items() if isinstance(value, str | int)}
+    if "party" in payload:
+        params["party"] = PARTY_LABELS.get(payload["party"], payload["party"])
+    if "role" in payload:
+        params["role"] = RoomRole(payload["role"]).label if payload["role"] in RoomRole.values else payload["role"]
+    if "reason" in payload:
+        reason = payload["reason"]
+        params["reason"] = (
+            MediationTerminationReason(reason).label if reason in MediationTerminationReason.values else reason
+        )
+    if "terms" in payload:
+        params["terms"] = render_terms(payload["terms"])
+    return str(template) % params
+
+
+def event_frame(wire: dict, *, language: str) -> dict:
+    """The frame a reader receives for a stored event."""
+    frame = {
+        "type": wire["kind"],
+        "seq": wire["seq"],
+        "channel": wire["channel"],
+        "author": wire["author"],
+        "author_role": wire["author_role"],
+        "author_name": wire["author_name"],
+        "at": wire["at"],
+    }
+    if wire["kind"] == "message":
+        frame["client_msg_id"] = wire["client_msg_id"]
+        frame["text"] = wire["text"]
+    else:
+        frame["event"] = wire["payload"].get("event")
+        frame["data"] = wire["payload"]
+        with translation.override(language):
+            frame["text"] = render_event_text(wire["payload"])
+    return frame

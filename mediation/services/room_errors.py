@@ -1,0 +1,46 @@
+"""Why the room refused a frame or an action: a stable code for programs, a message for people.
+
+The message is rendered in the reader's language when the error is sent, so services raise codes
+with parameters, not translated text. Every code is listed in docs/room-protocol.md."""
+
+from django.utils.translation import gettext_lazy as _
+
+ROOM_ERROR_MESSAGES = {
+    "malformed_json": _("The frame is not valid JSON."),
+    "not_an_object": _("A frame must be a JSON object with a “type”."),
+    "frame_too_large": _("The frame is larger than %(limit)d bytes."),
+    "unknown_type": _("Unknown frame type “%(type)s”."),
+    "invalid_field": _("Field “%(field)s”: %(problem)s"),
+    "rate_limited": _("Too many messages: at most %(limit)d in %(window)d seconds. Try again in %(retry_after)s s."),
+    "room_closed": _("This mediation has ended; the room is read-only."),
+    "room_adjourned": _("The mediation is adjourned; only the mediators can write now."),
+    "muted": _("A mediator has muted you; you cannot send messages now."),
+    "channel_not_allowed": _("You cannot write in the channel “%(channel)s”."),
+    "caucus_not_open": _("The caucus with this party is not open."),
+    "role_not_allowed": _("Your role in this room cannot do “%(action)s”."),
+    "no_such_participant": _("There is no participant %(participant)s in this room."),
+    "no_such_proposal": _("There is no open proposal %(proposal)s in this room."),
+    "proposal_not_open": _("Proposal %(proposal)s is no longer open."),
+    "already_accepted": _("You have already accepted proposal %(proposal)s."),
+    "empty_terms": _("A proposal needs at least one term: a refund, a replacement, a repair, compensation or text."),
+    "no_document": _("There is no agreement to sign yet."),
+    "already_signed": _("You have already signed the mediation document."),
+    "not_fully_signed": _("Both parties must sign the mediation document before it is recorded."),
+    "not_stored": _("The message could not be stored; send it again with the same client id."),
+    "case_refused": _("The case cannot move: %(reason)s"),
+}
+
+
+class RoomActionRefused(Exception):
+    """A room frame or action that cannot be carried out. Nothing was stored."""
+
+    def __init__(self, code: str, **params):
+        assert code in ROOM_ERROR_MESSAGES, code
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def render(self) -> str:
+        """The message in the active language."""
+        message = str(ROOM_ERROR_MESSAGES[self.code])
+        return message % self.params if self.params else message

@@ -1,0 +1,446 @@
+"""The mediation room: opening it with the case, who sits in it, messages, and the mediators' tools.
+
+Every change locks the room row, takes the next sequence numbers, stores the events and only after
+commit hands them to the notification path (`room_broadcast`). A message acknowledged to its sender
+has been committed."""
+
+import dataclasses
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from mediation.models import (
+    CAUCUS_CHANNEL_OF_PARTY,
+    Case,
+    MediationRoom,
+    MediationTerminationReason,
+    Official,
+    RoomChannel,
+    RoomEvent,
+    RoomEventKind,
+    RoomParticipant,
+    RoomRole,
+    RoomStatus,
+    channels_visible_to,
+)
+from mediation.services import room_broadcast
+from mediation.services.errors import TransitionNotAllowed
+from mediation.services.room_errors import RoomActionRefused
+from mediation.services.transitions import case_transition
+
+MAX_MESSAGE_LENGTH = 4000
+MAX_CLIENT_MSG_ID_LENGTH = 64
+
+
+# --- Room status: one table of allowed moves -------------------------------------------------
+
+ROOM_TRANSITIONS: dict[str, dict[str, str]] = {
+    # action: {from status: to status}
+    "adjourn": {RoomStatus.OPEN: RoomStatus.ADJOURNED},
+    "reconvene": {RoomStatus.ADJOURNED: RoomStatus.OPEN},
+    "close": {RoomStatus.OPEN: RoomStatus.CLOSED, RoomStatus.ADJOURNED: RoomStatus.CLOSED},
+}
+
+
+def room_status_after(*, status: str, action: str) -> str:
+    """The room status `action` leads to from `status`; RoomActionRefused if not allowed."""
+    target = ROOM_TRANSITIONS[action].get(status)
+    if target is None:
+        raise RoomActionRefused("room_closed" if status == RoomStatus.CLOSED else "role_not_allowed", action=action)
+    return target
+
+
+# --- Opening a room ---------------------------------------------------------------------------
+
+
+def _display_name_of_official(official: Official) -> str:
+    name = official.user.get_full_name() or official.user.get_username()
+    return f"{name} ({official.authority.name})"
+
+
+def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
+    """Start mediating an accepted complaint: the case moves to mediation and its room opens with
+    the consumer, the business's staff, the starting official as lead mediator and, when given,
+    an official of the co-mediating authority (the consumer's home bureau or a partner agency)."""
+    with transaction.atomic():
+        if co_mediator is not None:
+            official = getattr(co_mediator, "official", None)
+            if official is None or official.authority_id != case.co_mediating_authority_id:
+                raise ValidationError(
+                    {"co_mediator": [_co_mediator_problem(case)]},
+                )
+        case = case_transition(case=case, action="start_mediation", actor=actor)
+        room = MediationRoom.objects.create(case=case)
+        seats = [
+            RoomParticipant(
+                room=room,
+                user=actor,
+                role=RoomRole.LEAD_MEDIATOR,
+                display_name=_display_name_of_official(actor.official),
+            )
+        ]
+        if co_mediator is not None:
+            seats.append(
+                RoomParticipant(
+                    room=room,
+                    user=co_mediator,
+                    role=RoomRole.CO_MEDIATOR,
+                    display_name=_display_name_of_official(co_mediator.official),
+                )
+            )
+        if case.consumer is not None and case.consumer.user_id is not None:
+            seats.append(
+                RoomParticipant(
+                    room=room, user=case.consumer.user, role=RoomRole.CONSUMER, display_name=case.consumer.masked_name
+                )
+            )
+        for staff in case.entity.staff.select_related("user"):
+            name = staff.user.get_full_name() or staff.user.get_username()
+            seats.append(
+                RoomParticipant(
+                    room=room, user=staff.user, role=RoomRole.MERCHANT, display_name=f"{name} ({case.entity.name})"
+                )
+            )
+        RoomParticipant.objects.bulk_create(seats)
+        room = MediationRoom.objects.select_for_update().get(pk=room.pk)
+        append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "mediation_started", "case": case.number})
+        save_seq(room)
+    return room
+
+
+def _co_mediator_problem(case: Case) -> str:
+    from django.utils.translation import gettext as _
+
+    if case.co_mediating_authority_id is None:
+        return _("This case has no co-mediating authority.")
+    return _("The co-mediator must be an official of %(authority)s.") % {"authority": case.co_mediating_authority.name}
+
+
+def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomParticipant:
+    """The lead mediator seats an observer, an interpreter or a co-mediator of the co-mediating
+    authority."""
+    if actor.role != RoomRole.LEAD_MEDIATOR:
+        raise RoomActionRefused("role_not_allowed", action="add_participant")
+    if role not in (RoomRole.OBSERVER, RoomRole.INTERPRETER, RoomRole.CO_MEDIATOR):
+        raise RoomActionRefused("invalid_field", field="role", problem="observer, interpreter, co_mediator")
+    with transaction.atomic():
+        room = lock_room(actor.room_id)
+        _require_not_closed(room)
+        official = getattr(user, "official", None)
+        if role == RoomRole.CO_MEDIATOR and (
+            official is None or official.authority_id != room.case.co_mediating_authority_id
+        ):
+            raise ValidationError({"user": [_co_mediator_problem(room.case)]})
+        display = _display_name_of_official(official) if official else (user.get_full_name() or user.get_username())
+        seat, _created = RoomParticipant.objects.get_or_create(
+            room=room, user=user, defaults={"role": role, "display_name": display}
+        )
+        append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            author=actor,
+            payload={"event": "participant_added", "participant": seat.pk, "name": seat.display_name, "role": role},
+        )
+        save_seq(room)
+    return seat
+
+
+# --- Events -----------------------------------------------------------------------------------
+
+
+def lock_room(room_id: int) -> MediationRoom:
+    return MediationRoom.objects.select_for_update(of=("self",)).select_related("case").get(pk=room_id)
+
+
+def append_event(
+    room: MediationRoom,
+    *,
+    kind: str,
+    payload: dict,
+    author: RoomParticipant | None = None,
+    channel: str = RoomChannel.MAIN,
+    text: str = "",
+    client_msg_id: str | None = None,
+) -> RoomEvent:
+    """Store the room's next event. The caller holds the room row lock and calls save_seq."""
+    room.last_seq += 1
+    event = RoomEvent.objects.create(
+        room=room,
+        seq=room.last_seq,
+        channel=channel,
+        kind=kind,
+        author=author,
+        client_msg_id=client_msg_id,
+        text=text,
+        payload=payload,
+    )
+    room_broadcast.publish_on_commit([event])
+    return event
+
+
+def save_seq(room: MediationRoom) -> None:
+    room.save(update_fields=["last_seq"])
+
+
+def _require_not_closed(room: MediationRoom) -> None:
+    if room.status == RoomStatus.CLOSED:
+        raise RoomActionRefused("room_closed")
+
+
+def clean_text(value, *, field: str, max_length: int, required: bool = True) -> str:
+    """Text as the user wrote it, refused if it cannot be stored as text: not a string, too long,
+    or holding a NUL or an unpaired surrogate (which PostgreSQL cannot store)."""
+    if not isinstance(value, str):
+        raise RoomActionRefused("invalid_field", field=field, problem="must be a string")
+    if required and not value.strip():
+        raise RoomActionRefused("invalid_field", field=field, problem="must not be empty")
+    if len(value) > max_length:
+        raise RoomActionRefused("invalid_field", field=field, problem=f"at most {max_length} characters")
+    if "\x00" in value:
+        raise RoomActionRefused("invalid_field", field=field, problem="contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RoomActionRefused("invalid_field", field=field, problem="is not valid Unicode text") from None
+    return value
+
+
+@dataclasses.dataclass(frozen=True)
+class MessagePost:
+    """One message a participant sent, before it is stored."""
+
+    participant_id: int
+    room_id: int
+    client_msg_id: str
+    text: str
+    channel: str = RoomChannel.MAIN
+
+
+@dataclasses.dataclass(frozen=True)
+class PostOutcome:
+    seq: int | None = None
+    duplicate: bool = False
+    refusal: RoomActionRefused | None = None
+
+
+def _check_may_post(room: MediationRoom, seat: RoomParticipant, channel: str) -> None:
+    if room.status == RoomStatus.CLOSED:
+        raise RoomActionRefused("room_closed")
+    if seat.role == RoomRole.OBSERVER:
+        raise RoomActionRefused("role_not_allowed", action="message")
+    if room.status == RoomStatus.ADJOURNED and not seat.is_mediator:
+        raise RoomActionRefused("room_adjourned")
+    if seat.muted:
+        raise RoomActionRefused("muted")
+    if channel not in channels_visible_to(seat.role):
+        raise RoomActionRefused("channel_not_allowed", channel=channel)
+    if channel.startswith("caucus:") and channel.removeprefix("caucus:") not in room.open_caucuses:
+        raise RoomActionRefused("caucus_not_open")
+
+
+def room_messages_post(*, posts: Sequence[MessagePost]) -> list[PostOutcome]:
+    """Store a batch of messages, possibly for many rooms, in one transaction.
+
+    Rooms are locked in id order (so that concurrent batches cannot deadlock); each message gets
+    its room's next sequence number. A message whose (room, author, client id) is already stored
+    is not stored again: its outcome carries the stored sequence number. A refused message does
+    not affect the others."""
+    outcomes: list[PostOutcome | None] = [None] * len(posts)
+    with transaction.atomic():
+        room_ids = sorted({post.room_id for post in posts})
+        rooms = {
+            room.pk: room for room in MediationRoom.objects.select_for_update().filter(pk__in=room_ids).order_by("pk")
+        }
+        seats = {seat.pk: seat for seat in RoomParticipant.objects.filter(pk__in={p.participant_id for p in posts})}
+        stored = {
+            (room_id, author_id, client_msg_id): seq
+            for room_id, author_id, client_msg_id, seq in RoomEvent.objects.filter(
+                room_id__in=room_ids, client_msg_id__in={p.client_msg_id for p in posts}
+            ).values_list("room_id", "author_id", "client_msg_id", "seq")
+        }
+        new_events: list[RoomEvent] = []
+        touched: dict[int, MediationRoom] = {}
+        for index, post in enumerate(posts):
+            room, seat = rooms.get(post.room_id), seats.get(post.participant_id)
+            key = (post.room_id, post.participant_id, post.client_msg_id)
+            if key in stored:
+                outcomes[index] = PostOutcome(seq=stored[key], duplicate=True)
+                continue
+            try:
+                if room is None or seat is None or seat.room_id != room.pk:
+                    raise RoomActionRefused("no_such_participant", participant=post.participant_id)
+                clean_text(post.text, field="text", max_length=MAX_MESSAGE_LENGTH)
+                clean_text(post.client_msg_id, field="client_msg_id", max_length=MAX_CLIENT_MSG_ID_LENGTH)
+                _check_may_post(room, seat, post.channel)
+            except RoomActionRefused as refusal:
+                outcomes[index] = PostOutcome(refusal=refusal)
+                continue
+            room.last_seq += 1
+            touched[room.pk] = room
+            stored[key] = room.last_seq
+            new_events.append(
+                RoomEvent(
+                    room=room,
+                    seq=room.last_seq,
+                    channel=post.channel,
+                    kind=RoomEventKind.MESSAGE,
+                    author=seat,
+                    client_msg_id=post.client_msg_id,
+                    text=post.text,
+                )
+            )
+            outcomes[index] = PostOutcome(seq=room.last_seq)
+        if new_events:
+            RoomEvent.objects.bulk_create(new_events)
+            MediationRoom.objects.bulk_update(list(touched.values()), ["last_seq"])
+            room_broadcast.publish_on_commit(new_events)
+    return outcomes  # type: ignore[return-value]
+
+
+def room_participant_joined(*, seat: RoomParticipant) -> None:
+    """Record a participant's first arrival in the room ("joined"); later reconnects are presence
+    only and leave no record."""
+    with transaction.atomic():
+        room = lock_room(seat.room_id)
+        seat = RoomParticipant.objects.select_for_update().get(pk=seat.pk)
+        if seat.first_joined_at is not None or room.status == RoomStatus.CLOSED:
+            return
+        seat.first_joined_at = timezone.now()
+        seat.save(update_fields=["first_joined_at"])
+        append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            author=seat,
+            payload={"event": "joined", "participant": seat.pk, "name": seat.display_name, "role": seat.role},
+        )
+        save_seq(room)
+
+
+def room_mark_read(*, seat: RoomParticipant, seq: int) -> int:
+    """Move the participant's read marker forward (never back, never past the newest event)."""
+    room = MediationRoom.objects.only("last_seq").get(pk=seat.room_id)
+    seq = min(seq, room.last_seq)
+    RoomParticipant.objects.filter(pk=seat.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
+    return seq
+
+
+# --- Mediators' tools -------------------------------------------------------------------------
+
+
+def _require_mediator(seat: RoomParticipant, action: str, *, lead_only: bool = False) -> None:
+    allowed = seat.role == RoomRole.LEAD_MEDIATOR if lead_only else seat.is_mediator
+    if not allowed:
+        raise RoomActionRefused("role_not_allowed", action=action)
+
+
+def room_caucus_set(*, actor: RoomParticipant, party: str, open_: bool) -> RoomEvent:
+    """Open or close a caucus (单独沟通) between the mediators and one party."""
+    action = "caucus_open" if open_ else "caucus_close"
+    _require_mediator(actor, action)
+    if party not in CAUCUS_CHANNEL_OF_PARTY:
+        raise RoomActionRefused("invalid_field", field="party", problem="consumer or merchant")
+    with transaction.atomic():
+        room = lock_room(actor.room_id)
+        _require_not_closed(room)
+        caucuses = set(room.open_caucuses)
+        caucuses.add(party) if open_ else caucuses.discard(party)
+        room.open_caucuses = sorted(caucuses)
+        # The party learns of it in the caucus channel; the other party does not.
+        event = append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            author=actor,
+            channel=CAUCUS_CHANNEL_OF_PARTY[party],
+            payload={"event": "caucus_opened" if open_ else "caucus_closed", "party": party},
+        )
+        room.save(update_fields=["open_caucuses", "last_seq"])
+    return event
+
+
+def room_mute_set(*, actor: RoomParticipant, participant_id: int, muted: bool) -> RoomEvent:
+    action = "mute" if muted else "unmute"
+    _require_mediator(actor, action)
+    with transaction.atomic():
+        room = lock_room(actor.room_id)
+        _require_not_closed(room)
+        seat = RoomParticipant.objects.select_for_update().filter(room=room, pk=participant_id).first()
+        if seat is None:
+            raise RoomActionRefused("no_such_participant", participant=participant_id)
+        if seat.is_mediator:
+            raise RoomActionRefused("role_not_allowed", action=action)
+        seat.muted = muted
+        seat.save(update_fields=["muted"])
+        event = append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            author=actor,
+            payload={"event": "muted" if muted else "unmuted", "participant": seat.pk, "name": seat.display_name},
+        )
+        save_seq(room)
+    return event
+
+
+def room_adjourn(*, actor: RoomParticipant, resume: bool = False) -> RoomEvent:
+    """Adjourn the session (only the mediators write until it reconvenes), or reconvene it."""
+    action = "reconvene" if resume else "adjourn"
+    _require_mediator(actor, action)
+    with transaction.atomic():
+        room = lock_room(actor.room_id)
+        room.status = room_status_after(status=room.status, action=action)
+        event = append_event(
+            room, kind=RoomEventKind.SYSTEM, author=actor, payload={"event": "reconvened" if resume else "adjourned"}
+        )
+        room.save(update_fields=["status", "last_seq"])
+    return event
+
+
+def mediation_terminate(*, actor: RoomParticipant, reason: str) -> None:
+    """End the mediation without agreement, for one of the grounds of Order 121. The case moves to
+    terminated (which sets the 7-working-day notice deadline) and with it the room closes."""
+    _require_mediator(actor, "terminate", lead_only=True)
+    if reason not in MediationTerminationReason.values:
+        raise RoomActionRefused(
+            "invalid_field", field="reason", problem="one of " + ", ".join(MediationTerminationReason.values)
+        )
+    with transaction.atomic():
+        room = lock_room(actor.room_id)
+        _require_not_closed(room)
+        move_case(room.case, action="terminate", actor=actor.user, ground=reason)
+
+
+# The system event that closes a room, by the case action that ended the mediation.
+CLOSING_EVENTS = {"terminate": "terminated", "settle": "settled", "withdraw": "case_withdraw"}
+
+
+def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=None) -> None:
+    """The case has left mediation (terminated, settled, withdrawn): close its room. Called by the
+    case transition service inside its transaction."""
+    room = MediationRoom.objects.select_for_update().filter(case=case).exclude(status=RoomStatus.CLOSED).first()
+    if room is None:
+        return
+    seat = RoomParticipant.objects.filter(room=room, user=actor).first() if actor is not None else None
+    room.status = room_status_after(status=room.status, action="close")
+    room.closed_at = timezone.now()
+    room.open_caucuses = []
+    payload = {"event": CLOSING_EVENTS.get(action, "settled")}
+    if ground:
+        payload["reason"] = ground
+    append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload=payload)
+    room.save(update_fields=["status", "closed_at", "open_caucuses", "last_seq"])
+
+
+def move_case(case: Case, **kwargs) -> Case:
+    try:
+        return case_transition(case=case, **kwargs)
+    except TransitionNotAllowed as refused:
+        raise RoomActionRefused("case_refused", reason=refused.message) from None
+    except (ValidationError, PermissionDenied) as refused:
+        raise RoomActionRefused("case_refused", reason="; ".join(_messages(refused))) from None
+
+
+def _messages(error: Exception) -> list[str]:
+    if isinstance(error, ValidationError):
+        return [str(m) for m in error.messages]
+    return [str(error)]

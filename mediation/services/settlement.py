@@ -1,0 +1,284 @@
+"""Settlement in the room: proposals with structured terms, the parties' answers, the mediation
+document (调解书) drafted from the accepted terms, the parties' signatures and the lead mediator's
+confirmation, which settles the case."""
+
+import datetime
+import decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+
+from mediation.models import (
+    MediationDocument,
+    ProposalStatus,
+    RoomEventKind,
+    RoomParticipant,
+    RoomRole,
+    RoomStatus,
+    SettlementProposal,
+)
+from mediation.selectors.rooms import proposal_terms, render_terms
+from mediation.services.cases import CURRENCIES, MAX_AMOUNT
+from mediation.services.room_errors import RoomActionRefused
+from mediation.services.rooms import append_event, clean_text, lock_room, move_case, save_seq
+
+MAX_FREE_TEXT_LENGTH = 2000
+RESPONSES = ("accept", "reject", "counter")
+
+
+def _amount(value, field: str) -> decimal.Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise RoomActionRefused("invalid_field", field=field, problem='must be an amount such as "300.00"')
+    try:
+        amount = decimal.Decimal(str(value))
+    except decimal.InvalidOperation:
+        raise RoomActionRefused("invalid_field", field=field, problem='must be an amount such as "300.00"') from None
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount > MAX_AMOUNT
+        or amount != amount.quantize(decimal.Decimal("0.01"))
+    ):
+        raise RoomActionRefused("invalid_field", field=field, problem="must be between 0 and 9999999999.99, in cents")
+    return amount
+
+
+def _flag(value, field: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise RoomActionRefused("invalid_field", field=field, problem="must be true or false")
+    return value
+
+
+def clean_terms(terms, *, default_currency: str, today: datetime.date) -> dict:
+    """Validated settlement terms from a client's `terms` object."""
+    if not isinstance(terms, dict):
+        raise RoomActionRefused("invalid_field", field="terms", problem="must be an object")
+    unknown = set(terms) - {
+        "refund_amount", "replacement", "repair", "compensation_amount", "currency", "free_text", "perform_by",
+    }  # fmt: skip
+    if unknown:
+        raise RoomActionRefused("invalid_field", field="terms." + sorted(unknown)[0], problem="unknown term")
+    cleaned = {
+        "refund_amount": _amount(terms.get("refund_amount"), "terms.refund_amount"),
+        "replacement": _flag(terms.get("replacement"), "terms.replacement"),
+        "repair": _flag(terms.get("repair"), "terms.repair"),
+        "compensation_amount": _amount(terms.get("compensation_amount"), "terms.compensation_amount"),
+        "currency": terms.get("currency") or default_currency,
+        "free_text": "",
+        "perform_by": None,
+    }
+    if cleaned["currency"] not in CURRENCIES:
+        raise RoomActionRefused("invalid_field", field="terms.currency", problem="one of " + ", ".join(CURRENCIES))
+    if terms.get("free_text"):
+        cleaned["free_text"] = clean_text(terms["free_text"], field="terms.free_text", max_length=MAX_FREE_TEXT_LENGTH)
+    if terms.get("perform_by") is not None:
+        try:
+            cleaned["perform_by"] = datetime.date.fromisoformat(terms["perform_by"])
+        except (TypeError, ValueError):
+            raise RoomActionRefused(
+                "invalid_field", field="terms.perform_by", problem="must be a date YYYY-MM-DD"
+            ) from None
+        if cleaned["perform_by"] < today:
+            raise RoomActionRefused("invalid_field", field="terms.perform_by", problem="must not be in the past")
+    if not (
+        cleaned["refund_amount"]
+        or cleaned["replacement"]
+        or cleaned["repair"]
+        or cleaned["compensation_amount"]
+        or cleaned["free_text"].strip()
+    ):
+        raise RoomActionRefused("empty_terms")
+    return cleaned
+
+
+def _require_open_room(room) -> None:
+    if room.status == RoomStatus.CLOSED:
+        raise RoomActionRefused("room_closed")
+    if room.status == RoomStatus.ADJOURNED:
+        raise RoomActionRefused("room_adjourned")
+
+
+def _create_proposal(room, seat: RoomParticipant, terms: dict, counter_to=None) -> SettlementProposal:
+    now = timezone.now()
+    number = (
+        SettlementProposal.objects.filter(room=room).order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    return SettlementProposal.objects.create(
+        room=room,
+        number=number,
+        proposed_by=seat,
+        counter_to=counter_to,
+        # A party proposing terms agrees to them.
+        consumer_accepted_at=now if seat.role == RoomRole.CONSUMER else None,
+        merchant_accepted_at=now if seat.role == RoomRole.MERCHANT else None,
+        **terms,
+    )
+
+
+def proposal_make(*, seat: RoomParticipant, terms) -> SettlementProposal:
+    """A party or a mediator proposes settlement terms to the room."""
+    if seat.role not in (RoomRole.CONSUMER, RoomRole.MERCHANT, RoomRole.LEAD_MEDIATOR, RoomRole.CO_MEDIATOR):
+        raise RoomActionRefused("role_not_allowed", action="propose")
+    with transaction.atomic():
+        room = lock_room(seat.room_id)
+        _require_open_room(room)
+        cleaned = clean_terms(terms, default_currency=room.case.currency, today=timezone.localdate())
+        proposal = _create_proposal(room, seat, cleaned)
+        _announce_proposal(room, seat, proposal, "proposal_made")
+        save_seq(room)
+    return proposal
+
+
+def _announce_proposal(room, seat, proposal: SettlementProposal, event: str, **extra) -> None:
+    payload = {"event": event, "proposal": proposal.number, "name": seat.display_name, **extra}
+    if event == "proposal_made":
+        payload["terms"] = proposal_terms(proposal)
+        payload["counter_to"] = proposal.counter_to.number if proposal.counter_to else None
+    append_event(room, kind=RoomEventKind.PROPOSAL, author=seat, payload=payload)
+
+
+def proposal_respond(*, seat: RoomParticipant, number, response: str, terms=None) -> SettlementProposal:
+    """A party accepts, rejects or counters an open proposal. When both parties have accepted the
+    same proposal, the mediation document is drafted from it and the other open proposals lapse.
+    Returns the proposal answered, or the counter-proposal."""
+    if seat.role not in (RoomRole.CONSUMER, RoomRole.MERCHANT):
+        raise RoomActionRefused("role_not_allowed", action="respond")
+    if response not in RESPONSES:
+        raise RoomActionRefused("invalid_field", field="response", problem="accept, reject or counter")
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise RoomActionRefused("invalid_field", field="proposal", problem="must be a proposal number")
+    with transaction.atomic():
+        room = lock_room(seat.room_id)
+        _require_open_room(room)
+        proposal = SettlementProposal.objects.select_for_update().filter(room=room, number=number).first()
+        if proposal is None:
+            raise RoomActionRefused("no_such_proposal", proposal=number)
+        if proposal.status != ProposalStatus.OPEN:
+            raise RoomActionRefused("proposal_not_open", proposal=number)
+        accepted_field = "consumer_accepted_at" if seat.role == RoomRole.CONSUMER else "merchant_accepted_at"
+        if response == "accept":
+            if getattr(proposal, accepted_field) is not None:
+                raise RoomActionRefused("already_accepted", proposal=number)
+            setattr(proposal, accepted_field, timezone.now())
+            proposal.save(update_fields=[accepted_field])
+            _announce_proposal(room, seat, proposal, "proposal_accepted")
+            if proposal.consumer_accepted_at and proposal.merchant_accepted_at:
+                _agreement_reached(room, proposal)
+            result = proposal
+        elif response == "reject":
+            proposal.status = ProposalStatus.REJECTED
+            proposal.save(update_fields=["status"])
+            _announce_proposal(room, seat, proposal, "proposal_rejected")
+            result = proposal
+        else:
+            cleaned = clean_terms(terms, default_currency=room.case.currency, today=timezone.localdate())
+            proposal.status = ProposalStatus.COUNTERED
+            proposal.save(update_fields=["status"])
+            _announce_proposal(room, seat, proposal, "proposal_countered")
+            result = _create_proposal(room, seat, cleaned, counter_to=proposal)
+            _announce_proposal(room, seat, result, "proposal_made")
+        save_seq(room)
+    return result
+
+
+def _agreement_reached(room, proposal: SettlementProposal) -> MediationDocument:
+    proposal.status = ProposalStatus.ACCEPTED
+    proposal.save(update_fields=["status"])
+    SettlementProposal.objects.filter(room=room, status=ProposalStatus.OPEN).exclude(pk=proposal.pk).update(
+        status=ProposalStatus.WITHDRAWN
+    )
+    document = MediationDocument.objects.create(room=room, proposal=proposal, content=_document_content(room, proposal))
+    append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "agreement_reached", "proposal": proposal.number})
+    return document
+
+
+def _document_content(room, proposal: SettlementProposal) -> dict:
+    """What the mediation document says, frozen when drafted."""
+    case = room.case
+    seats = list(RoomParticipant.objects.filter(room=room).order_by("pk"))
+    consumer = case.consumer
+    identity = getattr(consumer, "identity", None) if consumer else None
+    return {
+        "case": case.number,
+        "received_at": case.received_at.date().isoformat(),
+        "category": case.category,
+        "facts": case.facts,
+        "demand": case.demand,
+        "demand_detail": case.demand_detail,
+        "amount": f"{case.amount:.2f}" if case.amount is not None else None,
+        "currency": case.currency,
+        "consumer_name": identity.real_name if identity else "",
+        "consumer_masked_name": consumer.masked_name if consumer else "*",
+        "business_name": case.entity.name,
+        "business_uscc": case.entity.uscc,
+        "business_address": case.entity.business_address,
+        "handling_authority": case.handling_authority.name,
+        "co_mediating_authority": case.co_mediating_authority.name if case.co_mediating_authority else None,
+        "mediators": [seat.display_name for seat in seats if seat.is_mediator],
+        "proposal": proposal.number,
+        "terms": proposal_terms(proposal),
+    }
+
+
+def document_sign(*, seat: RoomParticipant) -> MediationDocument:
+    """A party signs the drafted mediation document in the room."""
+    if seat.role not in (RoomRole.CONSUMER, RoomRole.MERCHANT):
+        raise RoomActionRefused("role_not_allowed", action="sign")
+    with transaction.atomic():
+        room = lock_room(seat.room_id)
+        _require_open_room(room)
+        document = MediationDocument.objects.select_for_update().filter(room=room).first()
+        if document is None:
+            raise RoomActionRefused("no_document")
+        field = "consumer_signed_at" if seat.role == RoomRole.CONSUMER else "merchant_signed_at"
+        if getattr(document, field) is not None:
+            raise RoomActionRefused("already_signed")
+        setattr(document, field, timezone.now())
+        changed = [field]
+        if seat.role == RoomRole.MERCHANT:
+            document.merchant_signed_by = seat.user
+            changed.append("merchant_signed_by")
+        document.save(update_fields=changed)
+        append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            author=seat,
+            payload={"event": "document_signed", "name": seat.display_name},
+        )
+        save_seq(room)
+    return document
+
+
+def agreement_record(*, seat: RoomParticipant) -> MediationDocument:
+    """The lead mediator confirms the signed document: the case is settled on its terms and the
+    room closes."""
+    if seat.role != RoomRole.LEAD_MEDIATOR:
+        raise RoomActionRefused("role_not_allowed", action="record_agreement")
+    with transaction.atomic():
+        room = lock_room(seat.room_id)
+        _require_open_room(room)
+        document = MediationDocument.objects.select_for_update().filter(room=room).first()
+        if document is None:
+            raise RoomActionRefused("no_document")
+        if not document.fully_signed:
+            raise RoomActionRefused("not_fully_signed")
+        document.confirmed_at = timezone.now()
+        document.confirmed_by = seat.user
+        document.save(update_fields=["confirmed_at", "confirmed_by"])
+        append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            author=seat,
+            payload={"event": "agreement_recorded", "proposal": document.proposal.number},
+        )
+        save_seq(room)
+        # The case record keeps the terms in the platform's working language.
+        with translation.override(settings.LANGUAGE_CODE):
+            terms_in_words = render_terms(document.content["terms"])
+        move_case(room.case, action="settle", actor=seat.user, reason=terms_in_words)
+    return document
