@@ -106,6 +106,10 @@ def _validate(frame: dict) -> dict:
 class RoomConsumer(AsyncWebsocketConsumer):
     """One participant's connection to one mediation room: /ws/rooms/<case number>/."""
 
+    # The process's room hub listens on the channel layer for all its room sockets; a socket of
+    # its own on the layer would only add a receiver per connection.
+    channel_layer_alias = None
+
     async def connect(self):
         self.seat = None
         user = self.scope.get("user")

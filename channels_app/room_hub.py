@@ -75,6 +75,11 @@ def _in_thread(function, **kwargs):
         raise
 
 
+def _close_connection() -> None:
+    # `connection` resolves to the calling thread's connection, so this must run in that thread.
+    connection.close()
+
+
 class RoomHub:
     def __init__(self):
         self.layer = get_channel_layer()
@@ -95,7 +100,9 @@ class RoomHub:
         async with self._started:
             if self.channel is not None:
                 return
-            self.channel = await self.layer.new_channel(prefix="room-hub.")
+            # The default prefix: channels_redis reads all of a process's channels through one
+            # shared queue, which only works if they share that prefix.
+            self.channel = await self.layer.new_channel()
             await self.layer.group_add(ROOM_HUB_GROUP, self.channel)
             for loop in (self._receive_loop, self._write_loop, self._reconcile_loop, self._presence_loop):
                 self._tasks.append(asyncio.create_task(loop(), name=f"room-hub-{loop.__name__}"))
@@ -112,7 +119,7 @@ class RoomHub:
         for thread in (self._writer_thread, self._reader_thread):
             # Each thread's database connection is closed in that thread.
             with contextlib.suppress(Exception):
-                await sync_to_async(connection.close, thread_sensitive=False, executor=thread)()
+                await sync_to_async(_close_connection, thread_sensitive=False, executor=thread)()
             thread.shutdown(wait=False)
 
     def _in_background(self, coroutine) -> None:

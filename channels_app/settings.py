@@ -97,6 +97,9 @@ if REDIS_URL:
                 # close idle sockets and starve a burst of connects (see shared/channels-redis.md).
                 "hosts": [{"address": REDIS_URL, "socket_timeout": None, "max_connections": 2000}],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "mediation"),
+                # Each daphne process reads all its room traffic through one channel (the room
+                # hub's); the default capacity of 100 queued messages would drop under a burst.
+                "capacity": 5000,
             },
         }
     }

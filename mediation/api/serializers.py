@@ -1,6 +1,7 @@
 """What each reader gets. The consumer's real-name data appears only in the official view; a
 business gets a masked name and no identity number or phone; a reporter never reaches a business."""
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -112,6 +113,14 @@ class CaseCorrectionSerializer(serializers.Serializer):
 class CaseActionInputSerializer(serializers.Serializer):
     ground = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    co_mediator = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(official__isnull=False),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="start_mediation only: the username of an official of the co-mediating authority.",
+    )
 
 
 class SignUpSerializer(serializers.Serializer):

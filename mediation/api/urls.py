@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:number>/actions/<str:action>/", views.CaseActionView.as_view(), name="case-action"),
+    path("cases/<str:number>/mediation-document/", views.MediationDocumentView.as_view(), name="mediation-document"),
     path("cases/<str:number>/evidence/", views.EvidenceUploadView.as_view(), name="case-evidence"),
     path("public/cases/<str:number>/", views.PublicCaseView.as_view(), name="public-case"),
     path("authorities/<int:authority_id>/queue/", views.AuthorityQueueView.as_view(), name="authority-queue"),

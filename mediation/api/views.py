@@ -6,9 +6,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -27,8 +30,10 @@ from mediation.selectors.cases import (
     cases_of_user,
 )
 from mediation.selectors.registry import registry_search
+from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
 from mediation.services.people import consumer_register, consumer_sign_up
+from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTIONS, case_transition
 
 
@@ -214,9 +219,35 @@ class CaseActionView(APIView):
         case, role = case_for_viewer(user=request.user, number=number)
         serializer = s.CaseActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = case_transition(case=case, action=action, actor=request.user, **serializer.validated_data)
+        arguments = dict(serializer.validated_data)
+        co_mediator = arguments.pop("co_mediator")
+        if action == "start_mediation":
+            mediation_start(case=case, actor=request.user, co_mediator=co_mediator)
+        elif co_mediator is not None:
+            raise DjangoValidationError({"co_mediator": [_("A co-mediator is chosen only when mediation starts.")]})
+        else:
+            case_transition(case=case, action=action, actor=request.user, **arguments)
         case, role = case_for_viewer(user=request.user, number=number)
         return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
+
+
+class MediationDocumentView(APIView):
+    @extend_schema(
+        responses={(200, "text/html"): OpenApiTypes.STR},
+        parameters=[OpenApiParameter("download", bool, description="Send as a file to save.")],
+        description="调解书: the mediation document of a case in mediation, as a printable HTML page. "
+        "The business's copy names the consumer by a masked name.",
+    )
+    def get(self, request, number: str):
+        case, role = case_for_viewer(user=request.user, number=number)
+        document = mediation_document_for_viewer(case=case, viewer=role)
+        if document is None:
+            raise Http404
+        page = render_to_string("mediation/mediation_document.html", {"case": case, **document}, request=request)
+        response = HttpResponse(page, content_type="text/html; charset=utf-8")
+        disposition = "attachment" if request.query_params.get("download") in ("1", "true") else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="mediation-document-{case.number}.html"'
+        return response
 
 
 class EvidenceUploadView(APIView):

@@ -193,9 +193,14 @@ SYSTEM_EVENT_TEXTS = {
 }
 
 
+CURRENCY_SIGNS = {"CNY": "¥", "HKD": "HK$", "MOP": "MOP$", "USD": "US$", "EUR": "€", "GBP": "£", "JPY": "JP¥"}
+
+
 def _money(amount: str, currency: str) -> str:
-    value = formats.number_format(decimal.Decimal(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
-    return f"{currency} {value}"
+    """¥3,000.00, HK$120.50; other currencies by their code."""
+    value = f"{decimal.Decimal(amount):,.2f}"
+    sign = CURRENCY_SIGNS.get(currency)
+    return f"{sign}{value}" if sign else f"{currency} {value}"
 
 
 def render_terms(terms: dict) -> str:
@@ -259,3 +264,22 @@ def event_frame(wire: dict, *, language: str) -> dict:
         with translation.override(language):
             frame["text"] = render_event_text(wire["payload"])
     return frame
+
+
+def mediation_document_for_viewer(*, case, viewer: str) -> dict | None:
+    """The mediation document of a case as a viewer may read it, or None if none was drafted.
+    The business's copy names the consumer only by the masked name."""
+    document = MediationDocument.objects.select_related("proposal").filter(room__case=case).first()
+    if document is None:
+        return None
+    content = dict(document.content)
+    if viewer != "consumer" and viewer != "official":
+        content["consumer_name"] = content["consumer_masked_name"]
+    return {
+        "content": content,
+        "terms_in_words": render_terms(content["terms"]),
+        "drafted_at": document.drafted_at,
+        "consumer_signed_at": document.consumer_signed_at,
+        "merchant_signed_at": document.merchant_signed_at,
+        "confirmed_at": document.confirmed_at,
+    }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 ROOM_ERROR_MESSAGES = {
     "malformed_json": _("The frame is not valid JSON."),
     "not_an_object": _("A frame must be a JSON object with a “type”."),
-    "frame_too_large": _("The frame is larger than %(limit)d bytes."),
+    "frame_too_large": _("The frame is longer than %(limit)d characters."),
     "unknown_type": _("Unknown frame type “%(type)s”."),
     "invalid_field": _("Field “%(field)s”: %(problem)s"),
     "rate_limited": _("Too many messages: at most %(limit)d in %(window)d seconds. Try again in %(retry_after)s s."),

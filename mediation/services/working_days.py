@@ -7,6 +7,7 @@ import logging
 import chinese_calendar
 
 logger = logging.getLogger(__name__)
+_years_without_schedule: set[int] = set()  # warned about once per process
 
 
 def is_working_day(day: datetime.date) -> bool:
@@ -15,7 +16,9 @@ def is_working_day(day: datetime.date) -> bool:
     except NotImplementedError:
         # The holiday schedule of a year is published late in the year before; until the package
         # carries it, only weekends are known to be off. Deadlines in such a year are provisional.
-        logger.warning("No official holiday schedule for %s yet; counting weekdays only", day.year)
+        if day.year not in _years_without_schedule:
+            _years_without_schedule.add(day.year)
+            logger.warning("No official holiday schedule for %s yet; counting weekdays only", day.year)
         return day.weekday() < 5
 
 

@@ -1,4 +1,5 @@
 import pytest
+from channels.layers import channel_layers
 
 from channels_app.room_hub import room_hub_reset
 from mediation.services.reference_data import reference_data_load
@@ -32,5 +33,9 @@ def room_world(transactional_db):
 
 @pytest.fixture(autouse=True)
 async def fresh_room_hub():
+    """Each test runs in its own event loop, so it gets its own room hub and channel layer
+    instance (a layer instance reads a process's channels with state bound to one loop)."""
+    channel_layers.backends.clear()
     yield
     await room_hub_reset()
+    channel_layers.backends.clear()

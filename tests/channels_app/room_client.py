@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -33,7 +33,7 @@ class RoomClient:
         path = f"/ws/rooms/{number}/" + (f"?after_seq={after_seq}" if after_seq is not None else "")
         all_headers = [ORIGIN, *headers]
         if user is not None:
-            cookie = await sync_to_async(session_cookie)(user)
+            cookie = await database_sync_to_async(session_cookie)(user)
             all_headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
         client = cls(WebsocketCommunicator(application, path, headers=all_headers))
         connected, _ = await client.communicator.connect(timeout=TIMEOUT)
@@ -69,17 +69,16 @@ class RoomClient:
                 raise AssertionError(f"no {frame_type} {match} frame; unread: {self._unread}")
             try:
                 frame = await self._receive(remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise AssertionError(f"no {frame_type} {match} frame; unread: {self._unread}") from None
             if _matches(frame, frame_type, match):
                 return frame
             self._unread.append(frame)
 
     async def say(self, text: str, client_msg_id: str, **extra) -> dict:
-        """Send a message and wait for its acknowledgement."""
+        """Send a message and return its acknowledgement (or the error refusing it)."""
         await self.send({"type": "message", "client_msg_id": client_msg_id, "text": text, **extra})
-        reply = await self.next(None, client_msg_id=client_msg_id)
-        return reply
+        return await self.next(None, client_msg_id=client_msg_id, _types=("ack", "error"))
 
     async def error(self, frame, **match) -> dict:
         await self.send(frame)
@@ -89,11 +88,9 @@ class RoomClient:
         """Frames still arriving within `timeout` (and unread ones)."""
         extra = list(self._unread)
         self._unread.clear()
-        try:
-            while True:
-                extra.append(await self._receive(timeout))
-        except asyncio.TimeoutError:
-            return extra
+        while not await self.communicator.receive_nothing(timeout):
+            extra.append(await self._receive(timeout))
+        return extra
 
     async def close(self) -> None:
         await self.communicator.disconnect()
@@ -102,4 +99,6 @@ class RoomClient:
 def _matches(frame: dict, frame_type: str | None, match: dict) -> bool:
     if frame_type is not None and frame.get("type") != frame_type:
         return False
-    return all(frame.get(key) == value for key, value in match.items())
+    if "_types" in match and frame.get("type") not in match["_types"]:
+        return False
+    return all(frame.get(key) == value for key, value in match.items() if key != "_types")
