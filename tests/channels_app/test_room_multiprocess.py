@@ -1,0 +1,203 @@
+"""Two daphne processes share one Redis layer and one PostgreSQL database. The participants of one
+room are spread over both; one process is killed mid-conversation and its clients reconnect to the
+other. Every acknowledged message must then be present exactly once, in order, for everyone."""
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import websockets
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import connection
+
+from mediation.models import RoomEvent
+from tests.channels_app.room_client import session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MESSAGES_EACH = 8
+SEND_INTERVAL = 0.3  # seconds: inside the rate limit of 10 messages in 10 seconds
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_daphne(port: int, log: Path) -> subprocess.Popen:
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "channels_app.settings",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "asgi:application"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "daphne exited"
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"daphne on {port} did not start")
+
+
+class Participant:
+    """A room client over a real socket that reconnects, resumes and resends what was not
+    acknowledged, as a browser client would."""
+
+    def __init__(self, name: str, number: str, cookie: str):
+        self.name, self.number, self.cookie = name, number, cookie
+        self.seen: list[int] = []  # seq of every message frame received, in arrival order
+        self.texts: dict[int, str] = {}
+        self.acked: dict[str, int] = {}
+        self.unacked: dict[str, str] = {}
+        self.errors: list[dict] = []
+        self.socket = None
+        self.connected = asyncio.Event()
+        self.port: int | None = None
+
+    async def connect(self, port: int) -> None:
+        self.port = port
+        after = f"?after_seq={max(self.seen)}" if self.seen else ""
+        self.socket = await websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/rooms/{self.number}/{after}",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={self.cookie}"},
+        )
+        self.connected.set()
+        for client_msg_id, text in list(self.unacked.items()):  # resend with the same ids
+            await self._send(client_msg_id, text)
+
+    async def _send(self, client_msg_id: str, text: str) -> None:
+        await self.socket.send(json.dumps({"type": "message", "client_msg_id": client_msg_id, "text": text}))
+
+    async def say(self, client_msg_id: str, text: str) -> None:
+        self.unacked[client_msg_id] = text
+        await self.connected.wait()
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await self._send(client_msg_id, text)
+
+    def _take(self, frame: dict) -> None:
+        if frame.get("type") == "message":
+            self.seen.append(frame["seq"])
+            self.texts[frame["seq"]] = frame["text"]
+
+    async def read(self, fallback_port: int) -> None:
+        while True:
+            try:
+                async for raw in self.socket:
+                    frame = json.loads(raw)
+                    if frame["type"] == "history":
+                        for event in frame["events"]:
+                            self._take(event)
+                    elif frame["type"] == "ack":
+                        self.acked[frame["client_msg_id"]] = frame["seq"]
+                        self.unacked.pop(frame["client_msg_id"], None)
+                    elif frame["type"] == "error":
+                        self.errors.append(frame)
+                    else:
+                        self._take(frame)
+                return
+            except websockets.ConnectionClosed:
+                pass
+            # The process went away: reconnect to the other one and resume.
+            self.connected.clear()
+            while True:
+                try:
+                    await self.connect(fallback_port)
+                    break
+                except OSError:
+                    await asyncio.sleep(0.2)
+
+
+@database_sync_to_async
+def stored_client_ids(room) -> list[tuple[int, str]]:
+    return list(RoomEvent.objects.filter(room=room, kind="message").order_by("seq").values_list("seq", "client_msg_id"))
+
+
+async def test_a_killed_process_loses_no_acknowledged_message(room_world, tmp_path):
+    ports = free_port(), free_port()
+    processes = [start_daphne(port, tmp_path / f"daphne-{port}.log") for port in ports]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            await asyncio.to_thread(wait_until_serving, port, process)
+        users = {
+            "consumer": room_world.consumer_user,
+            "merchant": room_world.shop_staff,
+            "lead": room_world.shop_official,
+            "co": room_world.home_official,
+        }
+        participants = {
+            name: Participant(name, room_world.number, await database_sync_to_async(session_cookie)(user))
+            for name, user in users.items()
+        }
+        # Consumer and lead on the process that will be killed; merchant and co-mediator on the other.
+        placement = {"consumer": 0, "lead": 0, "merchant": 1, "co": 1}
+        for name, participant in participants.items():
+            await participant.connect(ports[placement[name]])
+        readers = [
+            asyncio.create_task(participant.read(fallback_port=ports[1])) for participant in participants.values()
+        ]
+
+        async def talk(participant: Participant) -> None:
+            for n in range(MESSAGES_EACH):
+                await participant.say(f"{participant.name}-{n}", f"{participant.name} 第{n}条")
+                await asyncio.sleep(SEND_INTERVAL)
+
+        talkers = [asyncio.create_task(talk(participant)) for participant in participants.values()]
+        await asyncio.sleep(SEND_INTERVAL * MESSAGES_EACH / 3)
+        processes[0].send_signal(signal.SIGKILL)  # mid-conversation
+        await asyncio.gather(*talkers)
+
+        everyone = list(participants.values())
+        expected_total = MESSAGES_EACH * len(everyone)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and (
+            any(p.unacked for p in everyone) or any(len(set(p.seen)) < expected_total for p in everyone)
+        ):
+            await asyncio.sleep(0.2)
+
+        stored = await stored_client_ids(room_world.room)
+        assert len(stored) == expected_total
+        assert len({client_msg_id for _seq, client_msg_id in stored}) == expected_total  # nothing stored twice
+        stored_seqs = [seq for seq, _client_msg_id in stored]
+        for participant in everyone:
+            assert participant.errors == [], participant.errors
+            assert participant.unacked == {}, f"{participant.name} still waits for {participant.unacked}"
+            # Every acknowledged message, exactly once, in order.
+            assert participant.seen == stored_seqs, participant.name
+            for client_msg_id, seq in participant.acked.items():
+                assert participant.texts[seq].startswith(client_msg_id.split("-")[0])
+        assert all(p.port == ports[1] for p in everyone)  # the consumer and lead moved over
+        for task in readers:
+            task.cancel()
+        for participant in everyone:
+            await participant.socket.close()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
