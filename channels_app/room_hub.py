@@ -27,6 +27,7 @@ from channels.layers import get_channel_layer
 from django.db import DatabaseError, connection
 
 from mediation.selectors.rooms import room_events_between, rooms_last_seq
+from mediation.services import room_broadcast
 from mediation.services.room_broadcast import ROOM_HUB_GROUP
 from mediation.services.room_errors import RoomActionRefused
 from mediation.services.rooms import MessagePost, PostOutcome, room_messages_post
@@ -87,6 +88,7 @@ class RoomHub:
         self.channel: str | None = None
         self.rooms: dict[int, _Room] = {}
         self._queue: asyncio.Queue[tuple[MessagePost, asyncio.Future]] = asyncio.Queue()
+        self._outbox: asyncio.Queue[dict] = asyncio.Queue()
         # One thread writes, one reads: each keeps its own database connection.
         self._writer_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="room-hub-writer")
         self._reader_thread = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="room-hub-reader")
@@ -104,10 +106,21 @@ class RoomHub:
             # shared queue, which only works if they share that prefix.
             self.channel = await self.layer.new_channel()
             await self.layer.group_add(ROOM_HUB_GROUP, self.channel)
-            for loop in (self._receive_loop, self._write_loop, self._reconcile_loop, self._presence_loop):
+            self._loop = asyncio.get_running_loop()
+            room_broadcast.set_publisher(self._publish_threadsafe)
+            loops = (
+                self._receive_loop,
+                self._write_loop,
+                self._publish_loop,
+                self._reconcile_loop,
+                self._presence_loop,
+            )
+            for loop in loops:
                 self._tasks.append(asyncio.create_task(loop(), name=f"room-hub-{loop.__name__}"))
 
     async def stop(self) -> None:
+        if room_broadcast._publisher == self._publish_threadsafe:
+            room_broadcast.set_publisher(None)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -192,6 +205,24 @@ class RoomHub:
         for post, future in batch:
             outcomes.extend(await self._store([(post, future)]))
         return outcomes
+
+    # --- announcing ----------------------------------------------------------------------------
+
+    def _publish_threadsafe(self, message: dict) -> None:
+        """Called by services after commit, from any thread."""
+        self._loop.call_soon_threadsafe(self._outbox.put_nowait, message)
+
+    async def _publish_loop(self) -> None:
+        """Announce committed events in commit order; what queued up meanwhile goes in one send."""
+        while True:
+            events = list((await self._outbox.get())["events"])
+            while not self._outbox.empty():
+                events.extend(self._outbox.get_nowait()["events"])
+            try:
+                await self.layer.group_send(ROOM_HUB_GROUP, {"type": "room.events", "events": events})
+            except Exception:
+                # Stored all the same: the hubs find the events by their sequence numbers.
+                logger.exception("room notification not sent")
 
     # --- receiving ----------------------------------------------------------------------------
 

@@ -99,7 +99,7 @@ if REDIS_URL:
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "mediation"),
                 # Each daphne process reads all its room traffic through one channel (the room
                 # hub's); the default capacity of 100 queued messages would drop under a burst.
-                "capacity": 5000,
+                "capacity": int(os.environ.get("CHANNEL_LAYER_CAPACITY", "5000")),
             },
         }
     }

@@ -68,6 +68,23 @@ def event_wire(event: RoomEvent) -> dict:
     }
 
 
+def message_wire(*, room_id: int, seq: int, channel: str, author, client_msg_id: str, text: str, at) -> dict:
+    """The wire form of a chat message being stored, without reading it back."""
+    return {
+        "room": room_id,
+        "seq": seq,
+        "channel": channel,
+        "kind": "message",
+        "author": author.pk,
+        "author_role": author.role,
+        "author_name": author.display_name,
+        "client_msg_id": client_msg_id,
+        "text": text,
+        "payload": {},
+        "at": utc_iso(at),
+    }
+
+
 def _events(room_id: int, channels) -> "RoomEvent.objects":
     return RoomEvent.objects.select_related("author").filter(room_id=room_id, channel__in=channels)
 

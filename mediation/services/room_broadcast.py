@@ -22,11 +22,32 @@ ROOM_HUB_GROUP = "mediation-room-hubs"
 
 def publish_on_commit(events) -> None:
     """Announce stored room events once the current transaction commits."""
-    wire = [event_wire(event) for event in events]
+    publish_wire_on_commit([event_wire(event) for event in events])
+
+
+def publish_wire_on_commit(wire: list[dict]) -> None:
     transaction.on_commit(functools.partial(publish, {"type": "room.events", "events": wire}), robust=True)
 
 
+# The process's room hub, when it runs, takes over sending: it batches what several transactions
+# committed into one send and keeps their order (channels_app.room_hub).
+_publisher = None
+
+
+def set_publisher(publisher) -> None:
+    """Route announcements through `publisher(message)` (thread-safe), or None for direct sends."""
+    global _publisher
+    _publisher = publisher
+
+
 def publish(message: dict) -> None:
+    publisher = _publisher
+    if publisher is not None:
+        try:
+            publisher(message)
+            return
+        except RuntimeError:  # the hub's event loop has ended; send directly
+            pass
     layer = get_channel_layer()
     if layer is None:
         return

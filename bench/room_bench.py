@@ -1,0 +1,248 @@
+"""The mediation room under load: R rooms of 4 participants on one daphne process (pinned to one
+core) with the Redis channel layer, at a fixed aggregate message rate, against the same harness on
+a minimal Channels broadcast room without persistence (the shape of the Channels tutorial chat).
+
+The load generator runs in its own process on the other core (bench/room_load.py). For every
+message it measures the delay to each of the four members of its room, counts what never arrived,
+and, for the product, checks that every message was acknowledged and is in PostgreSQL.
+Target: 250 rooms of 4, 1,000 messages per second sent, every message stored, nothing lost, p99
+under 100 ms.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "channels_app.settings")
+
+from bench.common import ensure_database  # noqa: E402
+
+SERIAL_BASE = 900_000_000  # credit code serials of the bench shops, far from the seeded registry's
+SERVER_CORE, LOAD_CORE = "0", "1"
+
+
+def bench_rooms(count: int) -> list[dict]:
+    """`count` complaints in mediation, each with a consumer, a merchant, a lead and a co-mediator,
+    made once and reused; every run gets fresh login sessions."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+    from stdnum.cn import ric
+
+    from mediation.models import Authority, AuthorityKind, MediationRoom, Region, RoomParticipant
+    from mediation.services.cases import complaint_submit
+    from mediation.services.people import consumer_register, merchant_staff_add, official_add
+    from mediation.services.registry import entity_register
+    from mediation.services.rooms import mediation_start
+    from mediation.services.synthetic_registry import synthetic_uscc
+    from mediation.services.transitions import case_transition
+
+    user_model = get_user_model()
+    shop_region, home_region = Region.objects.get(code="330106"), Region.objects.get(code="110105")
+    shop_bureau = Authority.objects.get(kind=AuthorityKind.BUREAU, region=shop_region)
+    home_bureau = Authority.objects.get(kind=AuthorityKind.BUREAU, region=home_region)
+
+    def user(name: str):
+        made, _ = user_model.objects.get_or_create(username=name)
+        return made
+
+    lead = user("bench-room-lead")
+    if not hasattr(lead, "official"):
+        official_add(user=lead, authority=shop_bureau)
+    co = user("bench-room-co")
+    if not hasattr(co, "official"):
+        official_add(user=co, authority=home_bureau)
+    rooms = []
+    for index in range(count):
+        consumer_user = user(f"bench-room-consumer-{index}")
+        room = MediationRoom.objects.filter(case__consumer__user=consumer_user).first()
+        if room is None:
+            body = f"110105199003{index % 28 + 1:02d}{index % 1000:03d}"
+            consumer = consumer_register(
+                user=consumer_user,
+                real_name="王五",
+                id_number=body + ric.calc_check_digit(body + "0"),
+                phone="13900000000",
+                home_region=home_region,
+            )
+            shop = entity_register(
+                name=f"杭州基准测试商店{index}号",
+                uscc=synthetic_uscc("330106", SERIAL_BASE + index),
+                business_region=shop_region,
+                business_address="文三路1号",
+            )
+            merchant_staff_add(user=user(f"bench-room-merchant-{index}"), entity=shop)
+            case = complaint_submit(
+                consumer=consumer, entity=shop, facts="基准测试投诉", category="G02", demand="refund"
+            )
+            case = case_transition(case=case, action="accept", actor=lead)
+            room = mediation_start(case=case, actor=lead, co_mediator=co)
+        members = []
+        for seat in RoomParticipant.objects.filter(room=room).select_related("user").order_by("role"):
+            session = SessionStore()
+            session[SESSION_KEY] = str(seat.user.pk)
+            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[HASH_SESSION_KEY] = seat.user.get_session_auth_hash()
+            session.create()
+            members.append({"role": seat.role, "cookie": session.session_key})
+        rooms.append({"number": room.case.number, "room_id": room.pk, "members": members})
+    return rooms
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(application: str, port: int, extra_env: dict, log: Path) -> subprocess.Popen:
+    command = ["taskset", "-c", SERVER_CORE, str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port)]
+    server = subprocess.Popen(
+        [*command, application],
+        cwd=ROOT,
+        env={**os.environ, **extra_env},
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"daphne exited; see {log}"
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return server
+        time.sleep(0.2)
+    raise RuntimeError("daphne did not start")
+
+
+def run_load(spec: dict, workdir: Path) -> dict:
+    spec_file, result_file = workdir / "spec.json", workdir / "result.json"
+    spec_file.write_text(json.dumps(spec))
+    subprocess.run(
+        ["taskset", "-c", LOAD_CORE, sys.executable, str(ROOT / "bench/room_load.py"), spec_file, result_file],
+        check=True,
+    )
+    return json.loads(result_file.read_text())
+
+
+def stored_since(room_ids: list[int], since) -> int:
+    from mediation.models import RoomEvent
+
+    return RoomEvent.objects.filter(room_id__in=room_ids, kind="message", created_at__gte=since).count()
+
+
+def phase(name: str, *, product: bool, rooms: list[dict], rate: int, duration: float, workdir: Path) -> dict:
+    from django.utils import timezone
+
+    port = free_port()
+    if product:
+        application, extra_env = "asgi:application", {"DATABASE_CONN_MAX_AGE": "60"}
+        urls = [f"ws://127.0.0.1:{port}/ws/rooms/{room['number']}/" for room in rooms]
+    else:
+        # The tutorial's layer settings: the default capacity of 100 messages per channel.
+        application, extra_env = "bench.tutorial_room:application", {"CHANNEL_LAYER_CAPACITY": "100"}
+        urls = [f"ws://127.0.0.1:{port}/ws/tutorial/bench-{index}/" for index in range(len(rooms))]
+    spec = {
+        "mode": "product" if product else "tutorial",
+        "origin": f"http://127.0.0.1:{port}",
+        "rate": rate,
+        "duration": duration,
+        "drain": 10,
+        "rooms": [
+            {"members": [{"url": url, "cookie": member["cookie"] if product else None} for member in room["members"]]}
+            for url, room in zip(urls, rooms, strict=True)
+        ],
+    }
+    print(f"{name}: {len(rooms)} rooms x 4 at {rate}/s for {duration:.0f} s ...", flush=True)
+    server = start_server(application, port, extra_env, workdir / f"{name}.log")
+    started = timezone.now()
+    try:
+        result = run_load(spec, workdir)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    if product:
+        result["stored"] = stored_since([room["room_id"] for room in rooms], started)
+    result["name"] = name
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rooms", type=int, default=250)
+    parser.add_argument("--rate", type=int, action="append", help="messages per second sent (repeatable)")
+    parser.add_argument("--baseline-rate", type=int, action="append", help="rates for the tutorial baseline")
+    parser.add_argument("--duration", type=float, default=20)
+    arguments = parser.parse_args()
+    rates = arguments.rate or [1000]
+    baseline_rates = arguments.baseline_rate or [350, 1000]
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from mediation.services.reference_data import reference_data_load
+
+    call_command("migrate", verbosity=0)
+    reference_data_load(only=["330106", "110105"])
+    started = time.monotonic()
+    rooms = bench_rooms(arguments.rooms)
+    print(f"{len(rooms)} rooms ready in {time.monotonic() - started:.0f} s", flush=True)
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="room-bench-") as workdir:
+        for rate in baseline_rates:
+            results.append(
+                phase(
+                    f"tutorial@{rate}",
+                    product=False,
+                    rooms=rooms,
+                    rate=rate,
+                    duration=arguments.duration,
+                    workdir=Path(workdir),
+                )
+            )
+        for rate in rates:
+            results.append(
+                phase(
+                    f"room@{rate}",
+                    product=True,
+                    rooms=rooms,
+                    rate=rate,
+                    duration=arguments.duration,
+                    workdir=Path(workdir),
+                )
+            )
+
+    print()
+    columns = [("run", 16), ("sockets", 8), ("sent/s", 9), ("deliv/s", 9), ("p50 ms", 9), ("p99 ms", 9)]
+    columns += [("max ms", 9), ("lost", 8), ("dup", 5), ("acked", 8), ("stored", 8)]
+    header = "".join(f"{title:<{width}}" if title == "run" else f"{title:>{width}}" for title, width in columns)
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        acked = "" if r["acked"] is None else str(r["acked"])
+        print(
+            f"{r['name']:<16}{r['sockets']:>8}{r['sent_per_second']:>9}{r['deliveries_per_second']:>9}"
+            f"{r['latency_ms_p50']:>9}{r['latency_ms_p99']:>9}{r['latency_ms_max']:>9}{r['lost_deliveries']:>8}"
+            f"{r['duplicates']:>5}{acked:>8}{r.get('stored', ''):>8}"
+        )
+        if r["error_count"]:
+            print(f"  {r['error_count']} error frames, e.g. {r['errors'][:2]}")
+    print(
+        "\nsent/s: messages sent per second; deliv/s: deliveries received per second (each message goes to the 4"
+        "\nmembers of its room); latency from sending to each delivery; lost: deliveries that never arrived;"
+        "\nacked/stored: messages acknowledged by the room / found in PostgreSQL."
+    )
+
+
+if __name__ == "__main__":
+    main()

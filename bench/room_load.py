@@ -1,0 +1,145 @@
+"""Load generator of the room benchmark (run by bench/room_bench.py on its own core).
+
+Opens every participant's socket, sends messages at a fixed aggregate rate spread evenly over the
+sockets and rooms, and measures, for every delivery to every member of the room, the time from
+sending to receiving. Writes its figures as JSON."""
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+import websockets
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import percentile  # noqa: E402
+
+
+class Member:
+    def __init__(self, room: int, url: str, cookie: str | None, origin: str):
+        self.room, self.url, self.cookie, self.origin = room, url, cookie, origin
+        self.socket = None
+
+
+async def run(spec: dict) -> dict:
+    product = spec["mode"] == "product"
+    members: list[Member] = []
+    for room_index, room in enumerate(spec["rooms"]):
+        for member in room["members"]:
+            members.append(Member(room_index, member["url"], member.get("cookie"), spec["origin"]))
+    # Interleave so that consecutive messages come from different rooms: k -> room k % R.
+    rooms = len(spec["rooms"])
+    per_room = len(members) // rooms
+    order = [members[room * per_room + seat] for seat in range(per_room) for room in range(rooms)]
+
+    latencies: list[float] = []
+    delivered: dict[int, int] = {}
+    acked: set[int] = set()
+    errors: list[dict] = []
+    ready = asyncio.Semaphore(50)  # daphne listens with a backlog of 50
+
+    async def open_socket(member: Member) -> None:
+        async with ready:
+            headers = {"Cookie": f"sessionid={member.cookie}"} if member.cookie else {}
+            member.socket = await websockets.connect(
+                member.url, origin=member.origin, additional_headers=headers, max_queue=None, open_timeout=60
+            )
+            if product:  # joined once the welcome and the history arrived
+                for _ in range(2):
+                    await member.socket.recv()
+
+    async def read(member: Member) -> None:
+        try:
+            async for raw in member.socket:
+                received = time.time()
+                frame = json.loads(raw)
+                if product:
+                    kind = frame.get("type")
+                    if kind == "ack":
+                        acked.add(int(frame["client_msg_id"]))
+                        continue
+                    if kind == "error":
+                        errors.append(frame)
+                        continue
+                    if kind != "message":
+                        continue
+                    payload = frame["text"]
+                else:
+                    payload = frame["message"]
+                number, sent = payload.split("|")
+                delivered[int(number)] = delivered.get(int(number), 0) + 1
+                latencies.append((received - float(sent)) * 1000)
+        except websockets.ConnectionClosed:
+            pass
+
+    started = time.monotonic()
+    await asyncio.gather(*(open_socket(member) for member in members))
+    connect_seconds = time.monotonic() - started
+    readers = [asyncio.create_task(read(member)) for member in members]
+
+    rate, duration = spec["rate"], spec["duration"]
+    total = int(rate * duration)
+    loop = asyncio.get_running_loop()
+    begin = loop.time()
+    for number in range(total):
+        target = begin + number / rate
+        delay = target - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        member = order[number % len(order)]
+        payload = f"{number}|{time.time():.6f}"
+        if product:
+            frame = {"type": "message", "client_msg_id": str(number), "text": payload}
+        else:
+            frame = {"message": payload}
+        await member.socket.send(json.dumps(frame))
+    send_seconds = loop.time() - begin
+
+    expected = total * per_room
+    drain_until = loop.time() + spec["drain"]
+    while loop.time() < drain_until and (sum(delivered.values()) < expected or (product and len(acked) < total)):
+        await asyncio.sleep(0.1)
+    for member in members:
+        await member.socket.close()
+    for reader in readers:
+        reader.cancel()
+
+    received = sum(delivered.values())
+    return {
+        "mode": spec["mode"],
+        "rooms": rooms,
+        "sockets": len(members),
+        "rate": rate,
+        "connect_seconds": round(connect_seconds, 1),
+        "sent": total,
+        "sent_per_second": round(total / send_seconds, 1),
+        "acked": len(acked) if product else None,
+        "expected_deliveries": expected,
+        "deliveries": received,
+        "duplicates": sum(max(0, count - per_room) for count in delivered.values()),
+        "lost_deliveries": expected - received,
+        "deliveries_per_second": round(received / (send_seconds + 1e-9), 1),
+        "latency_ms_p50": round(percentile(latencies, 0.50), 1),
+        "latency_ms_p99": round(percentile(latencies, 0.99), 1),
+        "latency_ms_max": round(max(latencies), 1) if latencies else None,
+        "errors": errors[:5],
+        "error_count": len(errors),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("spec")
+    parser.add_argument("result")
+    arguments = parser.parse_args()
+    with open(arguments.spec) as spec_file:
+        spec = json.load(spec_file)
+    result = asyncio.run(run(spec))
+    with open(arguments.result, "w") as result_file:
+        json.dump(result, result_file)
+
+
+if __name__ == "__main__":
+    main()
