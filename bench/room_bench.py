@@ -13,11 +13,13 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +106,19 @@ def free_port() -> int:
 
 
 def start_server(application: str, port: int, extra_env: dict, log: Path) -> subprocess.Popen:
+    """daphne on its own core; with ROOM_BENCH_PROFILE set, under py-spy (a flame graph in that file)."""
     command = ["taskset", "-c", SERVER_CORE, str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port)]
+    if os.environ.get("ROOM_BENCH_PROFILE") and "tutorial" not in application:
+        command = [
+            str(ROOT / ".venv/bin/py-spy"),
+            "record",
+            "--format",
+            "raw",
+            "-o",
+            os.environ["ROOM_BENCH_PROFILE"],
+            "--",
+            *command,
+        ]
     server = subprocess.Popen(
         [*command, application],
         cwd=ROOT,
@@ -150,6 +164,8 @@ def phase(name: str, *, product: bool, rooms: list[dict], rate: int, duration: f
         urls = [f"ws://127.0.0.1:{port}/ws/tutorial/bench-{index}/" for index in range(len(rooms))]
     spec = {
         "mode": "product" if product else "tutorial",
+        # Client message ids are unique per sender for ever: a repeated id is a resend.
+        "run": uuid.uuid4().hex[:12],
         "origin": f"http://127.0.0.1:{port}",
         "rate": rate,
         "duration": duration,
@@ -165,8 +181,13 @@ def phase(name: str, *, product: bool, rooms: list[dict], rate: int, duration: f
     try:
         result = run_load(spec, workdir)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+    log = (workdir / f"{name}.log").read_text(errors="replace")
+    result["server_errors"] = log.count("Traceback")
+    if result["server_errors"]:
+        first = log.index("Traceback")
+        print(f"  the server logged {result['server_errors']} errors; the first:\n{log[first - 300 : first + 2500]}")
     if product:
         result["stored"] = stored_since([room["room_id"] for room in rooms], started)
     result["name"] = name
@@ -199,7 +220,7 @@ def main() -> None:
 
     results = []
     with tempfile.TemporaryDirectory(prefix="room-bench-") as workdir:
-        for rate in baseline_rates:
+        for rate in filter(None, baseline_rates):
             results.append(
                 phase(
                     f"tutorial@{rate}",

@@ -46,9 +46,9 @@ async def run(spec: dict) -> dict:
             member.socket = await websockets.connect(
                 member.url, origin=member.origin, additional_headers=headers, max_queue=None, open_timeout=60
             )
-            if product:  # joined once the welcome and the history arrived
-                for _ in range(2):
-                    await member.socket.recv()
+            if product:  # joined once the history arrived
+                while json.loads(await member.socket.recv()).get("type") != "history":
+                    pass
 
     async def read(member: Member) -> None:
         try:
@@ -58,7 +58,7 @@ async def run(spec: dict) -> dict:
                 if product:
                     kind = frame.get("type")
                     if kind == "ack":
-                        acked.add(int(frame["client_msg_id"]))
+                        acked.add(int(frame["client_msg_id"].rsplit("-", 1)[1]))
                         continue
                     if kind == "error":
                         errors.append(frame)
@@ -77,6 +77,7 @@ async def run(spec: dict) -> dict:
     started = time.monotonic()
     await asyncio.gather(*(open_socket(member) for member in members))
     connect_seconds = time.monotonic() - started
+    print(f"  {len(members)} sockets joined in {connect_seconds:.1f} s; sending", flush=True)
     readers = [asyncio.create_task(read(member)) for member in members]
 
     rate, duration = spec["rate"], spec["duration"]
@@ -91,7 +92,7 @@ async def run(spec: dict) -> dict:
         member = order[number % len(order)]
         payload = f"{number}|{time.time():.6f}"
         if product:
-            frame = {"type": "message", "client_msg_id": str(number), "text": payload}
+            frame = {"type": "message", "client_msg_id": f"{spec['run']}-{number}", "text": payload}
         else:
             frame = {"message": payload}
         await member.socket.send(json.dumps(frame))

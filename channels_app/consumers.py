@@ -7,6 +7,7 @@ import json
 import time
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -19,11 +20,10 @@ from mediation.models import RoomChannel, RoomRole, channels_visible_to
 from mediation.selectors.rooms import (
     MAX_HISTORY_PAGE_SIZE,
     event_frame,
+    room_arrival,
     room_events_after,
     room_history_page,
-    room_participants,
     room_seat_for,
-    room_state,
     seat_language,
 )
 from mediation.services import rooms as room_services
@@ -103,12 +103,27 @@ def _validate(frame: dict) -> dict:
     return fields
 
 
+def _arrive(*, seat, after_seq: int | None) -> dict:
+    """A participant's arrival: the first one is recorded ("joined"); then what they need to see."""
+    room_services.room_participant_joined(seat=seat)
+    return room_arrival(seat=seat, after_seq=after_seq)
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
     """One participant's connection to one mediation room: /ws/rooms/<case number>/."""
 
     # The process's room hub listens on the channel layer for all its room sockets; a socket of
     # its own on the layer would only add a receiver per connection.
     channel_layer_alias = None
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler, a thread hop per
+        # frame. This consumer touches the database only through database_sync_to_async (which
+        # does the same itself) and the room hub's own threads, so it skips that hop.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         self.seat = None
@@ -136,22 +151,29 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.language = _language_of(self.scope, seat)
         self.cursor = 0
         self.syncing = True
-        self.held_back: list[dict] = []
+        self.held_back: list[dict] = []  # stored events that arrived while history was read
+        self.held_frames: list[dict] = []  # typing, read receipts and presence meanwhile
         self.sent_times: collections.deque[float] = collections.deque()
         self.hub = room_hub()
 
         await self.hub.attach(self)
-        await database_sync_to_async(room_services.room_participant_joined)(seat=seat)
-        await self._send_welcome()
+        arrival = await database_sync_to_async(_arrive)(
+            seat=seat, after_seq=None if after_seq is None else int(after_seq)
+        )
+        await self._send_welcome(arrival)
         if after_seq is None:
-            events, has_more = await database_sync_to_async(room_history_page)(seat=seat)
-            await self._send_history(events, mode="latest", has_more=has_more)
+            await self._send_history(arrival["events"], mode="latest", has_more=arrival["has_more"])
         else:
             self.cursor = int(after_seq)
-            await self._send_missed(after=self.cursor)
+            await self._send_history(arrival["events"], mode="resume", has_more=arrival["has_more"])
+            if arrival["has_more"]:
+                await self._send_missed(after=self.cursor)
         self.syncing = False
         held_back, self.held_back = self.held_back, []
         await self.push_events(held_back)
+        held_frames, self.held_frames = self.held_frames, []
+        for frame in held_frames:
+            await self.send_frame(frame)
 
     async def disconnect(self, code):
         if self.seat is not None:
@@ -172,6 +194,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self.send(text_data=self._rendered(wire))
 
     async def push_frame(self, frame: dict) -> None:
+        if self.syncing:
+            self.held_frames.append(frame)
+            return
         await self.send_frame(frame)
 
     def _rendered(self, wire: dict) -> str:
@@ -187,16 +212,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     # --- history ------------------------------------------------------------------------------
 
-    async def _send_welcome(self) -> None:
-        participants = await database_sync_to_async(room_participants)(room_id=self.room_id)
-        state = await database_sync_to_async(room_state)(seat=self.seat)
+    async def _send_welcome(self, arrival: dict) -> None:
         await self.send_frame(
             {
                 "type": "welcome",
                 "you": {"id": self.seat_id, "role": self.seat.role, "name": self.seat.display_name},
                 "language": self.language,
-                "participants": participants,
-                "room": state,
+                "participants": arrival["participants"],
+                "room": arrival["state"],
                 "online": self.hub.online(self.room_id),
                 "channels": sorted(self.visible_channels),
             }

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 MAX_WRITE_BATCH = 500
 RECONCILE_INTERVAL = 1.0  # seconds between checks that no room has moved on unseen
+GAP_GRACE = 0.1  # seconds a gap may stay open before the missing events are read from PostgreSQL
 PRESENCE_INTERVAL = 10.0  # seconds between presence announcements of this process
 PRESENCE_TTL = 25.0  # a process's presence counts for this long after its last announcement
 GROUP_REFRESH_INTERVAL = 3600.0  # the layer forgets group members after a day
@@ -64,6 +65,7 @@ class _Room:
         self.delivering = asyncio.Lock()
         self.remote_presence: dict[str, tuple[frozenset[int], float]] = {}
         self.online: frozenset[int] = frozenset()
+        self.committed_seq = delivered_seq  # the newest seq in PostgreSQL at the last check
 
 
 def _in_thread(function, **kwargs):
@@ -157,7 +159,8 @@ class RoomHub:
             last = (await self._read_db(rooms_last_seq, room_ids=[socket.room_id])).get(socket.room_id, 0)
             room = self.rooms.setdefault(socket.room_id, _Room(delivered_seq=last))
         room.sockets.add(socket)
-        await self._presence_changed(socket.room_id, announce=True)
+        await self._presence_changed(socket.room_id)
+        await self._announce_presence([socket.room_id], query=True)
 
     async def detach(self, socket: RoomSocket) -> None:
         room = self.rooms.get(socket.room_id)
@@ -166,7 +169,20 @@ class RoomHub:
         room.sockets.discard(socket)
         if not room.sockets:
             del self.rooms[socket.room_id]
-        await self._announce_presence(socket.room_id)
+        else:
+            await self._presence_changed(socket.room_id)
+        await self._announce_presence([socket.room_id])
+
+    async def _push(self, socket: RoomSocket, push, payload) -> None:
+        """Hand something to one socket. A socket that is closing must not cost the others their
+        delivery: it is dropped, and its client resumes from its last sequence number."""
+        try:
+            await push(payload)
+        except Exception:
+            logger.debug("room %s: dropping a closed socket", socket.room_id, exc_info=True)
+            room = self.rooms.get(socket.room_id)
+            if room is not None:
+                room.sockets.discard(socket)
 
     def online(self, room_id: int) -> list[int]:
         room = self.rooms.get(room_id)
@@ -267,16 +283,22 @@ class RoomHub:
                 ready.append(room.ahead.pop(room.delivered_seq))
             if ready:
                 for socket in list(room.sockets):
-                    await socket.push_events(ready)
+                    await self._push(socket, socket.push_events, ready)
         if room.ahead and not room.filling:
-            self._in_background(self._fill(room_id, up_to=max(room.ahead)))
+            self._in_background(self._fill(room_id, up_to=max(room.ahead), grace=GAP_GRACE))
 
-    async def _fill(self, room_id: int, up_to: int | None = None) -> None:
-        """Read what the layer did not bring from PostgreSQL."""
+    async def _fill(self, room_id: int, up_to: int | None = None, grace: float = 0) -> None:
+        """Read what the layer did not bring from PostgreSQL. With `grace`, first give events
+        that another process committed earlier but announced later the time to arrive."""
         room = self.rooms.get(room_id)
         if room is None or room.filling:
             return
         room.filling = True
+        if grace:
+            await asyncio.sleep(grace)
+            if up_to is not None and room.delivered_seq >= up_to:
+                room.filling = False
+                return
         try:
             events = await self._read_db(
                 room_events_between, room_id=room_id, after_seq=room.delivered_seq, up_to_seq=up_to
@@ -300,8 +322,13 @@ class RoomHub:
                 continue
             for room_id, last_seq in newest.items():
                 room = self.rooms.get(room_id)
-                if room is not None and last_seq > room.delivered_seq and not room.filling:
-                    self._in_background(self._fill(room_id))
+                if room is None:
+                    continue
+                # Only what was committed a whole interval ago and is still not here is missing;
+                # newer events are most likely on their way.
+                committed_before, room.committed_seq = room.committed_seq, last_seq
+                if committed_before > room.delivered_seq and not room.filling:
+                    self._in_background(self._fill(room_id, up_to=committed_before))
 
     # --- ephemeral frames ---------------------------------------------------------------------
 
@@ -313,36 +340,52 @@ class RoomHub:
         )
 
     async def _on_ephemeral(self, message: dict) -> None:
+        if "presence" in message:
+            await self._on_presence(message)
+            return
         room = self.rooms.get(message["room"])
         if room is None:
-            return
-        if "presence" in message:
-            if message["hub"] != self.hub_id:
-                room.remote_presence[message["hub"]] = (frozenset(message["presence"]), time.monotonic() + PRESENCE_TTL)
-                if message.get("query"):
-                    await self._announce_presence(message["room"])
-            await self._presence_changed(message["room"])
             return
         channel = message.get("channel")
         for socket in list(room.sockets):
             if channel is None or channel in socket.visible_channels:
-                await socket.push_frame(message["frame"])
+                await self._push(socket, socket.push_frame, message["frame"])
 
-    async def _announce_presence(self, room_id: int, *, query: bool = False) -> None:
+    # --- presence: each process announces who is connected to it, per room -------------------
+
+    def _local_presence(self, room_id: int) -> list[int]:
         room = self.rooms.get(room_id)
-        local = sorted({socket.seat_id for socket in room.sockets}) if room else []
-        with contextlib.suppress(Exception):
-            await self.layer.group_send(
-                ROOM_HUB_GROUP,
-                {"type": "room.ephemeral", "room": room_id, "hub": self.hub_id, "presence": local, "query": query},
-            )
+        return sorted({socket.seat_id for socket in room.sockets}) if room else []
 
-    async def _presence_changed(self, room_id: int, *, announce: bool = False) -> None:
+    async def _announce_presence(self, room_ids, *, query: bool = False) -> None:
+        """One message for all of `room_ids`; with `query`, the other processes answer with theirs."""
+        presence = [[room_id, self._local_presence(room_id)] for room_id in room_ids]
+        if not presence:
+            return
+        message = {"type": "room.ephemeral", "hub": self.hub_id, "presence": presence}
+        if query:
+            message["query"] = list(room_ids)
+        with contextlib.suppress(Exception):
+            await self.layer.group_send(ROOM_HUB_GROUP, message)
+
+    async def _on_presence(self, message: dict) -> None:
+        if message["hub"] == self.hub_id:
+            return
+        expires = time.monotonic() + PRESENCE_TTL
+        for room_id, seats in message["presence"]:
+            room = self.rooms.get(room_id)
+            if room is not None:
+                room.remote_presence[message["hub"]] = (frozenset(seats), expires)
+                await self._presence_changed(room_id)
+        asked = [room_id for room_id in message.get("query", ()) if room_id in self.rooms]
+        if asked:
+            await self._announce_presence(asked)
+
+    async def _presence_changed(self, room_id: int) -> None:
+        """Tell the room's sockets here who is online, if that changed."""
         room = self.rooms.get(room_id)
         if room is None:
             return
-        if announce:
-            await self._announce_presence(room_id, query=True)
         now = time.monotonic()
         online = {socket.seat_id for socket in room.sockets}
         for hub, (seats, expires) in list(room.remote_presence.items()):
@@ -354,14 +397,14 @@ class RoomHub:
             room.online = frozenset(online)
             frame = {"type": "presence", "online": sorted(online)}
             for socket in list(room.sockets):
-                await socket.push_frame(frame)
+                await self._push(socket, socket.push_frame, frame)
 
     async def _presence_loop(self) -> None:
         last_refresh = time.monotonic()
         while True:
             await asyncio.sleep(PRESENCE_INTERVAL)
+            await self._announce_presence(list(self.rooms))
             for room_id in list(self.rooms):
-                await self._announce_presence(room_id)
                 await self._presence_changed(room_id)
             if time.monotonic() - last_refresh > GROUP_REFRESH_INTERVAL:
                 with contextlib.suppress(Exception):

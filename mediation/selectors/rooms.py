@@ -85,8 +85,46 @@ def message_wire(*, room_id: int, seq: int, channel: str, author, client_msg_id:
     }
 
 
-def _events(room_id: int, channels) -> "RoomEvent.objects":
-    return RoomEvent.objects.select_related("author").filter(room_id=room_id, channel__in=channels)
+_WIRE_FIELDS = (
+    "room_id",
+    "seq",
+    "channel",
+    "kind",
+    "author_id",
+    "author__role",
+    "author__display_name",
+    "client_msg_id",
+    "text",
+    "payload",
+    "created_at",
+)
+
+
+_WIRE_KEYS = (
+    "room",
+    "seq",
+    "channel",
+    "kind",
+    "author",
+    "author_role",
+    "author_name",
+    "client_msg_id",
+    "text",
+    "payload",
+    "at",
+)
+
+
+def _wire_rows(events) -> list[dict]:
+    """Wire forms straight from rows: history is read often (every join and reconnect), and
+    building model instances for it costs more than the query."""
+    return [
+        dict(zip(_WIRE_KEYS, row, strict=True)) | {"at": utc_iso(row[-1])} for row in events.values_list(*_WIRE_FIELDS)
+    ]
+
+
+def _events(room_id: int, channels):
+    return RoomEvent.objects.filter(room_id=room_id, channel__in=channels)
 
 
 def room_history_page(*, seat: RoomParticipant, before_seq: int | None = None, limit: int = HISTORY_PAGE_SIZE):
@@ -96,24 +134,39 @@ def room_history_page(*, seat: RoomParticipant, before_seq: int | None = None, l
     events = _events(seat.room_id, channels_visible_to(seat.role))
     if before_seq is not None:
         events = events.filter(seq__lt=before_seq)
-    page = list(events.order_by("-seq")[: limit + 1])
+    page = _wire_rows(events.order_by("-seq")[: limit + 1])
     has_more = len(page) > limit
-    return [event_wire(event) for event in reversed(page[:limit])], has_more
+    return list(reversed(page[:limit])), has_more
 
 
 def room_events_after(*, seat: RoomParticipant, after_seq: int, limit: int = MAX_RESUME_BATCH):
     """Events the participant may see after `after_seq`, oldest first, and whether more follow."""
     events = _events(seat.room_id, channels_visible_to(seat.role)).filter(seq__gt=after_seq).order_by("seq")
-    page = list(events[: limit + 1])
-    return [event_wire(event) for event in page[:limit]], len(page) > limit
+    page = _wire_rows(events[: limit + 1])
+    return page[:limit], len(page) > limit
 
 
 def room_events_between(*, room_id: int, after_seq: int, up_to_seq: int | None = None) -> list[dict]:
     """Every event of a room in (after_seq, up_to_seq], for a process filling a gap it noticed."""
-    events = RoomEvent.objects.select_related("author").filter(room_id=room_id, seq__gt=after_seq)
+    events = RoomEvent.objects.filter(room_id=room_id, seq__gt=after_seq)
     if up_to_seq is not None:
         events = events.filter(seq__lte=up_to_seq)
-    return [event_wire(event) for event in events.order_by("seq")]
+    return _wire_rows(events.order_by("seq"))
+
+
+def room_arrival(*, seat: RoomParticipant, after_seq: int | None) -> dict:
+    """Everything a participant gets on connecting, read in one go: who is in the room, its state,
+    and either the latest page of history or what came after `after_seq` (first page)."""
+    if after_seq is None:
+        events, has_more = room_history_page(seat=seat)
+    else:
+        events, has_more = room_events_after(seat=seat, after_seq=after_seq)
+    return {
+        "participants": room_participants(room_id=seat.room_id),
+        "state": room_state(seat=seat),
+        "events": events,
+        "has_more": has_more,
+    }
 
 
 def rooms_last_seq(*, room_ids) -> dict[int, int]:
