@@ -69,5 +69,13 @@ test: $(STAMP) services messages lint compose-check ## Install, start services, 
 	$(TEST_ENV) $(BIN)/pytest
 
 .PHONY: bench
-bench: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL
+bench: bench-registry bench-room ## Both benchmarks: registry search and the live room
+
+.PHONY: bench-registry
+bench-registry: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL
 	$(BENCH_ENV) $(BIN)/python bench/registry_search.py --entities 1000000
+
+.PHONY: bench-room
+bench-room: $(STAMP) services ## 250 rooms of 4 on one daphne process vs the Channels tutorial shape
+	@command -v taskset >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq util-linux >/dev/null)
+	$(BENCH_ENV) $(BIN)/python bench/room_bench.py --rooms 250

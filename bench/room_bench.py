@@ -201,7 +201,7 @@ def main() -> None:
     parser.add_argument("--baseline-rate", type=int, action="append", help="rates for the tutorial baseline")
     parser.add_argument("--duration", type=float, default=20)
     arguments = parser.parse_args()
-    rates = arguments.rate or [1000]
+    rates = arguments.rate or [500, 1000]
     baseline_rates = arguments.baseline_rate or [350, 1000]
     ensure_database(os.environ["DATABASE_URL"])
 

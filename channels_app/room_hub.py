@@ -65,7 +65,7 @@ class _Room:
         self.delivering = asyncio.Lock()
         self.remote_presence: dict[str, tuple[frozenset[int], float]] = {}
         self.online: frozenset[int] = frozenset()
-        self.committed_seq = delivered_seq  # the newest seq in PostgreSQL at the last check
+        self.delivered_at_last_check = delivered_seq
 
 
 def _in_thread(function, **kwargs):
@@ -324,11 +324,13 @@ class RoomHub:
                 room = self.rooms.get(room_id)
                 if room is None:
                     continue
-                # Only what was committed a whole interval ago and is still not here is missing;
-                # newer events are most likely on their way.
-                committed_before, room.committed_seq = room.committed_seq, last_seq
-                if committed_before > room.delivered_seq and not room.filling:
-                    self._in_background(self._fill(room_id, up_to=committed_before))
+                # A room is missing events when PostgreSQL is ahead and nothing arrived for it since
+                # the last check. A room that is merely busy keeps moving and needs no reading: under
+                # load, reading everything again would only deepen the backlog.
+                stalled = room.delivered_seq == room.delivered_at_last_check
+                room.delivered_at_last_check = room.delivered_seq
+                if stalled and last_seq > room.delivered_seq and not room.filling:
+                    self._in_background(self._fill(room_id, up_to=last_seq))
 
     # --- ephemeral frames ---------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ commit hands them to the notification path (`room_broadcast`). A message acknowl
 has been committed."""
 
 import dataclasses
+import json
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from mediation.models import (
     CAUCUS_CHANNEL_OF_PARTY,
+    MEDIATOR_ROLES,
     Case,
     MediationRoom,
     MediationTerminationReason,
@@ -226,7 +228,7 @@ class PostOutcome:
     refusal: RoomActionRefused | None = None
 
 
-def _check_may_post(room: MediationRoom, seat: RoomParticipant, channel: str) -> None:
+def _check_may_post(room, seat, channel: str) -> None:
     if room.status == RoomStatus.CLOSED:
         raise RoomActionRefused("room_closed")
     if seat.role == RoomRole.OBSERVER:
@@ -255,25 +257,7 @@ def room_messages_post(*, posts: Sequence[MessagePost]) -> list[PostOutcome]:
     outcomes: list[PostOutcome | None] = [None] * len(posts)
     with transaction.atomic():
         room_ids = sorted({post.room_id for post in posts})
-        rooms = {
-            room.pk: room
-            for room in MediationRoom.objects.select_for_update()
-            .filter(pk__in=room_ids)
-            .only("pk", "status", "open_caucuses", "last_seq")
-            .order_by("pk")
-        }
-        seats = {
-            seat.pk: seat
-            for seat in RoomParticipant.objects.filter(pk__in={p.participant_id for p in posts}).only(
-                "pk", "room_id", "role", "muted", "display_name"
-            )
-        }
-        stored = {
-            (room_id, author_id, client_msg_id): seq
-            for room_id, author_id, client_msg_id, seq in RoomEvent.objects.filter(
-                room_id__in=room_ids, client_msg_id__in={p.client_msg_id for p in posts}
-            ).values_list("room_id", "author_id", "client_msg_id", "seq")
-        }
+        rooms, seats, stored = _batch_state(room_ids, posts)
         now = timezone.now()
         rows: list[tuple] = []
         wire: list[dict] = []
@@ -312,6 +296,65 @@ def room_messages_post(*, posts: Sequence[MessagePost]) -> list[PostOutcome]:
             _set_last_seqs({room_id: rooms[room_id].last_seq for room_id, *_rest in rows})
             room_broadcast.publish_wire_on_commit(wire)
     return outcomes  # type: ignore[return-value]
+
+
+@dataclasses.dataclass
+class _RoomRow:
+    pk: int
+    status: str
+    open_caucuses: list[str]
+    last_seq: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _SeatRow:
+    pk: int
+    room_id: int
+    role: str
+    muted: bool
+    display_name: str
+
+    @property
+    def is_mediator(self) -> bool:
+        return self.role in MEDIATOR_ROLES
+
+
+def _in_list(values) -> tuple[str, list]:
+    values = list(values)
+    return ", ".join(["%s"] * len(values)), values
+
+
+def _batch_state(room_ids: list[int], posts: Sequence[MessagePost]):
+    """The rooms (locked, in id order), the senders' seats and the already stored client ids of a
+    batch, in three plain queries."""
+    room_marks, room_params = _in_list(room_ids)
+    seat_marks, seat_params = _in_list({post.participant_id for post in posts})
+    id_marks, id_params = _in_list({post.client_msg_id for post in posts if isinstance(post.client_msg_id, str)})
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, status, open_caucuses, last_seq FROM mediation_mediationroom "
+            f"WHERE id IN ({room_marks}) ORDER BY id{lock}",
+            room_params,
+        )
+        rooms = {}
+        for pk, status, caucuses, last_seq in cursor.fetchall():
+            caucuses = json.loads(caucuses) if isinstance(caucuses, str) else caucuses
+            rooms[pk] = _RoomRow(pk, status, caucuses or [], last_seq)
+        cursor.execute(
+            f"SELECT id, room_id, role, muted, display_name FROM mediation_roomparticipant WHERE id IN ({seat_marks})",
+            seat_params,
+        )
+        seats = {row[0]: _SeatRow(*row[:3], bool(row[3]), row[4]) for row in cursor.fetchall()}
+        stored = {}
+        if id_params:
+            cursor.execute(
+                "SELECT room_id, author_id, client_msg_id, seq FROM mediation_roomevent "
+                f"WHERE room_id IN ({room_marks}) AND client_msg_id IN ({id_marks})",
+                room_params + id_params,
+            )
+            stored = {(room_id, author_id, client_msg_id): seq for room_id, author_id, client_msg_id, seq in cursor}
+    return rooms, seats, stored
 
 
 def _insert_messages(rows: list[tuple], *, at) -> None:
