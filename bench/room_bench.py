@@ -135,6 +135,17 @@ def start_server(application: str, port: int, extra_env: dict, log: Path) -> sub
     raise RuntimeError("daphne did not start")
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    """Ask daphne to stop (py-spy writes its profile on SIGINT); a server still busy with a backlog
+    after 15 s is killed."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def run_load(spec: dict, workdir: Path) -> dict:
     spec_file, result_file = workdir / "spec.json", workdir / "result.json"
     spec_file.write_text(json.dumps(spec))
@@ -181,8 +192,7 @@ def phase(name: str, *, product: bool, rooms: list[dict], rate: int, duration: f
     try:
         result = run_load(spec, workdir)
     finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=60)
+        stop_server(server)
     log = (workdir / f"{name}.log").read_text(errors="replace")
     result["server_errors"] = log.count("Traceback")
     if result["server_errors"]:

@@ -13,7 +13,9 @@ from mediation.models import Authority, AuthorityKind, Case, CaseStatus, EntityK
 from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.people import consumer_register, merchant_staff_add, official_add
 from mediation.services.registry import entity_register
+from mediation.services.rooms import mediation_start
 from mediation.services.synthetic_registry import synthetic_uscc
+from mediation.services.transitions import case_transition
 
 _serials = itertools.count(10_000)
 
@@ -129,6 +131,19 @@ class World:
         self.home_bureau = bureau("110105")
         self.home_official = official(self.home_bureau)
         self.outsider_official = official(bureau("440305"))
+
+
+class RoomWorld(World):
+    """A cross-region complaint in mediation: a consumer from 北京朝阳区 against a shop in 杭州西湖区,
+    mediated by the shop's bureau (lead) with the consumer's home bureau (co-mediator)."""
+
+    def __init__(self):
+        super().__init__(Places())
+        self.case = complaint(consumer=self.consumer, entity=self.shop)
+        self.case = case_transition(case=self.case, action="accept", actor=self.shop_official)
+        self.room = mediation_start(case=self.case, actor=self.shop_official, co_mediator=self.home_official)
+        self.number = self.case.number
+        self.seats = {seat.role: seat for seat in self.room.participants.all()}
 
 
 __all__ = ["CaseStatus", "UserFactory"]

@@ -26,7 +26,9 @@ from mediation.services.accounts import bot_service_account_ensure
 from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.people import consumer_register, official_add
 from mediation.services.registry import entity_register
+from mediation.services.rooms import mediation_start
 from mediation.services.synthetic_registry import synthetic_uscc
+from mediation.services.transitions import case_transition
 
 User = get_user_model()
 
@@ -113,7 +115,7 @@ class Command(BaseCommand):
 
         if not Case.objects.filter(consumer=consumer).exists():
             now = timezone.now()
-            complaint_submit(
+            cross_region = complaint_submit(
                 consumer=consumer,
                 entity=shop,
                 facts="在店里买的空调用了一周就不制冷，商家不给退货。",
@@ -124,6 +126,11 @@ class Command(BaseCommand):
                 amount=decimal.Decimal("3500.00"),
                 received_at=now,
             )
+            # The cross-region complaint is accepted and in mediation, so that its live room is open.
+            lead = Official.objects.get(user__username="official-xihu").user
+            co_mediator = Official.objects.get(user__username="official-chaoyang").user
+            cross_region = case_transition(case=cross_region, action="accept", actor=lead)
+            mediation_start(case=cross_region, actor=lead, co_mediator=co_mediator)
             complaint_submit(
                 consumer=consumer,
                 entity=hk_shop,
@@ -149,3 +156,7 @@ class Command(BaseCommand):
         for case in cases:
             flags = "cross-border" if case.is_cross_border else "cross-region" if case.is_cross_region else "local"
             self.stdout.write(f"  case {case.number}: {case.get_kind_display()} / {flags} / {case.handling_authority}")
+            if hasattr(case, "room"):
+                self.stdout.write(
+                    f"    live room: ws://127.0.0.1:8000/ws/rooms/{case.number}/ (see docs/room-protocol.md)"
+                )

@@ -1,0 +1,188 @@
+"""The room services without sockets: room status moves, opening, batched messages, settlement terms."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+
+from mediation.models import Case, CaseStatus, MediationRoom, RoomEvent, RoomStatus
+from mediation.selectors.rooms import mediation_document_for_viewer
+from mediation.services.room_errors import ROOM_ERROR_MESSAGES, RoomActionRefused
+from mediation.services.rooms import (
+    ROOM_TRANSITIONS,
+    MessagePost,
+    mediation_start,
+    room_messages_post,
+    room_status_after,
+)
+from mediation.services.settlement import agreement_record, clean_terms, document_sign, proposal_make, proposal_respond
+from mediation.services.transitions import case_transition
+from tests import factories
+
+ALLOWED_ROOM_MOVES = {
+    ("adjourn", RoomStatus.OPEN): RoomStatus.ADJOURNED,
+    ("reconvene", RoomStatus.ADJOURNED): RoomStatus.OPEN,
+    ("close", RoomStatus.OPEN): RoomStatus.CLOSED,
+    ("close", RoomStatus.ADJOURNED): RoomStatus.CLOSED,
+}
+
+
+@pytest.mark.parametrize("action", sorted(ROOM_TRANSITIONS))
+@pytest.mark.parametrize("status", RoomStatus.values)
+def test_every_room_move_is_allowed_or_refused_as_the_table_says(action, status):
+    expected = ALLOWED_ROOM_MOVES.get((action, status))
+    if expected is None:
+        with pytest.raises(RoomActionRefused):
+            room_status_after(status=status, action=action)
+    else:
+        assert room_status_after(status=status, action=action) == expected
+
+
+ERROR_PARAMETERS = {
+    "limit": 10,
+    "window": 10,
+    "retry_after": 1.5,
+    "type": "fly",
+    "field": "text",
+    "problem": "must be a string",
+    "channel": "main",
+    "action": "sign",
+    "participant": 7,
+    "proposal": 2,
+    "reason": "no longer in mediation",
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("code", sorted(ROOM_ERROR_MESSAGES))
+def test_every_error_code_renders_in_both_languages(code, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        rendered = RoomActionRefused(code, **ERROR_PARAMETERS).render()
+    assert rendered and "%(" not in rendered
+
+
+@pytest.fixture
+def room_world(places):
+    return factories.RoomWorld()
+
+
+def test_a_co_mediator_from_another_authority_is_refused_and_nothing_opens(places):
+    world = factories.World(places)
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    case = case_transition(case=case, action="accept", actor=world.shop_official)
+    with pytest.raises(ValidationError) as refused:
+        mediation_start(case=case, actor=world.shop_official, co_mediator=world.outsider_official)
+    assert "co_mediator" in refused.value.message_dict
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.ACCEPTED
+    assert not MediationRoom.objects.filter(case=case).exists()
+
+
+def test_only_the_handling_bureau_starts_mediation(places):
+    world = factories.World(places)
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    case = case_transition(case=case, action="accept", actor=world.shop_official)
+    with pytest.raises(PermissionDenied):
+        mediation_start(case=case, actor=world.home_official)
+    assert not MediationRoom.objects.filter(case=case).exists()
+
+
+def test_a_batch_numbers_messages_without_gaps_and_keeps_refusals_apart(room_world):
+    consumer, merchant = room_world.seats["consumer"], room_world.seats["merchant"]
+    start = MediationRoom.objects.get(pk=room_world.room.pk).last_seq
+    posts = [
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="a", text="一"),
+        MessagePost(participant_id=merchant.pk, room_id=merchant.room_id, client_msg_id="a", text="二"),
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="a", text="一（重发）"),
+        MessagePost(
+            participant_id=merchant.pk, room_id=merchant.room_id, client_msg_id="b", text="x", channel="mediators"
+        ),
+        MessagePost(participant_id=merchant.pk, room_id=merchant.room_id, client_msg_id="c", text="三"),
+    ]
+    outcomes = room_messages_post(posts=posts)
+    assert [o.seq for o in outcomes] == [start + 1, start + 2, start + 1, None, start + 3]
+    assert [o.duplicate for o in outcomes] == [False, False, True, False, False]
+    assert outcomes[3].refusal.code == "channel_not_allowed"
+    stored = list(RoomEvent.objects.filter(room=room_world.room, kind="message").values_list("seq", "text"))
+    assert stored == [(start + 1, "一"), (start + 2, "二"), (start + 3, "三")]
+    assert MediationRoom.objects.get(pk=room_world.room.pk).last_seq == start + 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_share_one_gap_free_sequence():
+    from mediation.services.reference_data import reference_data_load
+
+    reference_data_load(only=["330106", "330110", "110105", "440305"])
+    world = factories.RoomWorld()
+    seats = list(world.seats.values())
+    errors = []
+
+    def send(seat, count):
+        try:
+            for n in range(count):
+                room_messages_post(
+                    posts=[MessagePost(participant_id=seat.pk, room_id=seat.room_id, client_msg_id=f"{n}", text="x")]
+                )
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(seat, 15)) for seat in seats]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    seqs = list(RoomEvent.objects.filter(room=world.room).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert RoomEvent.objects.filter(room=world.room, kind="message").count() == 15 * len(seats)
+
+
+TODAY = datetime.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "terms, field",
+    [
+        ("300", "terms"),
+        ({"refund_amount": True}, "terms.refund_amount"),
+        ({"refund_amount": "NaN"}, "terms.refund_amount"),
+        ({"refund_amount": "1e3"}, None),  # a valid amount written as a number
+        ({"compensation_amount": "10000000000"}, "terms.compensation_amount"),
+        ({"replacement": "yes"}, "terms.replacement"),
+        ({"currency": "XXX", "repair": True}, "terms.currency"),
+        ({"perform_by": "tomorrow", "repair": True}, "terms.perform_by"),
+        ({"perform_by": "2026-11-29", "repair": True}, "terms.perform_by"),
+        ({"free_text": 5}, "terms.free_text"),
+    ],
+)
+def test_settlement_terms_are_checked(terms, field):
+    if field is None:
+        assert clean_terms(terms, default_currency="CNY", today=TODAY)["refund_amount"] == 1000
+        return
+    with pytest.raises(RoomActionRefused) as refused:
+        clean_terms(terms, default_currency="CNY", today=TODAY)
+    assert refused.value.params["field"] == field
+
+
+def test_the_business_copy_of_the_document_masks_the_consumer(room_world):
+    consumer, merchant = room_world.seats["consumer"], room_world.seats["merchant"]
+    proposal = proposal_make(seat=merchant, terms={"refund_amount": "3500"})
+    proposal_respond(seat=consumer, number=proposal.number, response="accept")
+    document_sign(seat=consumer)
+    document_sign(seat=merchant)
+    agreement_record(seat=room_world.seats["lead_mediator"])
+    case = Case.objects.get(pk=room_world.case.pk)
+    assert case.status == CaseStatus.SETTLED
+    assert "3,500.00" in case.settlement_terms
+    business_copy = mediation_document_for_viewer(case=case, viewer="merchant")
+    consumer_copy = mediation_document_for_viewer(case=case, viewer="consumer")
+    assert business_copy["content"]["consumer_name"] == "张*"
+    assert consumer_copy["content"]["consumer_name"] == "张三"
+    # The document carries no identity document number or phone, for anyone.
+    for private in (room_world.consumer.identity.id_number, room_world.consumer.identity.phone):
+        assert private not in str(consumer_copy) and private not in str(business_copy)
