@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--baseline-rate", type=int, action="append", help="rates for the tutorial baseline")
     parser.add_argument("--duration", type=float, default=20)
     arguments = parser.parse_args()
-    rates = arguments.rate or [500, 1000]
+    rates = arguments.rate or [300, 500, 1000]
     baseline_rates = arguments.baseline_rate or [350, 1000]
     ensure_database(os.environ["DATABASE_URL"])
 
@@ -255,23 +255,26 @@ def main() -> None:
 
     print()
     columns = [("run", 16), ("sockets", 8), ("sent/s", 9), ("deliv/s", 9), ("p50 ms", 9), ("p99 ms", 9)]
-    columns += [("max ms", 9), ("lost", 8), ("dup", 5), ("acked", 8), ("stored", 8)]
+    columns += [("max ms", 9), ("lost", 8), ("dup", 5), ("acked", 8), ("refused", 8), ("stored", 8)]
     header = "".join(f"{title:<{width}}" if title == "run" else f"{title:>{width}}" for title, width in columns)
     print(header)
     print("-" * len(header))
     for r in results:
         acked = "" if r["acked"] is None else str(r["acked"])
+        refused = "" if r["refused"] is None else str(r["refused"])
         print(
             f"{r['name']:<16}{r['sockets']:>8}{r['sent_per_second']:>9}{r['deliveries_per_second']:>9}"
             f"{r['latency_ms_p50']:>9}{r['latency_ms_p99']:>9}{r['latency_ms_max']:>9}{r['lost_deliveries']:>8}"
-            f"{r['duplicates']:>5}{acked:>8}{r.get('stored', ''):>8}"
+            f"{r['duplicates']:>5}{acked:>8}{refused:>8}{r.get('stored', ''):>8}"
         )
         if r["error_count"]:
-            print(f"  {r['error_count']} error frames, e.g. {r['errors'][:2]}")
+            print(f"  error frames, e.g. {r['errors'][:1]}")
     print(
         "\nsent/s: messages sent per second; deliv/s: deliveries received per second (each message goes to the 4"
-        "\nmembers of its room); latency from sending to each delivery; lost: deliveries that never arrived;"
-        "\nacked/stored: messages acknowledged by the room / found in PostgreSQL."
+        "\nmembers of its room); latency from sending to each delivery; lost: deliveries that never arrived"
+        "\n(of the messages acknowledged, for the room); acked/refused/stored: messages the room acknowledged,"
+        "\nrefused with an error frame (the per-connection rate limit, when a lagging server reads a burst),"
+        "\nand found in PostgreSQL."
     )
 
 
