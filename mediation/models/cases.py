@@ -237,7 +237,26 @@ class CaseNumberCounter(models.Model):
         return f"{self.prefix}{self.day:%Y%m%d}: {self.last_value}"
 
 
-class CaseEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record that is written once: saving an existing row or deleting one is refused.
+    PostgreSQL enforces the same with a trigger (migrations 0002 and 0003)."""
+
+    change_refused = _("This record cannot be changed.")
+    delete_refused = _("This record cannot be deleted.")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(self.change_refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(self.delete_refused)
+
+
+class CaseEvent(AppendOnlyModel):
     """Audit trail of a case: who moved it, when, from where to where, and why. Append-only:
     the model refuses updates and deletes, and PostgreSQL enforces the same with a trigger."""
 
@@ -266,13 +285,8 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} -> {self.to_status}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Case events cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Case events cannot be deleted."))
+    change_refused = _("Case events cannot be changed.")
+    delete_refused = _("Case events cannot be deleted.")
 
 
 def evidence_upload_path(evidence: "EvidenceFile", filename: str) -> str:

@@ -5,12 +5,11 @@ gap-free sequence number per room, taken from `MediationRoom.last_seq` while the
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models.cases import Case
+from mediation.models.cases import AppendOnlyModel, Case
 
 
 class RoomStatus(models.TextChoices):
@@ -112,7 +111,7 @@ class RoomEventKind(models.TextChoices):
     PROPOSAL = "proposal", _("Proposal event")
 
 
-class RoomEvent(models.Model):
+class RoomEvent(AppendOnlyModel):
     """One thing said or done in a room, in order. Append-only, like the case audit trail.
 
     Messages keep their text as written. System and proposal events keep structured data
@@ -147,13 +146,8 @@ class RoomEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.room_id}#{self.seq} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError(_("Room events cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("Room events cannot be deleted."))
+    change_refused = _("Room events cannot be changed.")
+    delete_refused = _("Room events cannot be deleted.")
 
 
 class ProposalStatus(models.TextChoices):

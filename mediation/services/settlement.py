@@ -225,16 +225,22 @@ def _document_content(room, proposal: SettlementProposal) -> dict:
     }
 
 
+def _locked_room_and_document(seat: RoomParticipant):
+    """The open room, locked, and its drafted document, locked; refused if there is none yet."""
+    room = lock_room(seat.room_id)
+    _require_open_room(room)
+    document = MediationDocument.objects.select_for_update().filter(room=room).first()
+    if document is None:
+        raise RoomActionRefused("no_document")
+    return room, document
+
+
 def document_sign(*, seat: RoomParticipant) -> MediationDocument:
     """A party signs the drafted mediation document in the room."""
     if seat.role not in (RoomRole.CONSUMER, RoomRole.MERCHANT):
         raise RoomActionRefused("role_not_allowed", action="sign")
     with transaction.atomic():
-        room = lock_room(seat.room_id)
-        _require_open_room(room)
-        document = MediationDocument.objects.select_for_update().filter(room=room).first()
-        if document is None:
-            raise RoomActionRefused("no_document")
+        room, document = _locked_room_and_document(seat)
         field = "consumer_signed_at" if seat.role == RoomRole.CONSUMER else "merchant_signed_at"
         if getattr(document, field) is not None:
             raise RoomActionRefused("already_signed")
@@ -260,11 +266,7 @@ def agreement_record(*, seat: RoomParticipant) -> MediationDocument:
     if seat.role != RoomRole.LEAD_MEDIATOR:
         raise RoomActionRefused("role_not_allowed", action="record_agreement")
     with transaction.atomic():
-        room = lock_room(seat.room_id)
-        _require_open_room(room)
-        document = MediationDocument.objects.select_for_update().filter(room=room).first()
-        if document is None:
-            raise RoomActionRefused("no_document")
+        room, document = _locked_room_and_document(seat)
         if not document.fully_signed:
             raise RoomActionRefused("not_fully_signed")
         document.confirmed_at = timezone.now()

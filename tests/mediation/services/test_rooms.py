@@ -186,3 +186,18 @@ def test_the_business_copy_of_the_document_masks_the_consumer(room_world):
     # The document carries no identity document number or phone, for anyone.
     for private in (room_world.consumer.identity.id_number, room_world.consumer.identity.phone):
         assert private not in str(consumer_copy) and private not in str(business_copy)
+
+
+def test_the_room_record_is_append_only_for_the_model_and_the_database(room_world):
+    from django.db import DatabaseError, transaction
+
+    event = RoomEvent.objects.filter(room=room_world.room).first()
+    event.text = "改写"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        event.delete()
+    for statement in ("UPDATE mediation_roomevent SET text = 'x'", "DELETE FROM mediation_roomevent"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert RoomEvent.objects.filter(room=room_world.room, text="x").count() == 0
