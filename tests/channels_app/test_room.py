@@ -540,3 +540,50 @@ async def test_an_idle_connection_survives_longer_than_the_redis_read_timeout(ro
     await merchant.say("还在吗？", "m-1")
     assert (await consumer.next("message", client_msg_id="m-1"))["text"] == "还在吗？"
     await close_all(consumer, merchant)
+
+
+# --- the channel layer is a notification path, not the record ----------------------------------
+
+
+async def test_events_whose_notification_was_lost_are_read_from_postgresql(room_world):
+    """The layer may drop. A room whose next notification shows a gap, or that stalls behind
+    PostgreSQL, is filled from the database: in order, nothing twice."""
+    from mediation.services import room_broadcast
+    from mediation.services.rooms import MessagePost, room_messages_post
+
+    merchant = await RoomClient.join(room_world.shop_staff, room_world.number)
+    consumer_seat = room_world.seats["consumer"]
+    hub_publisher = room_broadcast._publisher
+
+    def post(client_msg_id):
+        return room_messages_post(
+            posts=[
+                MessagePost(
+                    participant_id=consumer_seat.pk,
+                    room_id=consumer_seat.room_id,
+                    client_msg_id=client_msg_id,
+                    text=client_msg_id,
+                )
+            ]
+        )[0]
+
+    room_broadcast.set_publisher(lambda message: None)  # this notification is lost
+    try:
+        lost = await database_sync_to_async(post)("lost-1")
+    finally:
+        room_broadcast.set_publisher(hub_publisher)
+    announced = await database_sync_to_async(post)("after-gap")
+    first = await merchant.next("message")
+    second = await merchant.next("message")
+    assert [first["seq"], second["seq"]] == [lost.seq, announced.seq]
+
+    # The last event of a room is lost: nothing follows to show a gap, the periodic check finds it.
+    room_broadcast.set_publisher(lambda message: None)
+    try:
+        stalled = await database_sync_to_async(post)("lost-last")
+    finally:
+        room_broadcast.set_publisher(hub_publisher)
+    found = await merchant.next("message", timeout=5)
+    assert found["seq"] == stalled.seq
+    assert [f for f in await merchant.nothing_more() if f.get("type") == "message"] == []
+    await merchant.close()
