@@ -228,30 +228,20 @@ def main() -> None:
     rooms = bench_rooms(arguments.rooms)
     print(f"{len(rooms)} rooms ready in {time.monotonic() - started:.0f} s", flush=True)
 
-    results = []
+    # The tutorial-shaped baseline first, then the room, each at its rates (0 skips a run).
+    runs = [(False, rate) for rate in baseline_rates if rate] + [(True, rate) for rate in rates if rate]
     with tempfile.TemporaryDirectory(prefix="room-bench-") as workdir:
-        for rate in filter(None, baseline_rates):
-            results.append(
-                phase(
-                    f"tutorial@{rate}",
-                    product=False,
-                    rooms=rooms,
-                    rate=rate,
-                    duration=arguments.duration,
-                    workdir=Path(workdir),
-                )
+        results = [
+            phase(
+                f"{'room' if product else 'tutorial'}@{rate}",
+                product=product,
+                rooms=rooms,
+                rate=rate,
+                duration=arguments.duration,
+                workdir=Path(workdir),
             )
-        for rate in rates:
-            results.append(
-                phase(
-                    f"room@{rate}",
-                    product=True,
-                    rooms=rooms,
-                    rate=rate,
-                    duration=arguments.duration,
-                    workdir=Path(workdir),
-                )
-            )
+            for product, rate in runs
+        ]
 
     print()
     columns = [("run", 16), ("sockets", 8), ("sent/s", 9), ("deliv/s", 9), ("p50 ms", 9), ("p99 ms", 9)]

@@ -18,6 +18,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from channels_app.room_hub import room_hub
 from mediation.models import RoomChannel, RoomRole, channels_visible_to
 from mediation.selectors.rooms import (
+    HISTORY_PAGE_SIZE,
     MAX_HISTORY_PAGE_SIZE,
     event_frame,
     room_arrival,
@@ -329,7 +330,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         seq = await database_sync_to_async(room_services.room_mark_read)(seat=self.seat, seq=seq)
         await self.hub.send_ephemeral(self.room_id, {"type": "read", "participant": self.seat_id, "seq": seq})
 
-    async def on_history(self, *, before_seq: int, limit: int = 50):
+    async def on_history(self, *, before_seq: int, limit: int = HISTORY_PAGE_SIZE):
         if not 1 <= limit <= MAX_HISTORY_PAGE_SIZE:
             raise RoomActionRefused(
                 "invalid_field", field="limit", problem=f"must be between 1 and {MAX_HISTORY_PAGE_SIZE}"

@@ -121,8 +121,7 @@ class RoomHub:
                 self._tasks.append(asyncio.create_task(loop(), name=f"room-hub-{loop.__name__}"))
 
     async def stop(self) -> None:
-        if room_broadcast._publisher == self._publish_threadsafe:
-            room_broadcast.set_publisher(None)
+        room_broadcast.clear_publisher(self._publish_threadsafe)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

@@ -52,35 +52,46 @@ def utc_iso(moment: datetime.datetime) -> str:
 
 def event_wire(event: RoomEvent) -> dict:
     """A stored event as it crosses the channel layer: language-neutral, for any reader."""
-    author = event.author
-    return {
-        "room": event.room_id,
-        "seq": event.seq,
-        "channel": event.channel,
-        "kind": event.kind,
-        "author": author.pk if author else None,
-        "author_role": author.role if author else None,
-        "author_name": author.display_name if author else None,
-        "client_msg_id": event.client_msg_id,
-        "text": event.text,
-        "payload": event.payload,
-        "at": utc_iso(event.created_at),
-    }
+    return _wire(
+        room_id=event.room_id,
+        seq=event.seq,
+        channel=event.channel,
+        kind=event.kind,
+        author=event.author,
+        client_msg_id=event.client_msg_id,
+        text=event.text,
+        payload=event.payload,
+        at=event.created_at,
+    )
 
 
 def message_wire(*, room_id: int, seq: int, channel: str, author, client_msg_id: str, text: str, at) -> dict:
     """The wire form of a chat message being stored, without reading it back."""
+    return _wire(
+        room_id=room_id,
+        seq=seq,
+        channel=channel,
+        kind="message",
+        author=author,
+        client_msg_id=client_msg_id,
+        text=text,
+        payload={},
+        at=at,
+    )
+
+
+def _wire(*, room_id, seq, channel, kind, author, client_msg_id, text, payload, at) -> dict:
     return {
         "room": room_id,
         "seq": seq,
         "channel": channel,
-        "kind": "message",
-        "author": author.pk,
-        "author_role": author.role,
-        "author_name": author.display_name,
+        "kind": kind,
+        "author": author.pk if author else None,
+        "author_role": author.role if author else None,
+        "author_name": author.display_name if author else None,
         "client_msg_id": client_msg_id,
         "text": text,
-        "payload": {},
+        "payload": payload,
         "at": utc_iso(at),
     }
 

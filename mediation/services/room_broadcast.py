@@ -40,6 +40,13 @@ def set_publisher(publisher) -> None:
     _publisher = publisher
 
 
+def clear_publisher(publisher) -> None:
+    """Stop routing through `publisher`, if it is still the one in place."""
+    global _publisher
+    if _publisher == publisher:
+        _publisher = None
+
+
 def publish(message: dict) -> None:
     publisher = _publisher
     if publisher is not None:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mediation.models import (
     CAUCUS_CHANNEL_OF_PARTY,
@@ -58,9 +59,25 @@ def room_status_after(*, status: str, action: str) -> str:
 # --- Opening a room ---------------------------------------------------------------------------
 
 
+def _person_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def _display_name_of_official(official: Official) -> str:
-    name = official.user.get_full_name() or official.user.get_username()
-    return f"{name} ({official.authority.name})"
+    return f"{_person_name(official.user)} ({official.authority.name})"
+
+
+def _check_co_mediator(case: Case, user, *, field: str) -> None:
+    """A co-mediator must be an official of the case's co-mediating authority."""
+    official = getattr(user, "official", None)
+    if official is None or official.authority_id != case.co_mediating_authority_id:
+        if case.co_mediating_authority_id is None:
+            problem = _("This case has no co-mediating authority.")
+        else:
+            problem = _("The co-mediator must be an official of %(authority)s.") % {
+                "authority": case.co_mediating_authority.name
+            }
+        raise ValidationError({field: [problem]})
 
 
 def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
@@ -69,11 +86,7 @@ def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
     an official of the co-mediating authority (the consumer's home bureau or a partner agency)."""
     with transaction.atomic():
         if co_mediator is not None:
-            official = getattr(co_mediator, "official", None)
-            if official is None or official.authority_id != case.co_mediating_authority_id:
-                raise ValidationError(
-                    {"co_mediator": [_co_mediator_problem(case)]},
-                )
+            _check_co_mediator(case, co_mediator, field="co_mediator")
         case = case_transition(case=case, action="start_mediation", actor=actor)
         room = MediationRoom.objects.create(case=case)
         seats = [
@@ -100,25 +113,19 @@ def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
                 )
             )
         for staff in case.entity.staff.select_related("user"):
-            name = staff.user.get_full_name() or staff.user.get_username()
             seats.append(
                 RoomParticipant(
-                    room=room, user=staff.user, role=RoomRole.MERCHANT, display_name=f"{name} ({case.entity.name})"
+                    room=room,
+                    user=staff.user,
+                    role=RoomRole.MERCHANT,
+                    display_name=f"{_person_name(staff.user)} ({case.entity.name})",
                 )
             )
         RoomParticipant.objects.bulk_create(seats)
-        room = MediationRoom.objects.select_for_update().get(pk=room.pk)
+        # The room was created in this transaction: no one else can see it yet, so no lock is needed.
         append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "mediation_started", "case": case.number})
         save_seq(room)
     return room
-
-
-def _co_mediator_problem(case: Case) -> str:
-    from django.utils.translation import gettext as _
-
-    if case.co_mediating_authority_id is None:
-        return _("This case has no co-mediating authority.")
-    return _("The co-mediator must be an official of %(authority)s.") % {"authority": case.co_mediating_authority.name}
 
 
 def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomParticipant:
@@ -131,12 +138,10 @@ def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomPart
     with transaction.atomic():
         room = lock_room(actor.room_id)
         _require_not_closed(room)
+        if role == RoomRole.CO_MEDIATOR:
+            _check_co_mediator(room.case, user, field="user")
         official = getattr(user, "official", None)
-        if role == RoomRole.CO_MEDIATOR and (
-            official is None or official.authority_id != room.case.co_mediating_authority_id
-        ):
-            raise ValidationError({"user": [_co_mediator_problem(room.case)]})
-        display = _display_name_of_official(official) if official else (user.get_full_name() or user.get_username())
+        display = _display_name_of_official(official) if official else _person_name(user)
         seat, _created = RoomParticipant.objects.get_or_create(
             room=room, user=user, defaults={"role": role, "display_name": display}
         )
@@ -164,10 +169,9 @@ def append_event(
     payload: dict,
     author: RoomParticipant | None = None,
     channel: str = RoomChannel.MAIN,
-    text: str = "",
-    client_msg_id: str | None = None,
 ) -> RoomEvent:
-    """Store the room's next event. The caller holds the room row lock and calls save_seq."""
+    """Store the room's next system or proposal event (messages are stored in batches by
+    room_messages_post). The caller holds the room row lock and calls save_seq."""
     room.last_seq += 1
     event = RoomEvent.objects.create(
         room=room,
@@ -175,8 +179,6 @@ def append_event(
         channel=channel,
         kind=kind,
         author=author,
-        client_msg_id=client_msg_id,
-        text=text,
         payload=payload,
     )
     room_broadcast.publish_on_commit([event])
@@ -372,8 +374,8 @@ def _insert_messages(rows: list[tuple], *, at) -> None:
 
 def _set_last_seqs(last_seqs: dict[int, int]) -> None:
     cases = " ".join(["WHEN %s THEN %s"] * len(last_seqs))
-    placeholders = ", ".join(["%s"] * len(last_seqs))
-    params = [value for pair in last_seqs.items() for value in pair] + list(last_seqs)
+    placeholders, room_ids = _in_list(last_seqs)
+    params = [value for pair in last_seqs.items() for value in pair] + room_ids
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE mediation_mediationroom SET last_seq = CASE id {cases} END WHERE id IN ({placeholders})",
