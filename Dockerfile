@@ -33,4 +33,4 @@ USER app
 
 EXPOSE 8000
 
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "asgi:application"]
+CMD ["python", "-m", "channels_app.serve", "-b", "0.0.0.0", "-p", "8000", "asgi:application"]

@@ -49,7 +49,7 @@ run: $(STAMP) messages ## Set up and serve everything on http://127.0.0.1:8000 (
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Serving on http://$(HOST):$(PORT)/  admin: /admin/  API docs: /api/docs/  schema: /api/schema/"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) asgi:application
+	$(BIN)/python -m channels_app.serve -b $(HOST) -p $(PORT) asgi:application
 
 .PHONY: lint
 lint: $(STAMP) ## ruff check and format check

@@ -106,8 +106,11 @@ def free_port() -> int:
 
 
 def start_server(application: str, port: int, extra_env: dict, log: Path) -> subprocess.Popen:
-    """daphne on its own core; with ROOM_BENCH_PROFILE set, under py-spy (a flame graph in that file)."""
-    command = ["taskset", "-c", SERVER_CORE, str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port)]
+    """The server on its own core: the product's `python -m channels_app.serve` (daphne on uvloop),
+    or the command line in ROOM_BENCH_SERVER (for example `.venv/bin/daphne`, to compare). With
+    ROOM_BENCH_PROFILE set, under py-spy (a flame graph in that file)."""
+    server_command = os.environ.get("ROOM_BENCH_SERVER", "").split() or [sys.executable, "-m", "channels_app.serve"]
+    command = ["taskset", "-c", SERVER_CORE, *server_command, "-b", "127.0.0.1", "-p", str(port)]
     if os.environ.get("ROOM_BENCH_PROFILE") and "tutorial" not in application:
         command = [
             str(ROOT / ".venv/bin/py-spy"),
@@ -162,7 +165,9 @@ def stored_since(room_ids: list[int], since) -> int:
     return RoomEvent.objects.filter(room_id__in=room_ids, kind="message", created_at__gte=since).count()
 
 
-def phase(name: str, *, product: bool, rooms: list[dict], rate: int, duration: float, workdir: Path) -> dict:
+def phase(
+    name: str, *, product: bool, rooms: list[dict], rate: int, duration: float, workdir: Path, timeline: bool
+) -> dict:
     from django.utils import timezone
 
     port = free_port()
@@ -201,6 +206,9 @@ def phase(name: str, *, product: bool, rooms: list[dict], rate: int, duration: f
     if product:
         result["stored"] = stored_since([room["room_id"] for room in rooms], started)
     result["name"] = name
+    if timeline:
+        for second, count, p50, p99 in result["by_second"]:
+            print(f"    second {second:3d}: {count:5d} deliveries p50 {p50:7.1f} p99 {p99:7.1f}")
     return result
 
 
@@ -210,6 +218,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, action="append", help="messages per second sent (repeatable)")
     parser.add_argument("--baseline-rate", type=int, action="append", help="rates for the tutorial baseline")
     parser.add_argument("--duration", type=float, default=20)
+    parser.add_argument("--timeline", action="store_true", help="print p50 and p99 for each second of sending")
     arguments = parser.parse_args()
     rates = arguments.rate or [300, 500, 1000]
     baseline_rates = arguments.baseline_rate or [350, 1000]
@@ -239,6 +248,7 @@ def main() -> None:
                 rate=rate,
                 duration=arguments.duration,
                 workdir=Path(workdir),
+                timeline=arguments.timeline,
             )
             for product, rate in runs
         ]

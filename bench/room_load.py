@@ -35,6 +35,7 @@ async def run(spec: dict) -> dict:
     order = [members[room * per_room + seat] for seat in range(per_room) for room in range(rooms)]
 
     latencies: list[float] = []
+    timeline: list[tuple[float, float]] = []
     delivered: dict[int, int] = {}
     acked: set[int] = set()
     errors: list[dict] = []
@@ -71,6 +72,7 @@ async def run(spec: dict) -> dict:
                 number, sent = payload.split("|")
                 delivered[int(number)] = delivered.get(int(number), 0) + 1
                 latencies.append((received - float(sent)) * 1000)
+                timeline.append((float(sent), latencies[-1]))
         except websockets.ConnectionClosed:
             pass
 
@@ -129,8 +131,22 @@ async def run(spec: dict) -> dict:
         "latency_ms_max": round(max(latencies), 1) if latencies else None,
         "refused": len(errors) if product else None,
         "errors": errors[:5],
+        "by_second": by_second(timeline),
         "error_count": len(errors),
     }
+
+
+def by_second(timeline):
+    if not timeline:
+        return []
+    first = min(sent for sent, _ in timeline)
+    buckets = {}
+    for sent, latency in timeline:
+        buckets.setdefault(int(sent - first), []).append(latency)
+    return [
+        (second, len(values), round(percentile(values, 0.5), 1), round(percentile(values, 0.99), 1))
+        for second, values in sorted(buckets.items())
+    ]
 
 
 def main() -> None:

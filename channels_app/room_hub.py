@@ -5,8 +5,12 @@ the channel layer.
   whatever has queued up in one transaction (one commit for many messages), then answers each
   sender. A message is acknowledged only after its commit.
 - **Subscribing.** The process, not each socket, listens to the layer: one channel in one group
-  that every room-serving process joins. A stored batch crosses Redis once; each process keeps the
-  events of the rooms it serves and fans them out to its sockets, filtered by room channel.
+  that every room-serving process joins. The processes tell each other, in their presence
+  announcements, which rooms they serve and on which channel they listen.
+- **Publishing.** A process delivers what it stored itself straight to its own sockets. Over Redis
+  a stored batch goes once to each other process that serves one of its rooms, holding just
+  those rooms' events; events of rooms this process does not serve go to the whole group. Each
+  process fans events out to its sockets, filtered by room channel.
 - **Nothing lost, nothing twice, in order.** The hub delivers a room's events strictly by sequence
   number. If the layer dropped something (it may: it is not the record), the hub sees the gap, or
   notices on its periodic check that a room has moved on, and reads the missing events from
@@ -89,6 +93,7 @@ class RoomHub:
         self.hub_id = uuid.uuid4().hex
         self.channel: str | None = None
         self.rooms: dict[int, _Room] = {}
+        self.peers: dict[str, tuple[str, float]] = {}  # other hubs: id -> (their channel, expiry)
         self._queue: asyncio.Queue[tuple[MessagePost, asyncio.Future]] = asyncio.Queue()
         self._outbox: asyncio.Queue[dict] = asyncio.Queue()
         # One thread writes, one reads: each keeps its own database connection.
@@ -228,16 +233,44 @@ class RoomHub:
         self._loop.call_soon_threadsafe(self._outbox.put_nowait, message)
 
     async def _publish_loop(self) -> None:
-        """Announce committed events in commit order; what queued up meanwhile goes in one send."""
+        """Deliver committed events here and announce them to the other hubs, in commit order;
+        what queued up meanwhile goes out together."""
         while True:
             events = list((await self._outbox.get())["events"])
             while not self._outbox.empty():
                 events.extend(self._outbox.get_nowait()["events"])
             try:
-                await self.layer.group_send(ROOM_HUB_GROUP, {"type": "room.events", "events": events})
+                await self._on_events(events)
             except Exception:
-                # Stored all the same: the hubs find the events by their sequence numbers.
-                logger.exception("room notification not sent")
+                logger.exception("room events not delivered here")
+            for channel, message in self._announcements(events):
+                try:
+                    if channel is None:
+                        await self.layer.group_send(ROOM_HUB_GROUP, message)
+                    else:
+                        await self.layer.send(channel, message)
+                except Exception:
+                    # Stored all the same: the hubs find the events by their sequence numbers.
+                    logger.exception("room notification not sent")
+
+    def _announcements(self, events: list[dict]) -> list[tuple[str | None, dict]]:
+        """Whom to tell about `events`: each other hub serving one of their rooms, with those
+        rooms' events; the whole group (channel None) for rooms this hub does not serve, whose
+        listeners it does not know."""
+        now = time.monotonic()
+        by_target: dict[str | None, list[dict]] = {}
+        for event in events:
+            # Keys with a leading underscore are this process's own (its sockets' rendered frames).
+            event = {key: value for key, value in event.items() if not key.startswith("_")}
+            room = self.rooms.get(event["room"])
+            if room is None:
+                by_target.setdefault(None, []).append(event)
+                continue
+            for hub, (seats, expires) in room.remote_presence.items():
+                peer = self.peers.get(hub)
+                if seats and expires > now and peer is not None and peer[1] > now:
+                    by_target.setdefault(peer[0], []).append(event)
+        return [(target, {"type": "room.events", "events": batch}) for target, batch in by_target.items()]
 
     # --- receiving ----------------------------------------------------------------------------
 
@@ -363,7 +396,7 @@ class RoomHub:
         presence = [[room_id, self._local_presence(room_id)] for room_id in room_ids]
         if not presence:
             return
-        message = {"type": "room.ephemeral", "hub": self.hub_id, "presence": presence}
+        message = {"type": "room.ephemeral", "hub": self.hub_id, "channel": self.channel, "presence": presence}
         if query:
             message["query"] = list(room_ids)
         with contextlib.suppress(Exception):
@@ -373,6 +406,7 @@ class RoomHub:
         if message["hub"] == self.hub_id:
             return
         expires = time.monotonic() + PRESENCE_TTL
+        self.peers[message["hub"]] = (message["channel"], expires)
         for room_id, seats in message["presence"]:
             room = self.rooms.get(room_id)
             if room is not None:
@@ -405,6 +439,8 @@ class RoomHub:
         while True:
             await asyncio.sleep(PRESENCE_INTERVAL)
             await self._announce_presence(list(self.rooms))
+            now = time.monotonic()
+            self.peers = {hub: peer for hub, peer in self.peers.items() if peer[1] > now}
             for room_id in list(self.rooms):
                 await self._presence_changed(room_id)
             if time.monotonic() - last_refresh > GROUP_REFRESH_INTERVAL:

@@ -11,7 +11,9 @@ ROOM_ERROR_MESSAGES = {
     "frame_too_large": _("The frame is longer than %(limit)d characters."),
     "unknown_type": _("Unknown frame type “%(type)s”."),
     "invalid_field": _("Field “%(field)s”: %(problem)s"),
-    "rate_limited": _("Too many messages: at most %(limit)d in %(window)d seconds. Try again in %(retry_after)s s."),
+    "rate_limited": _(
+        "Too many messages: up to %(burst)d at once, then %(rate)g a second. Try again in %(retry_after)s s."
+    ),
     "room_closed": _("This mediation has ended; the room is read-only."),
     "room_adjourned": _("The mediation is adjourned; only the mediators can write now."),
     "muted": _("A mediator has muted you; you cannot send messages now."),

@@ -1,5 +1,6 @@
 """The mediation room over WebSockets, on the real Redis channel layer and real PostgreSQL."""
 
+import asyncio
 import json
 
 import pytest
@@ -503,15 +504,22 @@ async def test_oversized_text_frames_and_binary_frames_are_refused(room_world):
     await consumer.close()
 
 
-async def test_too_many_messages_are_refused_until_the_window_passes(room_world):
+async def test_a_burst_of_messages_is_refused_past_its_size_then_one_a_second_passes(room_world):
+    from channels_app.consumers import MESSAGE_BURST, MESSAGE_RATE
+
     consumer = await RoomClient.join(room_world.consumer_user, room_world.number)
-    for n in range(10):
+    for n in range(MESSAGE_BURST):
         assert (await consumer.say(f"第{n}条", f"c-{n}"))["type"] == "ack"
-    limited = await consumer.say("第11条", "c-10")
+    limited = await consumer.say("多一条", "c-extra")
     assert limited["type"] == "error" and limited["code"] == "rate_limited"
-    assert len(await stored_messages(room_world)) == 10
+    assert "最多可连续发送10条" in limited["message"]
+    assert 0 < float(limited["message"].split("请")[1].split("秒")[0]) <= 1 / MESSAGE_RATE
+    assert len(await stored_messages(room_world)) == MESSAGE_BURST
     await consumer.send({"type": "ping"})
     await consumer.next("pong")
+    await asyncio.sleep(1 / MESSAGE_RATE)  # the allowance grows back at the steady rate
+    assert (await consumer.say("多一条", "c-extra"))["type"] == "ack"
+    assert (await consumer.say("又一条", "c-more"))["code"] == "rate_limited"
     await consumer.close()
 
 

@@ -110,6 +110,22 @@ def test_a_batch_numbers_messages_without_gaps_and_keeps_refusals_apart(room_wor
     assert stored == [(start + 1, "一"), (start + 2, "二"), (start + 3, "三")]
     assert MediationRoom.objects.get(pk=room_world.room.pk).last_seq == start + 3
 
+    # A later batch: an id stored before is a resend; a seat of another room, a NUL and an empty
+    # text are refused; none of them uses up a sequence number.
+    posts = [
+        MessagePost(participant_id=merchant.pk, room_id=merchant.room_id, client_msg_id="c", text="三（重发）"),
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id + 1000, client_msg_id="d", text="四"),
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="e", text="\x00"),
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="f\x00", text="五"),
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="g", text="  "),
+        MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="h", text="六"),
+    ]
+    outcomes = room_messages_post(posts=posts)
+    assert [(o.seq, o.duplicate) for o in outcomes[:1] + outcomes[5:]] == [(start + 3, True), (start + 4, False)]
+    assert [o.refusal.code for o in outcomes[1:5]] == ["no_such_participant"] + ["invalid_field"] * 3
+    assert MediationRoom.objects.get(pk=room_world.room.pk).last_seq == start + 4
+    assert RoomEvent.objects.filter(room=room_world.room, kind="message").count() == 4
+
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_batches_share_one_gap_free_sequence():
