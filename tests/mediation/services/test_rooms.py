@@ -42,7 +42,8 @@ def test_every_room_move_is_allowed_or_refused_as_the_table_says(action, status)
 
 ERROR_PARAMETERS = {
     "limit": 10,
-    "window": 10,
+    "burst": 10,
+    "rate": 1.0,
     "retry_after": 1.5,
     "type": "fly",
     "field": "text",
