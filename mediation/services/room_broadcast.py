@@ -1,5 +1,7 @@
 """The notification path of the mediation rooms: after a transaction commits, its room events go
-out through the channel layer to every process that serves room sockets.
+to the processes that serve room sockets. A process running a room hub hands them to its hub,
+which delivers them to its own sockets and sends them on to the other hubs serving their rooms;
+elsewhere (a management command, a process without room sockets) they go to the whole group.
 
 The channel layer may drop (it is not the record): each process checks sequence numbers and
 fetches what it missed from the database (channels_app.room_hub)."""
@@ -15,8 +17,8 @@ from mediation.selectors.rooms import event_wire
 
 logger = logging.getLogger(__name__)
 
-# Every room-serving process listens on this one group. A batch of stored events crosses Redis
-# once, whatever the number of rooms and sockets in it; each process keeps the rooms it serves.
+# Every room-serving process listens on this one group: presence, typing and read receipts go
+# through it, and events whose rooms the sender does not know to be served elsewhere.
 ROOM_HUB_GROUP = "mediation-room-hubs"
 
 
@@ -29,8 +31,8 @@ def publish_wire_on_commit(wire: list[dict]) -> None:
     transaction.on_commit(functools.partial(publish, {"type": "room.events", "events": wire}), robust=True)
 
 
-# The process's room hub, when it runs, takes over sending: it batches what several transactions
-# committed into one send and keeps their order (channels_app.room_hub).
+# The process's room hub, when it runs, takes over: it delivers locally, batches what several
+# transactions committed into one send per other hub, and keeps their order (channels_app.room_hub).
 _publisher = None
 
 

@@ -70,9 +70,7 @@ async def test_stored_events_go_over_redis_only_to_the_other_hubs_serving_the_ro
         assert [event["seq"] for event in there.events] == [outcome.seq]
         assert [entry for entry in sent if entry[1] == "room.events"] == [(serving.channel, "room.events")]
         # Events of a room this hub does not serve go to the whole group: it cannot know who serves it.
-        assert [target for target, _message in storing._announcements([{"room": room_id + 1000, "seq": 1}])] == [
-            None
-        ]
+        assert [target for target, _message in storing._announcements([{"room": room_id + 1000, "seq": 1}])] == [None]
     finally:
         for hub in (storing, serving, idle):
             await hub.stop()
