@@ -68,6 +68,32 @@ test: $(STAMP) services messages lint compose-check ## Install, start services, 
 	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(BIN)/pytest
 
+# The triage bot lives in its own virtual environment: Rasa 3.6 pins old versions of packages the
+# web stack also uses. Rasa declares Python <3.11; bot/requirements.txt is its dependency set
+# resolved for 3.10, which installs and runs on 3.11 without dependency resolution.
+BOT_BIN := bot/.venv/bin
+BOT_STAMP := bot/.venv/.installed
+
+$(BOT_STAMP): bot/requirements.txt
+	$(PYTHON) -m venv bot/.venv
+	$(BOT_BIN)/pip install -q --no-deps --ignore-requires-python --prefer-binary -r bot/requirements.txt
+	touch $(BOT_STAMP)
+
+.PHONY: bot-install
+bot-install: $(BOT_STAMP) ## Create the bot's virtual environment (Rasa 3.6, rasa_sdk)
+
+.PHONY: bot-train
+bot-train: $(BOT_STAMP) ## Train the bot's model, or reuse the one trained on the same data and config
+	bash scripts/bot-model.sh
+
+.PHONY: bot-test
+bot-test: $(BOT_STAMP) ## Validate the bot's data and evaluate its NLU on the held-out file
+	cd bot && .venv/bin/rasa data validate --domain domain --max-history 5
+	$(BOT_BIN)/python bot/tools/check_entity_alignment.py bot/data/nlu.yml
+	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && rm -rf results/nlu && \
+		.venv/bin/rasa test nlu --nlu tests/nlu_heldout.yml --model "$$model" --out results/nlu --successes --no-plot >/dev/null
+	cd bot && .venv/bin/python tools/evaluate_nlu.py results/nlu
+
 .PHONY: bench
 bench: bench-registry bench-room ## Both benchmarks: registry search and the live room
 
