@@ -95,7 +95,11 @@ bot-test: $(BOT_STAMP) ## Validate the bot's data and evaluate its NLU on the he
 	cd bot && .venv/bin/python tools/evaluate_nlu.py results/nlu
 
 .PHONY: bench
-bench: bench-registry bench-room ## Both benchmarks: registry search and the live room
+bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, the live room, the bot
+
+.PHONY: bench-bot
+bench-bot: $(BOT_STAMP) ## NLU parse latency of the trained bot model (p50, p99)
+	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && PYTHONPATH=. .venv/bin/python bench/nlu_latency.py "$$model"
 
 .PHONY: bench-registry
 bench-registry: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL

@@ -43,15 +43,15 @@ def main() -> int:
     triage_accuracy = sum(g == p for g, p in triage) / len(triage)
     print(f"complaint / report / both: {len(triage)} utterances, accuracy {triage_accuracy:.3f}")
     columns = TRIAGE + ["other"]
-    width = max(len(name) for name in columns) + 2
+    short = {"complaint": "complaint", "report": "report", "complaint_and_report": "both", "other": "other"}
     print("confusion (rows: true, columns: predicted)")
-    print(" " * width + "".join(f"{name:>{width}}" for name in columns))
+    print(" " * 22 + "".join(f"{short[name]:>11}" for name in columns))
     for true in TRIAGE:
         counts = {name: 0 for name in columns}
         for g, p in triage:
             if g == true:
                 counts[p if p in TRIAGE else "other"] += 1
-        print(f"{true:<{width}}" + "".join(f"{counts[name]:>{width}}" for name in columns))
+        print(f"{true:<22}" + "".join(f"{counts[name]:>11}" for name in columns))
 
     selection = arguments.results / "response_selection_report.json"
     if selection.exists():

@@ -1,0 +1,61 @@
+"""NLU parse latency of the trained bot model, in process (what `/model/parse` costs without HTTP):
+every utterance of the held-out file parsed ROUNDS times after a warm-up; prints p50, p99 and max.
+
+Usage (in the bot's environment, from bot/): python bench/nlu_latency.py MODEL [--rounds 5]"""
+
+import argparse
+import asyncio
+import logging
+import time
+from pathlib import Path
+
+import yaml
+
+HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "nlu_heldout.yml"
+
+
+def utterances() -> list[str]:
+    import re
+
+    document = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
+    texts = []
+    for block in document["nlu"]:
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                texts.append(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line[2:]))
+    return texts
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+async def main(model: str, rounds: int) -> None:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    texts = utterances()
+    for text in texts[:20]:  # warm-up: the first calls build TensorFlow's graphs
+        await agent.parse_message(text)
+    latencies = []
+    for _round in range(rounds):
+        for text in texts:
+            started = time.perf_counter()
+            await agent.parse_message(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+    print(
+        f"NLU parse: {len(latencies)} parses of {len(texts)} held-out utterances: "
+        f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
+        f"max {max(latencies):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    logging.disable(logging.WARNING)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    parser.add_argument("--rounds", type=int, default=5)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.model, arguments.rounds))
