@@ -67,16 +67,18 @@ test: $(STAMP) services messages lint compose-check ## Install, start services, 
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(BIN)/pytest
+	$(MAKE) bot-test
 
 # The triage bot lives in its own virtual environment: Rasa 3.6 pins old versions of packages the
 # web stack also uses. Rasa declares Python <3.11; bot/requirements.txt is its dependency set
 # resolved for 3.10, which installs and runs on 3.11 without dependency resolution.
 BOT_BIN := bot/.venv/bin
+BOT_ENV := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 BOT_STAMP := bot/.venv/.installed
 
-$(BOT_STAMP): bot/requirements.txt
+$(BOT_STAMP): bot/requirements.txt bot/requirements-test.txt
 	$(PYTHON) -m venv bot/.venv
-	$(BOT_BIN)/pip install -q --no-deps --ignore-requires-python --prefer-binary -r bot/requirements.txt
+	$(BOT_BIN)/pip install -q --no-deps --ignore-requires-python --prefer-binary -r bot/requirements.txt -r bot/requirements-test.txt
 	touch $(BOT_STAMP)
 
 .PHONY: bot-install
@@ -86,20 +88,25 @@ bot-install: $(BOT_STAMP) ## Create the bot's virtual environment (Rasa 3.6, ras
 bot-train: $(BOT_STAMP) ## Train the bot's model, or reuse the one trained on the same data and config
 	bash scripts/bot-model.sh
 
+# The held-out triage accuracy must not fall below this floor; the target is 0.95 (see README).
+BOT_MIN_TRIAGE_ACCURACY ?= 0.88
+
 .PHONY: bot-test
-bot-test: $(BOT_STAMP) ## Validate the bot's data and evaluate its NLU on the held-out file
-	cd bot && .venv/bin/rasa data validate --domain domain --max-history 5
+bot-test: $(BOT_STAMP) ## The bot: data validation, action tests, training, held-out NLU evaluation
+	cd bot && $(BOT_ENV) .venv/bin/rasa data validate --domain domain --max-history 5 >/dev/null
 	$(BOT_BIN)/python bot/tools/check_entity_alignment.py bot/data/nlu.yml
+	cd bot && .venv/bin/python -m pytest
 	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && rm -rf results/nlu && \
-		.venv/bin/rasa test nlu --nlu tests/nlu_heldout.yml --model "$$model" --out results/nlu --successes --no-plot >/dev/null
-	cd bot && .venv/bin/python tools/evaluate_nlu.py results/nlu
+		$(BOT_ENV) .venv/bin/rasa test nlu --nlu tests/nlu_heldout.yml --model "$$model" --out results/nlu \
+		--successes --no-plot >/dev/null
+	cd bot && .venv/bin/python tools/evaluate_nlu.py results/nlu --min-triage-accuracy $(BOT_MIN_TRIAGE_ACCURACY)
 
 .PHONY: bench
 bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, the live room, the bot
 
 .PHONY: bench-bot
 bench-bot: $(BOT_STAMP) ## NLU parse latency of the trained bot model (p50, p99)
-	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && PYTHONPATH=. .venv/bin/python bench/nlu_latency.py "$$model"
+	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) PYTHONPATH=. .venv/bin/python bench/nlu_latency.py "$$model"
 
 .PHONY: bench-registry
 bench-registry: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL

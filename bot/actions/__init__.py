@@ -1,0 +1,1 @@
+"""The bot's action server (rasa_sdk): `rasa run actions --actions actions`."""

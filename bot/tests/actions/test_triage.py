@@ -1,0 +1,61 @@
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.triage import ActionTriage, triage_track
+
+
+def ranking(**confidences):
+    return [{"name": name, "confidence": value} for name, value in confidences.items()]
+
+
+@pytest.mark.parametrize(
+    "scores, track",
+    [
+        ({"complaint": 0.92, "report": 0.03, "complaint_and_report": 0.04}, "complaint"),
+        ({"report": 0.71, "complaint": 0.2}, "report"),
+        ({"complaint_and_report": 0.8, "greet": 0.1}, "complaint_and_report"),
+        ({"complaint": 0.55, "report": 0.4}, None),  # not confident
+        ({"complaint": 0.62, "complaint_and_report": 0.4}, None),  # confident, but too close
+        ({"greet": 0.9, "complaint": 0.05}, None),  # no track at all
+        ({}, None),
+    ],
+)
+def test_the_track_is_taken_only_when_the_nlu_is_sure(scores, track):
+    assert triage_track(ranking(**scores)) == track
+
+
+def run_triage(text, intent, intent_ranking):
+    tracker = Tracker(
+        sender_id="u1",
+        slots={},
+        latest_message={"text": text, "intent": {"name": intent}, "intent_ranking": intent_ranking},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionTriage().run(dispatcher, tracker, {}))
+    return [message["response"] for message in dispatcher.messages], events
+
+
+def test_an_unsure_message_gets_the_question_that_explains_the_difference():
+    said, events = run_triage(
+        "这家店卖假货", "report", ranking(report=0.5, complaint_and_report=0.45, complaint=0.05)
+    )
+    assert said == ["utter_ask_complaint_or_report"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "case_track", "value": None}]
+
+
+def test_a_sure_message_and_a_button_choice_set_the_track():
+    said, events = run_triage("在苏宁买的冰箱坏了要退款", "complaint", ranking(complaint=0.97, report=0.01))
+    assert said == ["utter_track_complaint"]
+    assert events[0]["value"] == "complaint"
+    # The clarifying question's button: the person's choice, whatever the scores.
+    said, events = run_triage("/complaint_and_report", "complaint_and_report", ranking(complaint_and_report=1.0))
+    assert said == ["utter_track_complaint_and_report"]
+    assert events[0]["value"] == "complaint_and_report"
