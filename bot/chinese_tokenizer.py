@@ -6,8 +6,6 @@ dictionary (every file in `dictionary_path`, a directory) is loaded as JiebaToke
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
@@ -16,5 +14,5 @@ from rasa.shared.nlu.training_data.message import Message
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class DomainJiebaTokenizer(JiebaTokenizer):
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         return [token for token in super().tokenize(message, attribute) if token.text.strip()]

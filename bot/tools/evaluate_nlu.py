@@ -39,7 +39,7 @@ def main() -> int:
     print(f"intent accuracy: {accuracy_score(gold, predicted):.3f}")
     print(f"intent macro F1: {f1_score(gold, predicted, average='macro', zero_division=0):.3f}")
 
-    triage = [(g, p) for g, p in zip(gold, predicted) if g in TRIAGE]
+    triage = [(g, p) for g, p in zip(gold, predicted, strict=True) if g in TRIAGE]
     triage_accuracy = sum(g == p for g, p in triage) / len(triage)
     print(f"complaint / report / both: {len(triage)} utterances, accuracy {triage_accuracy:.3f}")
     columns = TRIAGE + ["other"]

@@ -1,10 +1,9 @@
 import asyncio
 
 import pytest
+from actions.triage import ActionTriage, triage_track
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions.triage import ActionTriage, triage_track
 
 
 def ranking(**confidences):
@@ -44,9 +43,7 @@ def run_triage(text, intent, intent_ranking):
 
 
 def test_an_unsure_message_gets_the_question_that_explains_the_difference():
-    said, events = run_triage(
-        "这家店卖假货", "report", ranking(report=0.5, complaint_and_report=0.45, complaint=0.05)
-    )
+    said, events = run_triage("这家店卖假货", "report", ranking(report=0.5, complaint_and_report=0.45, complaint=0.05))
     assert said == ["utter_ask_complaint_or_report"]
     assert events == [{"event": "slot", "timestamp": None, "name": "case_track", "value": None}]
 
