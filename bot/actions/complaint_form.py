@@ -5,6 +5,7 @@ is wrong and asked again. The form itself is declared in domain/complaint.yml.""
 import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,6 +15,7 @@ from actions.normalize import parse_amount, parse_date
 
 COMPLAINT_TIME_LIMIT_DAYS = 3 * 365  # a complaint more than three years after the harm is not accepted
 LARGEST_AMOUNT = Decimal("100000000")
+CHINA = ZoneInfo("Asia/Shanghai")  # "yesterday" is the consumer's yesterday
 
 # The mediation service's demands, and the words people use for them (first match wins).
 DEMAND_WORDS = (
@@ -60,7 +62,7 @@ class ValidateComplaintForm(FormValidationAction):
 
     @staticmethod
     def _today() -> datetime.date:
-        return datetime.date.today()
+        return datetime.datetime.now(CHINA).date()
 
     def validate_purchase_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
