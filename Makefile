@@ -106,7 +106,7 @@ bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, t
 
 .PHONY: bench-bot
 bench-bot: $(BOT_STAMP) ## NLU parse latency of the trained bot model (p50, p99)
-	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) PYTHONPATH=. .venv/bin/python bench/nlu_latency.py "$$model"
+	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) .venv/bin/python bench/nlu_latency.py "$$model"
 
 .PHONY: bench-registry
 bench-registry: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL

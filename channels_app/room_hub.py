@@ -260,16 +260,21 @@ class RoomHub:
         now = time.monotonic()
         by_target: dict[str | None, list[dict]] = {}
         for event in events:
-            # Keys with a leading underscore are this process's own (its sockets' rendered frames).
-            event = {key: value for key, value in event.items() if not key.startswith("_")}
             room = self.rooms.get(event["room"])
             if room is None:
-                by_target.setdefault(None, []).append(event)
-                continue
-            for hub, (seats, expires) in room.remote_presence.items():
-                peer = self.peers.get(hub)
-                if seats and expires > now and peer is not None and peer[1] > now:
-                    by_target.setdefault(peer[0], []).append(event)
+                targets = [None]
+            else:
+                targets = [
+                    peer[0]
+                    for hub, (seats, expires) in room.remote_presence.items()
+                    if seats and expires > now and (peer := self.peers.get(hub)) is not None and peer[1] > now
+                ]
+            if not targets:
+                continue  # served here only: nothing to copy or send
+            # Keys with a leading underscore are this process's own (its sockets' rendered frames).
+            shared = {key: value for key, value in event.items() if not key.startswith("_")}
+            for target in targets:
+                by_target.setdefault(target, []).append(shared)
         return [(target, {"type": "room.events", "events": batch}) for target, batch in by_target.items()]
 
     # --- receiving ----------------------------------------------------------------------------

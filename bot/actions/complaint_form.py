@@ -56,6 +56,14 @@ def demand_answer(text: str) -> str | None:
     return "other" if lowered.strip() else None
 
 
+def _checked(slot: str, answer: tuple[str | None, str | None], dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """Fill `slot` with the checked value, or empty it (the form asks again) and say what is wrong."""
+    value, problem = answer
+    if problem:
+        dispatcher.utter_message(response=problem)
+    return {slot: value}
+
+
 class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         return "validate_complaint_form"
@@ -67,23 +75,15 @@ class ValidateComplaintForm(FormValidationAction):
     def validate_purchase_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        day, problem = purchase_date_answer(str(value or ""), today=self._today())
-        if problem:
-            dispatcher.utter_message(response=problem)
-        return {"purchase_date": day}
+        return _checked("purchase_date", purchase_date_answer(str(value or ""), today=self._today()), dispatcher)
 
     def validate_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
-        amount, problem = amount_answer(str(value or ""))
-        if problem:
-            dispatcher.utter_message(response=problem)
-        return {"amount": amount}
+        return _checked("amount", amount_answer(str(value or "")), dispatcher)
 
     def validate_demand(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
     ) -> dict[str, Any]:
         demand = demand_answer(str(value or ""))
-        if demand is None:
-            dispatcher.utter_message(response="utter_ask_demand")
-        return {"demand": demand}
+        return _checked("demand", (demand, None if demand else "utter_ask_demand"), dispatcher)

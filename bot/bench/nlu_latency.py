@@ -6,30 +6,22 @@ Usage (in the bot's environment, from bot/): python bench/nlu_latency.py MODEL [
 import argparse
 import asyncio
 import logging
+import sys
 import time
 from pathlib import Path
 
-import yaml
+BOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(BOT.parent), str(BOT)]  # the repository's bench package; the bot's tools
+from tools.check_entity_alignment import examples_of, plain_and_spans  # noqa: E402
 
-HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "nlu_heldout.yml"
+from bench.common import percentile  # noqa: E402
+
+HELD_OUT = BOT / "tests" / "nlu_heldout.yml"
 
 
 def utterances() -> list[str]:
-    import re
-
-    document = yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))
-    texts = []
-    for block in document["nlu"]:
-        for line in block["examples"].splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                texts.append(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", line[2:]))
-    return texts
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+    """The held-out utterances as a person typed them (without the entity annotations)."""
+    return [plain_and_spans(example)[0] for _intent, example in examples_of(HELD_OUT)]
 
 
 async def main(model: str, rounds: int) -> None:

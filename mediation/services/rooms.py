@@ -338,11 +338,6 @@ class _SeatRow:
         return self.role in MEDIATOR_ROLES
 
 
-def _in_list(values) -> tuple[str, list]:
-    values = list(values)
-    return ", ".join(["%s"] * len(values)), values
-
-
 def _batch_state(posts: dict[int, MessagePost]) -> dict[int, tuple[_RoomRow, _SeatRow, int | None]]:
     """For each post (by its index), the sender's room and seat, and the sequence number of the
     message if it is already stored. One statement, which locks the rooms in id order. A post
@@ -393,8 +388,8 @@ def _insert_messages(rows: list[tuple], *, at) -> None:
 
 def _set_last_seqs(last_seqs: dict[int, int]) -> None:
     cases = " ".join(["WHEN %s THEN %s"] * len(last_seqs))
-    placeholders, room_ids = _in_list(last_seqs)
-    params = [value for pair in last_seqs.items() for value in pair] + room_ids
+    placeholders = ", ".join(["%s"] * len(last_seqs))
+    params = [value for pair in last_seqs.items() for value in pair] + list(last_seqs)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE mediation_mediationroom SET last_seq = CASE id {cases} END WHERE id IN ({placeholders})",

@@ -1,4 +1,3 @@
-import asyncio
 import datetime
 
 import pytest
@@ -56,10 +55,6 @@ def test_the_form_says_what_is_wrong_and_asks_again():
     tracker = Tracker("u1", {}, {"text": "2099年1月1日"}, [], False, None, {"name": "complaint_form"}, "action_listen")
     dispatcher = CollectingDispatcher()
     form = ValidateComplaintForm()
-    result = asyncio.run(_maybe_await(form.validate_purchase_date("2099年1月1日", dispatcher, tracker, {})))
+    result = form.validate_purchase_date("2099年1月1日", dispatcher, tracker, {})
     assert result == {"purchase_date": None}  # None: the form asks for it again
     assert [message["response"] for message in dispatcher.messages] == ["utter_purchase_date_in_future"]
-
-
-async def _maybe_await(value):
-    return value
