@@ -211,6 +211,7 @@ def phase(
     finally:
         stop_server(server)
     log = (workdir / f"{name}.log").read_text(errors="replace")
+    print("\n".join(line for line in log.splitlines() if "GCDEBUG" in line))
     result["server_errors"] = log.count("Traceback")
     if result["server_errors"]:
         first = log.index("Traceback")
@@ -218,6 +219,10 @@ def phase(
     if product:
         result["stored"] = stored_since([room["room_id"] for room in rooms], started)
     result["name"] = name
+    print(
+        f"  the load generator's own pauses (they count in its latencies): over 20 ms "
+        f"{result['client_stalls_ms'] or 'none'}; garbage collection max {result['client_gc_ms_max']} ms"
+    )
     if timeline:
         for second, count, p50, p99 in result["by_second"]:
             print(f"    second {second:3d}: {count:5d} deliveries p50 {p50:7.1f} p99 {p99:7.1f}")

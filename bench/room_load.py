@@ -6,6 +6,7 @@ sending to receiving. Writes its figures as JSON."""
 
 import argparse
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -81,6 +82,29 @@ async def run(spec: dict) -> dict:
     connect_seconds = time.monotonic() - started
     print(f"  {len(members)} sockets joined in {connect_seconds:.1f} s; sending", flush=True)
     readers = [asyncio.create_task(read(member)) for member in members]
+    # The generator's own pauses count in every latency it measures: record them, so that a tail
+    # the server did not cause shows up as such.
+    client_stalls: list[tuple[float, float]] = []
+    gc_pauses: list[float] = []
+    gc_started = [0.0]
+
+    def on_gc(phase_name: str, info: dict) -> None:
+        if phase_name == "start":
+            gc_started[0] = time.perf_counter()
+        else:
+            gc_pauses.append((time.perf_counter() - gc_started[0]) * 1000)
+
+    gc.callbacks.append(on_gc)
+
+    async def watch_own_loop() -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(0.005)
+            late = (time.perf_counter() - before - 0.005) * 1000
+            if late > 20:
+                client_stalls.append((time.time(), late))
+
+    watcher = asyncio.create_task(watch_own_loop())
 
     rate, duration = spec["rate"], spec["duration"]
     total = int(rate * duration)
@@ -108,6 +132,8 @@ async def run(spec: dict) -> dict:
         await member.socket.close()
     for reader in readers:
         reader.cancel()
+    watcher.cancel()
+    gc.callbacks.remove(on_gc)
 
     received = sum(delivered.values())
     if product:  # a message the room refused (rate limit) is answered with an error, not delivered
@@ -133,6 +159,9 @@ async def run(spec: dict) -> dict:
         "errors": errors[:5],
         "by_second": by_second(timeline),
         "error_count": len(errors),
+        "client_stalls_ms": [round(late, 1) for _, late in client_stalls],
+        "client_gc_ms_max": round(max(gc_pauses), 1) if gc_pauses else 0.0,
+        "client_gc_ms_total": round(sum(gc_pauses), 1),
     }
 
 
@@ -150,6 +179,9 @@ def by_second(timeline):
 
 
 def main() -> None:
+    # The generator keeps every latency it measures (tens of thousands of tuples): collected at
+    # CPython's default pace they cost it 30-40 ms pauses, which would count as the server's.
+    gc.set_threshold(20_000, 20, 10)
     parser = argparse.ArgumentParser()
     parser.add_argument("spec")
     parser.add_argument("result")

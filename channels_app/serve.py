@@ -5,16 +5,43 @@ unregisters a socket's writer with the Python selector for every write, which wa
 single cost of the room fanning a message out to a thousand sockets; uvloop does the same in C.
 daphne makes its loop when its server module is imported, so uvloop's policy is set before that,
 here, instead of in the `daphne` script.
+
+The garbage collector is tuned for a process holding many long-lived connections, see
+`tune_garbage_collector`.
 """
 
 import asyncio
+import gc
 import sys
 
 import uvloop
 
+# Objects allocated (net) between two collections of the youngest generation; CPython's default is 700.
+YOUNG_COLLECTION_THRESHOLD = 20_000
+# Young collections between two collections of the middle generation; the default is 10.
+MIDDLE_COLLECTION_THRESHOLD = 20
 
-def install_event_loop() -> asyncio.AbstractEventLoop:
-    """Make uvloop daphne's event loop; returns that loop. Call before anything imports daphne."""
+
+def tune_garbage_collector() -> None:
+    """Collect the young generation far less often than CPython's default.
+
+    A server with a thousand open sockets holds a few hundred thousand long-lived objects (each
+    connection's protocol, consumer, scope and session). With the default thresholds a young
+    collection runs every 700 allocations, about 300 times a second under load, and promotes the
+    frames and events still in flight at that instant; those pile up in the old generation until
+    CPython runs a full collection, which walks every connection's objects and stopped the room
+    for 120-170 ms (measured with `gc.callbacks` under `make bench-room`). At 20,000 a young
+    collection runs about once a second, takes about 6 ms, and nearly everything in flight has
+    died by then, so the old generation stops filling and full collections become rare.
+    Reference cycles are still collected, only in larger batches.
+    """
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, MIDDLE_COLLECTION_THRESHOLD, gc.get_threshold()[2])
+
+
+def prepare_server_process() -> asyncio.AbstractEventLoop:
+    """Tune the collector and the thread switch interval and make uvloop daphne's event loop;
+    returns that loop. Call before anything imports daphne."""
+    tune_garbage_collector()
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     # The room hub's database threads hand the interpreter back to the event loop's thread with
     # every statement and then wait to get it again. By default that thread keeps it for up to
@@ -27,7 +54,7 @@ def install_event_loop() -> asyncio.AbstractEventLoop:
 
 
 def main() -> None:
-    install_event_loop()
+    prepare_server_process()
     from daphne.cli import CommandLineInterface
 
     CommandLineInterface.entrypoint()

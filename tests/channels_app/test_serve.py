@@ -8,11 +8,29 @@ def test_the_server_runs_daphne_on_uvloop():
     # In a process of its own: daphne installs its reactor once per process, on import.
     check = (
         "import uvloop\n"
-        "from channels_app.serve import install_event_loop\n"
-        "loop = install_event_loop()\n"
+        "from channels_app.serve import prepare_server_process\n"
+        "loop = prepare_server_process()\n"
         "from twisted.internet import reactor\n"
         "assert isinstance(loop, uvloop.Loop), type(loop)\n"
         "assert reactor._asyncioEventloop is loop\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_server_collects_young_objects_in_large_batches():
+    # Checked in a process of its own, as the server starts it, so that the test run's own
+    # collector is left alone.
+    check = (
+        "import gc\n"
+        "from channels_app.serve import prepare_server_process, YOUNG_COLLECTION_THRESHOLD\n"
+        "default = gc.get_threshold()\n"
+        "prepare_server_process()\n"
+        "young, middle, old = gc.get_threshold()\n"
+        "assert young == YOUNG_COLLECTION_THRESHOLD > default[0], (default, gc.get_threshold())\n"
+        "assert middle > default[1] and old == default[2], (default, gc.get_threshold())\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
