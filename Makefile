@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+BOT_BIN := bot/.venv/bin
+BOT_ENV := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
+BOT_STAMP := bot/.venv/.installed
 
 # Tests and benchmarks run against the real services on this machine.
 TEST_ENV := DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0
@@ -42,14 +45,8 @@ services: ## Start (or install) PostgreSQL and Redis on 127.0.0.1
 	bash scripts/ensure-services.sh
 
 .PHONY: run
-run: $(STAMP) messages ## Set up and serve everything on http://127.0.0.1:8000 (embedded SQLite default)
-	mkdir -p var
-	$(BIN)/python manage.py migrate -v0
-	$(BIN)/python manage.py load_reference_data
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	@echo "Serving on http://$(HOST):$(PORT)/  admin: /admin/  API docs: /api/docs/  schema: /api/schema/"
-	$(BIN)/python -m channels_app.serve -b $(HOST) -p $(PORT) asgi:application
+run: $(STAMP) messages $(BOT_STAMP) ## Set up and serve everything on http://127.0.0.1:8000 (embedded SQLite default), the bot beside it
+	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 .PHONY: lint
 lint: $(STAMP) ## ruff check and format check
@@ -59,7 +56,7 @@ lint: $(STAMP) ## ruff check and format check
 .PHONY: compose-check
 compose-check: ## Validate docker-compose.yml (no Docker engine needed)
 	@command -v docker-compose >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null)
-	SECRET_KEY=compose-check docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
+	SECRET_KEY=compose-check BOT_API_TOKEN=compose-check BOT_SERVICE_TOKEN=compose-check docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
 
 .PHONY: test
 test: $(STAMP) services messages lint compose-check ## Install, start services, and run every check and test
@@ -72,9 +69,6 @@ test: $(STAMP) services messages lint compose-check ## Install, start services, 
 # The triage bot lives in its own virtual environment: Rasa 3.6 pins old versions of packages the
 # web stack also uses. Rasa declares Python <3.11; bot/requirements.txt is its dependency set
 # resolved for 3.10, which installs and runs on 3.11 without dependency resolution.
-BOT_BIN := bot/.venv/bin
-BOT_ENV := TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
-BOT_STAMP := bot/.venv/.installed
 
 $(BOT_STAMP): bot/requirements.txt bot/requirements-test.txt
 	$(PYTHON) -m venv bot/.venv
@@ -92,7 +86,7 @@ bot-train: $(BOT_STAMP) ## Train the bot's model, or reuse the one trained on th
 BOT_MIN_TRIAGE_ACCURACY ?= 0.88
 
 .PHONY: bot-test
-bot-test: $(BOT_STAMP) ## The bot: data validation, action tests, training, held-out NLU evaluation
+bot-test: $(STAMP) $(BOT_STAMP) services messages ## The bot: data validation, action tests, training, held-out NLU evaluation, test stories, end to end
 	cd bot && $(BOT_ENV) .venv/bin/rasa data validate --domain domain --max-history 5 >/dev/null
 	$(BOT_BIN)/python bot/tools/check_entity_alignment.py bot/data/nlu.yml
 	cd bot && .venv/bin/python -m pytest
@@ -100,6 +94,10 @@ bot-test: $(BOT_STAMP) ## The bot: data validation, action tests, training, held
 		$(BOT_ENV) .venv/bin/rasa test nlu --nlu tests/nlu_heldout.yml --domain domain --model "$$model" --out results/nlu \
 		--successes --no-plot >/dev/null
 	cd bot && .venv/bin/python tools/evaluate_nlu.py results/nlu --min-triage-accuracy $(BOT_MIN_TRIAGE_ACCURACY)
+	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && rm -rf results/core && \
+		$(BOT_ENV) .venv/bin/rasa test core --stories tests/test_stories.yml --model "$$model" --out results/core \
+		--fail-on-prediction-errors --no-plot >/dev/null && echo "test stories: every action predicted"
+	$(TEST_ENV) $(BIN)/pytest -m bot_e2e tests/e2e
 
 .PHONY: bench
 bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, the live room, the bot

@@ -3,7 +3,6 @@ and attaches to the process's room hub; `receive` validates a frame and calls on
 pushes stored events back. The protocol is documented in docs/room-protocol.md."""
 
 import json
-import time
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -14,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from channels_app.frames import FrameFields, MessageAllowance, decode_frame
 from channels_app.room_hub import room_hub
 from mediation.models import RoomChannel, RoomRole, channels_visible_to
 from mediation.selectors.rooms import (
@@ -35,18 +35,14 @@ CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_A_PARTICIPANT = 4403
 CLOSE_BAD_REQUEST = 4400
 
-MAX_FRAME_CHARACTERS = 16_384
-# Per connection: a burst of up to MESSAGE_BURST messages, then MESSAGE_RATE a second (a token
-# bucket). A person typing steadily never meets the limit even when the network bunches their
-# messages up; a script flooding the room does.
+# Per connection: a burst of up to MESSAGE_BURST messages, then MESSAGE_RATE a second.
 MESSAGE_BURST = 10
 MESSAGE_RATE = 1.0
 
 
-def _language_of(scope, seat) -> str:
-    """The participant's language: a consumer's own choice, else the language cookie, else the
-    browser's Accept-Language, else the site default."""
-    chosen = seat_language(seat)
+def connection_language(scope, chosen: str | None) -> str:
+    """A connection's language: the person's own choice (a consumer's), else the language cookie,
+    else the browser's Accept-Language, else the site default."""
     if chosen:
         return chosen
     headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
@@ -63,9 +59,7 @@ def _language_of(scope, seat) -> str:
     return settings.LANGUAGE_CODE
 
 
-# Field specs: name -> (type or types, required). Extra fields are refused, so that a typo is
-# reported instead of silently ignored.
-FRAME_FIELDS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
+FRAME_FIELDS: FrameFields = {
     "message": {"client_msg_id": (str, True), "text": (str, True), "channel": (str, False)},
     "typing": {"channel": (str, False)},
     "read": {"seq": (int, True)},
@@ -82,28 +76,6 @@ FRAME_FIELDS: dict[str, dict[str, tuple[type | tuple[type, ...], bool]]] = {
     "record_agreement": {},
     "ping": {},
 }
-
-
-def _validate(frame: dict) -> dict:
-    spec = FRAME_FIELDS[frame["type"]]
-    fields = {}
-    for name in frame:
-        if name not in spec and name not in ("type", "ref"):
-            raise RoomActionRefused("invalid_field", field=name[:40], problem="unknown field")
-    for name, (kind, required) in spec.items():
-        if name not in frame:
-            if required:
-                raise RoomActionRefused("invalid_field", field=name, problem="is required")
-            continue
-        value = frame[name]
-        # JSON true/false are not numbers here.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            expected = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}[kind]
-            raise RoomActionRefused("invalid_field", field=name, problem=f"must be {expected}")
-        if kind is int and value < 0:
-            raise RoomActionRefused("invalid_field", field=name, problem="must not be negative")
-        fields[name] = value
-    return fields
 
 
 def _arrive(*, seat, after_seq: int | None) -> dict:
@@ -151,13 +123,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.room_id = seat.room_id
         self.seat_id = seat.pk
         self.visible_channels = channels_visible_to(seat.role)
-        self.language = _language_of(self.scope, seat)
+        self.language = connection_language(self.scope, seat_language(seat))
         self.cursor = 0
         self.syncing = True
         self.held_back: list[dict] = []  # stored events that arrived while history was read
         self.held_frames: list[dict] = []  # typing, read receipts and presence meanwhile
-        self.message_allowance = float(MESSAGE_BURST)
-        self.message_allowance_at = time.monotonic()
+        self.allowance = MessageAllowance(MESSAGE_BURST, MESSAGE_RATE)
         self.hub = room_hub()
 
         await self.hub.attach(self)
@@ -259,20 +230,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         frame: dict = {}
         with translation.override(self.language):
             try:
-                if text_data is None:
-                    raise RoomActionRefused("malformed_json")
-                if len(text_data) > MAX_FRAME_CHARACTERS:
-                    raise RoomActionRefused("frame_too_large", limit=MAX_FRAME_CHARACTERS)
                 try:
-                    frame = json.loads(text_data)
-                except ValueError:
-                    raise RoomActionRefused("malformed_json") from None
-                if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-                    frame = {}
-                    raise RoomActionRefused("not_an_object")
-                if frame["type"] not in FRAME_FIELDS:
-                    raise RoomActionRefused("unknown_type", type=frame["type"][:40])
-                fields = _validate(frame)
+                    frame, fields = decode_frame(text_data, FRAME_FIELDS)
+                except RoomActionRefused as refusal:
+                    frame = refusal.frame
+                    raise
                 await getattr(self, "on_" + frame["type"])(**fields)
             except RoomActionRefused as refusal:
                 await self._send_error(refusal, frame)
@@ -293,19 +255,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 error[echoed] = frame[echoed]
         await self.send_frame(error)
 
-    def _check_rate(self) -> None:
-        now = time.monotonic()
-        elapsed, self.message_allowance_at = now - self.message_allowance_at, now
-        self.message_allowance = min(MESSAGE_BURST, self.message_allowance + elapsed * MESSAGE_RATE)
-        if self.message_allowance < 1:
-            retry_after = round((1 - self.message_allowance) / MESSAGE_RATE, 1)
-            raise RoomActionRefused("rate_limited", burst=MESSAGE_BURST, rate=MESSAGE_RATE, retry_after=retry_after)
-        self.message_allowance -= 1
-
     async def on_message(self, *, client_msg_id: str, text: str, channel: str = RoomChannel.MAIN):
         if channel not in RoomChannel.values:
             raise RoomActionRefused("channel_not_allowed", channel=channel[:40])
-        self._check_rate()
+        self.allowance.take()
         outcome = await self.hub.post(
             room_services.MessagePost(
                 participant_id=self.seat_id,

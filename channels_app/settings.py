@@ -170,6 +170,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES + 1024 * 1024
 # Mediation period in working days; see mediation/rules.py for the regulation behind it.
 MEDIATION_PERIOD_WORKING_DAYS = int(os.environ.get("MEDIATION_PERIOD_WORKING_DAYS", "60"))
 
+# The triage bot (Rasa, bot/): where its REST channel and HTTP API answer, and the API's token
+# (the web chat reads a conversation back from Rasa's tracker on reconnect). Rasa listens on a
+# private address only; the browser reaches it through channels_app/bot_chat.py.
+BOT_URL = os.environ.get("BOT_URL", "http://127.0.0.1:5005").rstrip("/")
+BOT_API_TOKEN = os.environ.get("BOT_API_TOKEN", "")
+BOT_TIMEOUT_SECONDS = float(os.environ.get("BOT_TIMEOUT_SECONDS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

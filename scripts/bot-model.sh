@@ -9,7 +9,7 @@ model="models/$hash.tar.gz"
 if [[ ! -f "$model" ]]; then
     echo "Training the bot's model ($hash); this takes a few minutes on two cores ..." >&2
     started=$(date +%s)
-    TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 .venv/bin/rasa train --domain domain --fixed-model-name "$hash" --out models --num-threads 2 >&2
+    TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false .venv/bin/rasa train --domain domain --fixed-model-name "$hash" --out models --num-threads 2 >&2
     echo "Trained in $(( $(date +%s) - started )) s" >&2
 fi
 echo "$model"

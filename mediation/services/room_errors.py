@@ -30,6 +30,10 @@ ROOM_ERROR_MESSAGES = {
     "not_fully_signed": _("Both parties must sign the mediation document before it is recorded."),
     "not_stored": _("The message could not be stored; send it again with the same client id."),
     "case_refused": _("The case cannot move: %(reason)s"),
+    # The web chat with the triage bot (channels_app/bot_chat.py).
+    "bot_unavailable": _(
+        "The assistant is not answering right now. Your message was not processed; please send it again in a moment."
+    ),
 }
 
 

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+
 from actions.normalize import parse_amount, parse_date
 
 TODAY = datetime.date(2026, 11, 30)  # a Monday

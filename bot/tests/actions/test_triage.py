@@ -1,9 +1,10 @@
 import asyncio
 
 import pytest
-from actions.triage import ActionTriage, triage_track
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from actions.triage import ActionTriage, triage_track
 
 
 def ranking(**confidences):
@@ -26,11 +27,16 @@ def test_the_track_is_taken_only_when_the_nlu_is_sure(scores, track):
     assert triage_track(ranking(**scores)) == track
 
 
-def run_triage(text, intent, intent_ranking):
+def run_triage(text, intent, intent_ranking, *, slots=None, entities=()):
     tracker = Tracker(
         sender_id="u1",
-        slots={},
-        latest_message={"text": text, "intent": {"name": intent}, "intent_ranking": intent_ranking},
+        slots=slots or {},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent},
+            "intent_ranking": intent_ranking,
+            "entities": list(entities),
+        },
         events=[],
         paused=False,
         followup_action=None,
@@ -45,7 +51,11 @@ def run_triage(text, intent, intent_ranking):
 def test_an_unsure_message_gets_the_question_that_explains_the_difference():
     said, events = run_triage("这家店卖假货", "report", ranking(report=0.5, complaint_and_report=0.45, complaint=0.05))
     assert said == ["utter_ask_complaint_or_report"]
-    assert events == [{"event": "slot", "timestamp": None, "name": "case_track", "value": None}]
+    assert {event["name"]: event["value"] for event in events} == {
+        "case_track": None,
+        "track_settled": False,
+        "first_account": "这家店卖假货",  # kept for the work order once the person has chosen
+    }
 
 
 def test_a_sure_message_and_a_button_choice_set_the_track():
@@ -56,3 +66,32 @@ def test_a_sure_message_and_a_button_choice_set_the_track():
     said, events = run_triage("/complaint_and_report", "complaint_and_report", ranking(complaint_and_report=1.0))
     assert said == ["utter_track_complaint_and_report"]
     assert events[0]["value"] == "complaint_and_report"
+
+
+def test_the_work_order_starts_with_what_the_first_message_said():
+    text = "上周三在星辰电器买的海尔冰箱三千五，用了两天就不制冷，商家不给退"
+    entities = [
+        {"entity": "merchant", "value": "星辰电器"},
+        {"entity": "brand", "value": "海尔"},
+        {"entity": "product", "value": "冰箱"},
+        {"entity": "amount", "value": "三千五"},
+        {"entity": "date", "value": "上周三"},
+    ]
+    _said, events = run_triage(text, "complaint", ranking(complaint=0.95), entities=entities)
+    assert {event["name"]: event["value"] for event in events} == {
+        "case_track": "complaint",
+        "track_settled": True,
+        "first_account": None,
+        "facts": text,
+        "merchant": "星辰电器",
+        "brand": "海尔",
+        "product": "冰箱",
+        "amount": "三千五",
+        "purchase_date": "上周三",
+    }
+    # After the clarifying question, the account is the first message, not the button.
+    _said, events = run_triage("/complaint", "complaint", ranking(complaint=1.0), slots={"first_account": text})
+    assert {event["name"]: event["value"] for event in events}["facts"] == text
+    # A bare "我要投诉" is no account of what happened: the form will ask.
+    _said, events = run_triage("我要投诉", "complaint", ranking(complaint=0.95))
+    assert "facts" not in {event["name"] for event in events}

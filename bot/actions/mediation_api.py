@@ -1,0 +1,63 @@
+"""The mediation service's REST API, as the action server uses it: searching the registry and filing
+cases on a consumer's behalf with the bot's service token (see mediation/services/accounts.py).
+
+MEDIATION_API_URL is where the service answers (http://127.0.0.1:8000 by default) and
+MEDIATION_API_TOKEN the token of the bot's service account (`manage.py bot_token` prints it)."""
+
+import os
+from typing import Any
+
+import aiohttp
+
+TIMEOUT = aiohttp.ClientTimeout(total=10)
+
+
+class MediationUnavailable(Exception):
+    """The service could not be reached or failed; nothing was filed."""
+
+
+class FilingRefused(Exception):
+    """The service refused the filing; `errors` maps each field to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, Any]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class MediationApi:
+    def __init__(self, base_url: str | None = None, token: str | None = None):
+        self.base_url = (base_url or os.environ.get("MEDIATION_API_URL") or "http://127.0.0.1:8000").rstrip("/")
+        self.token = token if token is not None else os.environ.get("MEDIATION_API_TOKEN", "")
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Accept-Language": "zh-hans", "Accept": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Token {self.token}"
+        return headers
+
+    async def _call(self, method: str, path: str, **kwargs) -> tuple[int, Any]:
+        try:
+            async with aiohttp.ClientSession(timeout=TIMEOUT, headers=self._headers()) as session:
+                async with session.request(method, f"{self.base_url}{path}", **kwargs) as response:
+                    body = await response.json(content_type=None)
+                    return response.status, body
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            raise MediationUnavailable(str(error)) from error
+
+    async def search_entities(self, query: str, *, limit: int = 5) -> list[dict[str, Any]]:
+        """Registry entries matching a fragment of a name or a credit code, best first."""
+        status, body = await self._call("GET", "/api/registry/entities/", params={"q": query, "limit": str(limit)})
+        if status == 400:
+            return []
+        if status != 200:
+            raise MediationUnavailable(f"registry search answered {status}")
+        return body
+
+    async def file(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """POST a filing; the created case (or cases), FilingRefused or MediationUnavailable."""
+        status, body = await self._call("POST", path, json=payload)
+        if status == 201:
+            return body
+        if status in (400, 403, 404) and isinstance(body, dict):
+            raise FilingRefused(body)
+        raise MediationUnavailable(f"filing answered {status}")

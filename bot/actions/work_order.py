@@ -1,0 +1,484 @@
+"""The work order: one form (`work_order_form`, domain/work_order.yml) whose questions depend on the
+track. A complaint needs the merchant, place, product and its category, brand, date, amount, what
+happened and what the consumer wants; a report needs the merchant, what was seen, the type of
+violation and whether the reporter stays anonymous; both together need all of it. Every answer is
+made exact here (the merchant checked against the registry through the API, a day, an amount in
+yuan, one of the service's codes) or the person is told exactly what is wrong and asked again.
+Optional answers can be skipped, any answer corrected (`action_correct`), the whole order
+cancelled (`action_cancel_work_order`), and at the end the person confirms a summary."""
+
+import datetime
+import re
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.mediation_api import MediationApi, MediationUnavailable
+from actions.normalize import parse_amount, parse_date
+from actions.vocabulary import CATEGORIES, VIOLATIONS, category_name, category_of, violation_name, violation_of
+
+COMPLAINT_TIME_LIMIT_DAYS = 3 * 365  # a complaint more than three years after the harm is not accepted
+LARGEST_AMOUNT = Decimal("100000000")
+CHINA = ZoneInfo("Asia/Shanghai")  # "yesterday" is the consumer's yesterday
+SHORTEST_FACTS = 6  # characters: "坏了" says too little for an official to act on
+SKIPPED = ""  # the value of an optional answer the person skipped (None means "not asked yet")
+
+COMPLAINT_SLOTS = ["purchase_place", "product", "category", "brand", "purchase_date", "amount", "facts", "demand"]
+REPORT_SLOTS = ["facts", "violation_type", "anonymous"]
+TRACK_SLOTS = {
+    "complaint": ["merchant", *COMPLAINT_SLOTS, "confirmed"],
+    "report": ["merchant", *REPORT_SLOTS, "confirmed"],
+    "complaint_and_report": ["merchant", *COMPLAINT_SLOTS, "violation_type", "anonymous", "confirmed"],
+}
+SKIPPABLE = {"purchase_place", "brand", "purchase_date", "amount"}
+# What a correction of each part of the order empties (the form then asks for it again).
+FIELD_SLOTS = {
+    "merchant": ["merchant", "merchant_id", "merchant_choices", "merchant_not_found"],
+    "place": ["purchase_place"],
+    "product": ["product", "category"],
+    "category": ["category"],
+    "brand": ["brand"],
+    "date": ["purchase_date"],
+    "amount": ["amount"],
+    "facts": ["facts"],
+    "demand": ["demand", "demand_detail"],
+    "violation": ["violation_type"],
+    "anonymous": ["anonymous"],
+}
+FIELD_NAMES = {
+    "merchant": "商家",
+    "place": "购买地点",
+    "product": "商品或服务",
+    "category": "类别",
+    "brand": "品牌",
+    "date": "购买日期",
+    "amount": "金额",
+    "facts": "经过",
+    "demand": "诉求",
+    "violation": "违法类型",
+    "anonymous": "是否匿名",
+}
+SLOT_FIELD = {slot: field for field, slots in FIELD_SLOTS.items() for slot in slots[:1]}
+WORK_ORDER_SLOTS = sorted({slot for slots in FIELD_SLOTS.values() for slot in slots} | {"confirmed"})
+
+# The mediation service's demands, and the words people use for them (first match wins).
+DEMAND_WORDS = (
+    ("refund", ("退款", "退钱", "退货", "退费", "退卡", "退回", "refund", "money back")),
+    ("replacement", ("换货", "换一", "换个", "换新", "调换", "replace", "exchange")),
+    ("repair", ("维修", "修好", "修理", "返修", "repair", "fix")),
+    ("compensation", ("赔偿", "赔钱", "赔付", "退一赔三", "补偿", "compensat")),
+)
+DEMAND_NAMES = {"refund": "退款", "replacement": "换货", "repair": "维修", "compensation": "赔偿", "other": "其他"}
+CONFIRM_WORDS = ("确认", "提交", "没问题", "对的", "是的", "可以", "好的", "confirm", "submit", "yes")
+ANONYMOUS_WORDS = ("匿名", "不留名", "不实名", "anonymous")
+NAMED_WORDS = ("实名", "不匿名", "不用匿名", "留名", "named", "not anonymous")
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}", re.IGNORECASE)
+_MERCHANT_FILLER = re.compile(r"^(?:商家|商户|店铺|店名|公司|卖家|名字|名称|全称)?(?:是|叫|为|名叫)?[:：\s]*")
+_ORDINAL = re.compile(r"^(?:第)?\s*([1-9一二三四五])\s*(?:个|家|项)?$")
+
+
+def purchase_date_answer(text: str, *, today: datetime.date) -> tuple[str | None, str | None]:
+    """(the day as YYYY-MM-DD, None) or (None, the response that says what is wrong)."""
+    day = parse_date(text, today=today)
+    if day is None:
+        return None, "utter_purchase_date_not_understood"
+    if day > today:
+        return None, "utter_purchase_date_in_future"
+    if (today - day).days > COMPLAINT_TIME_LIMIT_DAYS:
+        return None, "utter_purchase_date_too_old"
+    return day.isoformat(), None
+
+
+def amount_answer(text: str) -> tuple[str | None, str | None]:
+    """(the amount in yuan as a decimal string, None) or (None, the response that says what is wrong)."""
+    amount = parse_amount(text)
+    if amount is None:
+        return None, "utter_amount_not_understood"
+    if amount <= 0 or amount >= LARGEST_AMOUNT:
+        return None, "utter_amount_out_of_range"
+    return str(amount), None
+
+
+def demand_answer(text: str) -> str | None:
+    lowered = text.lower()
+    for demand, words in DEMAND_WORDS:
+        if any(word in lowered for word in words):
+            return demand
+    return "other" if lowered.strip() else None
+
+
+def anonymous_answer(text: str) -> bool | None:
+    lowered = text.lower()
+    if any(word in lowered for word in NAMED_WORDS):
+        return False
+    if any(word in lowered for word in ANONYMOUS_WORDS):
+        return True
+    return None
+
+
+def merchant_query(text: str) -> str:
+    """What to look up in the registry: the credit code if one was given, else the name without
+    the words around it ("商家是杭州星辰电器。" → 杭州星辰电器)."""
+    code = _CREDIT_CODE.search(text)
+    if code:
+        return code.group(0).upper()
+    return _MERCHANT_FILLER.sub("", text.strip()).strip(" 。.!！,，")[:100]
+
+
+def pick_choice(choices: list[dict[str, Any]], text: str, chosen_id: Any) -> dict[str, Any] | None:
+    """The offered merchant the person picked: by its button, its number in the list, or its name."""
+    if chosen_id is not None:
+        return next((choice for choice in choices if str(choice["id"]) == str(chosen_id)), None)
+    ordinal = _ORDINAL.match(text.strip())
+    if ordinal:
+        index = "一二三四五".find(ordinal.group(1)) + 1 or int(ordinal.group(1))
+        return choices[index - 1] if index <= len(choices) else None
+    named = [choice for choice in choices if choice["name"] in text or text.strip() == choice["name"]]
+    return named[0] if len(named) == 1 else None
+
+
+def _entity(tracker: Tracker, name: str) -> Any:
+    return next(
+        (
+            entity.get("value")
+            for entity in (tracker.latest_message or {}).get("entities") or []
+            if entity.get("entity") == name
+        ),
+        None,
+    )
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
+
+
+def _text(tracker: Tracker, value: Any) -> str:
+    """The answer as typed (a button's payload is not an answer in words)."""
+    text = str(value or "")
+    return "" if text.startswith("/") else text.strip()
+
+
+def _checked(slot: str, answer: tuple[str | None, str | None], dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    """Fill `slot` with the checked value, or empty it (the form asks again) and say what is wrong."""
+    value, problem = answer
+    if problem:
+        dispatcher.utter_message(response=problem)
+    return {slot: value}
+
+
+def _skipped(slot: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any] | None:
+    """The answer when the person skipped the question: empty for an optional one; for a required
+    one they are told it cannot be skipped. None when they did not skip."""
+    if _intent(tracker) != "skip":
+        return None
+    if slot in SKIPPABLE:
+        return {slot: SKIPPED}
+    dispatcher.utter_message(response="utter_cannot_skip")
+    return {slot: None}
+
+
+class ValidateWorkOrderForm(FormValidationAction):
+    def __init__(self, api: MediationApi | None = None):
+        self.api = api or MediationApi()
+
+    def name(self) -> str:
+        return "validate_work_order_form"
+
+    @staticmethod
+    def _today() -> datetime.date:
+        return datetime.datetime.now(CHINA).date()
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        return TRACK_SLOTS.get(tracker.get_slot("case_track") or "", domain_slots)
+
+    async def validate_merchant(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        choices = tracker.get_slot("merchant_choices") or []
+        text = _text(tracker, value)
+        if choices:
+            picked = pick_choice(choices, text, _entity(tracker, "merchant_id"))
+            if picked:
+                return self._merchant_found(picked, dispatcher)
+            if not text:
+                return {"merchant": None}
+        query = merchant_query(_entity(tracker, "merchant") or text)
+        if not query:
+            return {"merchant": None, "merchant_choices": None}
+        try:
+            found = await self.api.search_entities(query, limit=5)
+        except MediationUnavailable:
+            dispatcher.utter_message(response="utter_registry_unavailable")
+            return {"merchant": None}
+        exact = [entity for entity in found if query in (entity["name"], entity["uscc"])]
+        if len(exact) == 1 or len(found) == 1:
+            return self._merchant_found((exact or found)[0], dispatcher)
+        if not found:
+            return {"merchant": None, "merchant_choices": None, "merchant_not_found": query}
+        offered = [
+            {
+                "id": entity["id"],
+                "name": entity["name"],
+                "where": (entity.get("business_region") or {}).get("name") or "",
+            }
+            for entity in found
+        ]
+        return {"merchant": None, "merchant_choices": offered, "merchant_not_found": None}
+
+    @staticmethod
+    def _merchant_found(entity: dict[str, Any], dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        dispatcher.utter_message(response="utter_merchant_found", merchant=entity["name"])
+        return {
+            "merchant": entity["name"],
+            "merchant_id": entity["id"],
+            "merchant_choices": None,
+            "merchant_not_found": None,
+        }
+
+    def validate_purchase_place(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return _skipped("purchase_place", tracker, dispatcher) or {
+            "purchase_place": _text(tracker, value)[:300] or None
+        }
+
+    def validate_product(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        product = _text(tracker, _entity(tracker, "product") or value)[:100]
+        if not product:
+            return {"product": None}
+        filled = {"product": product}
+        if not tracker.get_slot("category") and category_of(product):
+            filled["category"] = category_of(product)
+        return filled
+
+    def validate_category(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        code = _entity(tracker, "category")
+        known = {known for known, _name, _words in CATEGORIES}
+        if code not in known:
+            code = category_of(_text(tracker, value))
+        return {"category": code}
+
+    def validate_brand(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return _skipped("brand", tracker, dispatcher) or {
+            "brand": _text(tracker, _entity(tracker, "brand") or value)[:100] or None
+        }
+
+    def validate_purchase_date(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        skipped = _skipped("purchase_date", tracker, dispatcher)
+        if skipped is not None:
+            return skipped
+        return _checked("purchase_date", purchase_date_answer(str(value or ""), today=self._today()), dispatcher)
+
+    def validate_amount(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        skipped = _skipped("amount", tracker, dispatcher)
+        if skipped is not None:
+            return skipped
+        return _checked("amount", amount_answer(str(value or "")), dispatcher)
+
+    def validate_facts(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        skipped = _skipped("facts", tracker, dispatcher)
+        if skipped is not None:
+            return skipped
+        facts = _text(tracker, value)
+        if len(facts) < SHORTEST_FACTS:
+            dispatcher.utter_message(response="utter_facts_too_short")
+            return {"facts": None}
+        return {"facts": facts, **self._read_off_facts(facts, tracker)}
+
+    @staticmethod
+    def _read_off_facts(facts: str, tracker: Tracker) -> dict[str, Any]:
+        """What the account of the facts already says: the demand ("要退款") and the violation
+        ("卖假货"), so that the form does not ask for them."""
+        track = tracker.get_slot("case_track") or ""
+        read: dict[str, Any] = {}
+        demand = demand_answer(facts)
+        if "complaint" in track and tracker.get_slot("demand") is None and demand not in (None, "other"):
+            read.update(demand=demand, demand_detail=facts[:2000])
+        if "report" in track and tracker.get_slot("violation_type") is None and violation_of(facts):
+            read["violation_type"] = violation_of(facts)
+        return read
+
+    def validate_demand(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        text = _text(tracker, value)
+        demand = demand_answer(text)
+        if demand is None:
+            return {"demand": None}
+        return {"demand": demand, "demand_detail": text[:2000]}
+
+    def validate_violation_type(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        code = _entity(tracker, "violation")
+        if code not in {known for known, _name, _words in VIOLATIONS}:
+            code = violation_of(_text(tracker, value))
+        return {"violation_type": code}
+
+    def validate_anonymous(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        chosen = _entity(tracker, "anonymous")
+        if chosen in ("yes", "no"):
+            return {"anonymous": chosen == "yes"}
+        return {"anonymous": anonymous_answer(_text(tracker, value))}
+
+    def validate_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        intent, text = _intent(tracker), _text(tracker, value).lower()
+        if intent == "affirm" or any(word in text for word in CONFIRM_WORDS):
+            return {"confirmed": True}
+        return {"confirmed": None}
+
+
+def _button(title: str, intent: str, **entities: Any) -> dict[str, str]:
+    import json
+
+    return {"title": title, "payload": f"/{intent}{json.dumps(entities, ensure_ascii=False) if entities else ''}"}
+
+
+class ActionAskMerchant(Action):
+    """Asks for the merchant: the plain question, the choices when several match, or what to give
+    when nothing matched."""
+
+    def name(self) -> str:
+        return "action_ask_merchant"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        choices = tracker.get_slot("merchant_choices") or []
+        if choices:
+            buttons = [
+                _button(
+                    f"{choice['name']}（{choice['where']}）" if choice["where"] else choice["name"],
+                    "inform",
+                    merchant_id=str(choice["id"]),
+                )
+                for choice in choices
+            ]
+            dispatcher.utter_message(response="utter_merchant_choices", buttons=buttons)
+        elif tracker.get_slot("merchant_not_found"):
+            dispatcher.utter_message(response="utter_merchant_not_found")
+        else:
+            dispatcher.utter_message(response="utter_merchant_question")
+        return []
+
+
+class ActionAskCategory(Action):
+    def name(self) -> str:
+        return "action_ask_category"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        buttons = [_button(name, "inform", category=code) for code, name, _words in CATEGORIES]
+        dispatcher.utter_message(response="utter_category_question", buttons=buttons)
+        return []
+
+
+class ActionAskViolationType(Action):
+    def name(self) -> str:
+        return "action_ask_violation_type"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        buttons = [_button(name, "inform", violation=code) for code, name, _words in VIOLATIONS]
+        dispatcher.utter_message(response="utter_violation_type_question", buttons=buttons)
+        return []
+
+
+class ActionAskAnonymous(Action):
+    def name(self) -> str:
+        return "action_ask_anonymous"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        buttons = [_button("匿名举报", "inform", anonymous="yes"), _button("实名举报", "inform", anonymous="no")]
+        dispatcher.utter_message(response="utter_anonymous_question", buttons=buttons)
+        return []
+
+
+def work_order_summary(tracker: Tracker) -> str:
+    """The order as it will be filed, one line per answer, in the person's words."""
+    track = tracker.get_slot("case_track") or "complaint"
+    shown = {
+        "merchant": tracker.get_slot("merchant"),
+        "place": tracker.get_slot("purchase_place"),
+        "product": tracker.get_slot("product"),
+        "category": category_name(tracker.get_slot("category") or ""),
+        "brand": tracker.get_slot("brand"),
+        "date": tracker.get_slot("purchase_date"),
+        "amount": f"{tracker.get_slot('amount')}元" if tracker.get_slot("amount") else tracker.get_slot("amount"),
+        "facts": tracker.get_slot("facts"),
+        "demand": DEMAND_NAMES.get(tracker.get_slot("demand") or "", ""),
+        "violation": violation_name(tracker.get_slot("violation_type") or ""),
+        "anonymous": {True: "匿名", False: "实名"}.get(tracker.get_slot("anonymous")),
+    }
+    lines = []
+    for slot in TRACK_SLOTS[track]:
+        field = SLOT_FIELD.get(slot)
+        if field is None:
+            continue
+        value = shown[field]
+        lines.append(f"{FIELD_NAMES[field]}：{value if value else '（未填）'}")
+    return "\n".join(lines)
+
+
+def correction_buttons(tracker: Tracker) -> list[dict[str, str]]:
+    track = tracker.get_slot("case_track") or "complaint"
+    fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
+    return [_button(f"改{FIELD_NAMES[field]}", "correct", field=field) for field in fields]
+
+
+class ActionAskConfirmed(Action):
+    """The summary to confirm; after a "no", which answer to change."""
+
+    def name(self) -> str:
+        return "action_ask_confirmed"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        if _intent(tracker) == "deny":
+            dispatcher.utter_message(response="utter_ask_which_correction", buttons=correction_buttons(tracker))
+            return []
+        buttons = [_button("确认提交", "affirm"), _button("修改", "deny"), _button("取消", "cancel")]
+        dispatcher.utter_message(
+            response="utter_confirm_question", summary=work_order_summary(tracker), buttons=buttons
+        )
+        return []
+
+
+class ActionCorrect(Action):
+    """ "金额写错了，是3000" and the like: empties the answer named (or takes the new value when the
+    message carries one the form can check here) and lets the form ask again."""
+
+    def name(self) -> str:
+        return "action_correct"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        fields = [value for value in self._fields(tracker) if value in FIELD_SLOTS]
+        if not fields:
+            dispatcher.utter_message(response="utter_ask_which_correction", buttons=correction_buttons(tracker))
+            return [SlotSet("confirmed", None)]
+        events = [SlotSet("confirmed", None)]
+        today = datetime.datetime.now(CHINA).date()
+        for field in fields:
+            events += [SlotSet(slot, None) for slot in FIELD_SLOTS[field]]
+            if field == "amount" and _entity(tracker, "amount"):
+                value, problem = amount_answer(str(_entity(tracker, "amount")))
+                if value:
+                    events.append(SlotSet("amount", value))
+            if field == "date" and _entity(tracker, "date"):
+                value, problem = purchase_date_answer(str(_entity(tracker, "date")), today=today)
+                if value:
+                    events.append(SlotSet("purchase_date", value))
+        return events
+
+    @staticmethod
+    def _fields(tracker: Tracker) -> list[str]:
+        return [
+            entity.get("value")
+            for entity in (tracker.latest_message or {}).get("entities") or []
+            if entity.get("entity") == "field"
+        ]
+
+
+def work_order_reset() -> list[EventType]:
+    return [SlotSet(slot, None) for slot in WORK_ORDER_SLOTS] + [SlotSet("case_track", None)]
+
+
+class ActionCancelWorkOrder(Action):
+    def name(self) -> str:
+        return "action_cancel_work_order"
+
+    async def run(self, dispatcher, tracker, domain) -> list[EventType]:
+        dispatcher.utter_message(response="utter_work_order_cancelled")
+        return work_order_reset()

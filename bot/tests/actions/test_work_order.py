@@ -1,0 +1,228 @@
+import datetime
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.work_order import ValidateWorkOrderForm, amount_answer, demand_answer, purchase_date_answer
+
+TODAY = datetime.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("上周三", ("2026-11-25", None)),
+        ("双十一那天", ("2026-11-11", None)),
+        ("2027年1月3日", (None, "utter_purchase_date_in_future")),
+        ("2022年6月1日", (None, "utter_purchase_date_too_old")),
+        ("不记得了", (None, "utter_purchase_date_not_understood")),
+    ],
+)
+def test_the_purchase_date_is_a_day_in_the_last_three_years(text, answer):
+    assert purchase_date_answer(text, today=TODAY) == answer
+
+
+@pytest.mark.parametrize(
+    "text, answer",
+    [
+        ("三千五百元", ("3500.00", None)),
+        ("3.5k", ("3500.00", None)),
+        ("0元", (None, "utter_amount_out_of_range")),
+        ("很贵", (None, "utter_amount_not_understood")),
+    ],
+)
+def test_the_amount_is_a_positive_sum_in_yuan(text, answer):
+    assert amount_answer(text) == answer
+
+
+@pytest.mark.parametrize(
+    "text, demand",
+    [
+        ("我要退钱", "refund"),
+        ("给我换一台新的", "replacement"),
+        ("修好就行", "repair"),
+        ("要求退一赔三", "compensation"),
+        ("I want my money back", "refund"),
+        ("给个说法", "other"),
+        ("  ", None),
+    ],
+)
+def test_the_demand_is_one_the_mediation_service_knows(text, demand):
+    assert demand_answer(text) == demand
+
+
+def test_the_form_says_what_is_wrong_and_asks_again():
+    tracker = Tracker("u1", {}, {"text": "2099年1月1日"}, [], False, None, {"name": "work_order_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    form = ValidateWorkOrderForm()
+    result = form.validate_purchase_date("2099年1月1日", dispatcher, tracker, {})
+    assert result == {"purchase_date": None}  # None: the form asks for it again
+    assert [message["response"] for message in dispatcher.messages] == ["utter_purchase_date_in_future"]
+
+
+def test_each_track_asks_for_its_own_work_order():
+    from actions.work_order import TRACK_SLOTS
+
+    assert "violation_type" not in TRACK_SLOTS["complaint"] and "demand" in TRACK_SLOTS["complaint"]
+    assert "demand" not in TRACK_SLOTS["report"] and "anonymous" in TRACK_SLOTS["report"]
+    both = TRACK_SLOTS["complaint_and_report"]
+    assert set(TRACK_SLOTS["complaint"]) | set(TRACK_SLOTS["report"]) == set(both)
+    assert both[0] == "merchant" and both[-1] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "text, query",
+    [
+        ("商家是杭州星辰电器。", "杭州星辰电器"),
+        ("店名叫：老王水果店", "老王水果店"),
+        ("信用代码 91330106ma27xk3q8x 在发票上", "91330106MA27XK3Q8X"),
+        ("杭州西湖云端餐饮有限公司", "杭州西湖云端餐饮有限公司"),
+    ],
+)
+def test_the_registry_is_searched_for_the_name_or_code_without_the_words_around_it(text, query):
+    from actions.work_order import merchant_query
+
+    assert merchant_query(text) == query
+
+
+CHOICES = [
+    {"id": 7, "name": "星辰电器西湖店", "where": "西湖区"},
+    {"id": 9, "name": "星辰电器滨江店", "where": "滨江区"},
+]
+
+
+@pytest.mark.parametrize(
+    "text, chosen_id, picked",
+    [
+        ("", "9", 9),  # the button
+        ("2", None, 9),
+        ("第一家", None, 7),
+        ("是星辰电器西湖店", None, 7),
+        ("第三个", None, None),  # only two were offered
+        ("星辰电器", None, None),  # both names contain it: still ambiguous
+        ("", "12", None),  # an id that was not offered
+    ],
+)
+def test_an_offered_merchant_is_picked_by_button_number_or_name(text, chosen_id, picked):
+    from actions.work_order import pick_choice
+
+    choice = pick_choice(CHOICES, text, chosen_id)
+    assert (choice["id"] if choice else None) == picked
+
+
+def form_tracker(text, intent, slots=None, entities=()):
+    return Tracker(
+        "u1",
+        {"case_track": "complaint", **(slots or {})},
+        {"text": text, "intent": {"name": intent}, "entities": list(entities)},
+        [],
+        False,
+        None,
+        {"name": "work_order_form"},
+        "action_listen",
+    )
+
+
+def test_an_optional_answer_can_be_skipped_and_a_required_one_cannot():
+    form, dispatcher = ValidateWorkOrderForm(), CollectingDispatcher()
+    assert form.validate_brand("跳过", dispatcher, form_tracker("跳过", "skip"), {}) == {"brand": ""}
+    assert form.validate_amount("不记得了", dispatcher, form_tracker("不记得了", "skip"), {}) == {"amount": ""}
+    assert dispatcher.messages == []
+    assert form.validate_facts("不知道", dispatcher, form_tracker("不知道", "skip"), {}) == {"facts": None}
+    assert [message["response"] for message in dispatcher.messages] == ["utter_cannot_skip"]
+
+
+def test_the_account_of_what_happened_fills_the_demand_and_the_violation_it_names():
+    form, dispatcher = ValidateWorkOrderForm(), CollectingDispatcher()
+    facts = "买的奶粉是假货，罐底批号被刮掉了，要求退款"
+    both = form_tracker(facts, "inform", {"case_track": "complaint_and_report"})
+    assert form.validate_facts(facts, dispatcher, both, {}) == {
+        "facts": facts,
+        "demand": "refund",
+        "demand_detail": facts,
+        "violation_type": "counterfeit",
+    }
+    # A complaint has no violation; a bare "坏了" is too little to act on.
+    assert "violation_type" not in form.validate_facts(facts, dispatcher, form_tracker(facts, "inform"), {})
+    assert form.validate_facts("坏了", dispatcher, form_tracker("坏了", "inform"), {}) == {"facts": None}
+
+
+def test_the_product_names_its_category_and_a_button_sets_it_directly():
+    form, dispatcher = ValidateWorkOrderForm(), CollectingDispatcher()
+    assert form.validate_product("一台冰箱", dispatcher, form_tracker("一台冰箱", "inform"), {}) == {
+        "product": "一台冰箱",
+        "category": "G02",
+    }
+    assert form.validate_product("那个东西", dispatcher, form_tracker("那个东西", "inform"), {}) == {
+        "product": "那个东西"
+    }
+    button = form_tracker('/inform{"category":"S02"}', "inform", entities=[{"entity": "category", "value": "S02"}])
+    assert form.validate_category('/inform{"category":"S02"}', dispatcher, button, {}) == {"category": "S02"}
+    made_up = form_tracker('/inform{"category":"X1"}', "inform", entities=[{"entity": "category", "value": "X1"}])
+    assert form.validate_category('/inform{"category":"X1"}', dispatcher, made_up, {}) == {"category": None}
+
+
+def test_the_summary_shows_every_answer_of_the_track_and_what_was_skipped():
+    from actions.work_order import work_order_summary
+
+    tracker = form_tracker(
+        "",
+        "inform",
+        {
+            "merchant": "星辰电器西湖店",
+            "purchase_place": "",
+            "product": "冰箱",
+            "category": "G02",
+            "brand": "海尔",
+            "purchase_date": "2026-11-03",
+            "amount": "3500.00",
+            "facts": "冰箱买回来三天就不制冷",
+            "demand": "refund",
+        },
+    )
+    summary = work_order_summary(tracker).splitlines()
+    assert summary == [
+        "商家：星辰电器西湖店",
+        "购买地点：（未填）",
+        "商品或服务：冰箱",
+        "类别：家用电器和电子产品",
+        "品牌：海尔",
+        "购买日期：2026-11-03",
+        "金额：3500.00元",
+        "经过：冰箱买回来三天就不制冷",
+        "诉求：退款",
+    ]
+
+
+def test_a_correction_empties_the_answer_or_takes_the_new_value_it_carries():
+    import asyncio
+
+    from actions.work_order import ActionCorrect
+
+    dispatcher = CollectingDispatcher()
+    tracker = form_tracker(
+        "金额改成3000",
+        "correct",
+        entities=[{"entity": "field", "value": "amount"}, {"entity": "amount", "value": "3000"}],
+    )
+    events = asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
+    assert [(event["name"], event["value"]) for event in events] == [
+        ("confirmed", None),
+        ("amount", None),
+        ("amount", "3000.00"),
+    ]
+    tracker = form_tracker("商家不对", "correct", entities=[{"entity": "field", "value": "merchant"}])
+    events = asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
+    assert {event["name"] for event in events} == {
+        "confirmed",
+        "merchant",
+        "merchant_id",
+        "merchant_choices",
+        "merchant_not_found",
+    }
+    assert all(event["value"] is None for event in events)
+    # Nothing named: the person is asked which answer to change.
+    events = asyncio.run(ActionCorrect().run(dispatcher, form_tracker("我写错了", "correct"), {}))
+    assert dispatcher.messages[-1]["response"] == "utter_ask_which_correction"
+    assert "改金额" in [button["title"] for button in dispatcher.messages[-1]["buttons"]]

@@ -1,0 +1,190 @@
+"""The web chat with the triage bot: /ws/bot/. A bridge from the browser to Rasa's REST channel.
+
+The signed-in user is the conversation's sender (`user-<id>`), so the conversation is theirs on
+every device and survives a reconnect: Rasa keeps it in its tracker store, and on connect the
+bridge reads it back from Rasa's HTTP API and sends it as history. Every message goes to Rasa with
+the user's consumer id and language as metadata (the action server files cases for that consumer).
+The bot's answers come back as `bot` frames (text and buttons) and, after filing, a `handoff` frame
+that tells the page which case to open. The protocol is in docs/bot-chat-protocol.md."""
+
+import asyncio
+import json
+import logging
+
+import httpx
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from channels_app.consumers import CLOSE_NOT_AUTHENTICATED, connection_language
+from channels_app.frames import FrameFields, MessageAllowance, decode_frame
+from mediation.services.room_errors import RoomActionRefused
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARACTERS = 2_000
+# A person answers the bot's questions one at a time; a burst of 5, then one message a second.
+MESSAGE_BURST = 5
+MESSAGE_RATE = 1.0
+HISTORY_MESSAGES = 100  # the latest bot and user messages sent on connect
+
+FRAME_FIELDS: FrameFields = {
+    "message": {"text": (str, True), "client_msg_id": (str, False)},
+    "ping": {},
+}
+
+
+def bot_sender(user) -> str:
+    return f"user-{user.pk}"
+
+
+def _consumer_of(user) -> tuple[int | None, str | None]:
+    """The user's consumer id (None for someone not registered as a consumer) and chosen language."""
+    consumer = getattr(user, "consumer", None)
+    return (consumer.pk, consumer.preferred_language) if consumer is not None else (None, None)
+
+
+def _buttons(buttons: list[dict]) -> list[dict]:
+    return [{"title": button.get("title", ""), "payload": button.get("payload", "")} for button in buttons]
+
+
+def bot_frames(replies: list[dict]) -> list[dict]:
+    """Rasa's REST replies as frames: text (with its buttons) and the hand-off payload."""
+    frames = []
+    for reply in replies:
+        custom = reply.get("custom") or {}
+        if "handoff" in custom:
+            frames.append({"type": "handoff", **custom["handoff"]})
+        if reply.get("text"):
+            frame = {"type": "bot", "text": reply["text"]}
+            if reply.get("buttons"):
+                frame["buttons"] = [
+                    {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply["buttons"]
+                ]
+            frames.append(frame)
+    return frames
+
+
+def history_of(events: list[dict]) -> list[dict]:
+    """The visible conversation in a Rasa tracker's events: what the user said and the bot's
+    answers, oldest first (button payloads shown as the user's choice, not as "/intent")."""
+    shown = []
+    for event in events:
+        if event.get("event") == "user":
+            text = event.get("text") or ""
+            shown.append({"from": "user", "text": text, "choice": text.startswith("/")})
+        elif event.get("event") == "bot" and (event.get("text") or (event.get("data") or {}).get("custom")):
+            entry = {"from": "bot", "text": event.get("text") or ""}
+            data = event.get("data") or {}
+            if data.get("buttons"):
+                entry["buttons"] = [
+                    {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in data["buttons"]
+                ]
+            if (data.get("custom") or {}).get("handoff"):
+                entry["handoff"] = data["custom"]["handoff"]
+            shown.append(entry)
+    return shown[-HISTORY_MESSAGES:]
+
+
+class BotUnavailable(Exception):
+    pass
+
+
+class BotChatConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = None  # nothing reaches this socket through the layer
+
+    async def connect(self):
+        self.user = self.scope.get("user")
+        await self.accept()
+        if self.user is None or not self.user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            self.user = None
+            return
+        self.sender = bot_sender(self.user)
+        self.consumer_id, chosen_language = await database_sync_to_async(_consumer_of)(self.user)
+        self.language = connection_language(self.scope, chosen_language)
+        self.allowance = MessageAllowance(MESSAGE_BURST, MESSAGE_RATE)
+        self.turn = asyncio.Lock()  # one message at a time, in the order sent
+        self.http = httpx.AsyncClient(base_url=settings.BOT_URL, timeout=settings.BOT_TIMEOUT_SECONDS)
+        try:
+            history = await self._history()
+        except BotUnavailable:
+            history = None
+        await self.send_frame({"type": "welcome", "history": history or [], "history_available": history is not None})
+
+    async def disconnect(self, code):
+        if getattr(self, "http", None) is not None:
+            await self.http.aclose()
+
+    async def send_frame(self, frame: dict) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.user is None:
+            return
+        frame: dict = {}
+        with translation.override(self.language):
+            try:
+                try:
+                    frame, fields = decode_frame(text_data, FRAME_FIELDS)
+                except RoomActionRefused as refusal:
+                    frame = refusal.frame
+                    raise
+                if frame["type"] == "ping":
+                    await self.send_frame({"type": "pong"})
+                    return
+                await self.on_message(**fields)
+            except RoomActionRefused as refusal:
+                error = {"type": "error", "code": refusal.code, "message": refusal.render()}
+                if isinstance(frame.get("client_msg_id"), str):
+                    error["client_msg_id"] = frame["client_msg_id"]
+                await self.send_frame(error)
+
+    async def on_message(self, *, text: str, client_msg_id: str | None = None):
+        text = text.strip()
+        if not text:
+            raise RoomActionRefused("invalid_field", field="text", problem=_("is empty"))
+        if len(text) > MAX_MESSAGE_CHARACTERS:
+            raise RoomActionRefused(
+                "invalid_field",
+                field="text",
+                problem=_("is longer than %(limit)d characters") % {"limit": MAX_MESSAGE_CHARACTERS},
+            )
+        self.allowance.take()
+        async with self.turn:
+            try:
+                replies = await self._ask(text)
+            except BotUnavailable:
+                raise RoomActionRefused("bot_unavailable") from None
+            for frame in bot_frames(replies):
+                await self.send_frame(frame)
+            # The bot's turn is over: a client stops showing "typing" and may send the next one.
+            await self.send_frame({"type": "done", "client_msg_id": client_msg_id})
+
+    async def _ask(self, text: str) -> list[dict]:
+        body = {
+            "sender": self.sender,
+            "message": text,
+            "metadata": {"consumer": self.consumer_id, "language": self.language},
+        }
+        try:
+            response = await self.http.post("/webhooks/rest/webhook", json=body)
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            logger.warning("the bot did not answer: %s", error)
+            raise BotUnavailable from error
+
+    async def _history(self) -> list[dict]:
+        params = {"include_events": "ALL"}
+        if settings.BOT_API_TOKEN:
+            params["token"] = settings.BOT_API_TOKEN
+        try:
+            response = await self.http.get(f"/conversations/{self.sender}/tracker", params=params)
+            response.raise_for_status()
+            return history_of(response.json().get("events") or [])
+        except (httpx.HTTPError, ValueError) as error:
+            logger.warning("the bot's conversation could not be read: %s", error)
+            raise BotUnavailable from error

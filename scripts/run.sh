@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make run`: the whole product on this machine. The web service (daphne) on HOST:PORT with the
+# embedded default database, and the triage bot (Rasa and its action server) beside it on
+# 127.0.0.1, trained first if its model is missing. Ctrl-C stops everything.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+host="${HOST:-127.0.0.1}" port="${PORT:-8000}"
+cd "$root"
+python=.venv/bin/python
+mkdir -p var
+$python manage.py migrate -v0
+$python manage.py load_reference_data
+$python manage.py seed_demo
+$python manage.py collectstatic --noinput -v0
+bot_token="$($python manage.py bot_token)"
+# Rasa's HTTP API (the web chat reads conversations back from it) gets a token of this run.
+export BOT_API_TOKEN="${BOT_API_TOKEN:-$($python -c 'import secrets; print(secrets.token_urlsafe(24))')}"
+export BOT_URL="http://127.0.0.1:${BOT_PORT:-5005}"
+
+bash scripts/run-bot.sh "http://127.0.0.1:$port" "$bot_token" &
+bot=$!
+trap 'kill $bot 2>/dev/null || true; wait $bot 2>/dev/null || true' EXIT INT TERM
+echo "Serving on http://$host:$port/  admin: /admin/  API docs: /api/docs/  bot chat: ws://$host:$port/ws/bot/"
+$python -m channels_app.serve -b "$host" -p "$port" asgi:application
