@@ -103,8 +103,9 @@ bot-test: $(STAMP) $(BOT_STAMP) services messages ## The bot: data validation, a
 bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, the live room, the bot
 
 .PHONY: bench-bot
-bench-bot: $(BOT_STAMP) ## NLU parse latency of the trained bot model (p50, p99)
+bench-bot: $(STAMP) $(BOT_STAMP) services messages ## NLU parse latency of the trained model, and full bot turns through the WebSocket (p50, p99)
 	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) .venv/bin/python bench/nlu_latency.py "$$model"
+	$(BENCH_ENV) $(BIN)/python bench/bot_chat_bench.py
 
 .PHONY: bench-registry
 bench-registry: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL

@@ -93,7 +93,7 @@ def refused_slots(errors: dict[str, Any]) -> tuple[list[str], list[str]]:
     return sorted(set(slots)), messages
 
 
-def _day(iso_day: str | None) -> str:
+def day_in_words(iso_day: str | None) -> str:
     if not iso_day:
         return ""
     day = datetime.date.fromisoformat(iso_day)
@@ -146,7 +146,7 @@ class ActionFileCase(Action):
                 response=f"utter_filed_{case['kind']}",
                 number=case["number"],
                 authority=(case.get("handling_authority") or {}).get("name") or "",
-                due=_day(case.get("next_due")),
+                due=day_in_words(case.get("next_due")),
             )
         dispatcher.utter_message(
             json_message={"handoff": {"to": "case", "cases": [handoff_case(case) for case in cases]}}

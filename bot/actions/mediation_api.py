@@ -53,6 +53,22 @@ class MediationApi:
             raise MediationUnavailable(f"registry search answered {status}")
         return body
 
+    async def consumer_cases(self, consumer: int) -> list[dict[str, Any]]:
+        """The consumer's own cases, newest first, as they see them."""
+        status, body = await self._call("GET", "/api/cases/", params={"consumer": str(consumer)})
+        if status != 200:
+            raise MediationUnavailable(f"case list answered {status}")
+        return body
+
+    async def consumer_case(self, number: str, consumer: int) -> dict[str, Any] | None:
+        """One of the consumer's cases as they see it; None when they have no case of that number."""
+        status, body = await self._call("GET", f"/api/cases/{number}/", params={"consumer": str(consumer)})
+        if status == 404:
+            return None
+        if status != 200:
+            raise MediationUnavailable(f"case answered {status}")
+        return body
+
     async def file(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST a filing; the created case (or cases), FilingRefused or MediationUnavailable."""
         status, body = await self._call("POST", path, json=payload)

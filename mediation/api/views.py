@@ -179,19 +179,45 @@ class MixedSubmitView(APIView):
         )
 
 
+ON_BEHALF_PARAMETER = OpenApiParameter(
+    "consumer",
+    int,
+    required=False,
+    description="Only for the triage bot: read as this registered consumer, who asked it in the chat.",
+)
+
+
+def _reading_user(request):
+    """Whose view of the cases to give: the requester's own, or, for the triage bot (the right to
+    act on a consumer's behalf), that of the consumer named in `?consumer=`."""
+    consumer_id = request.query_params.get("consumer")
+    if consumer_id is None:
+        return request.user
+    if not request.user.has_perm("mediation.file_on_behalf_of_consumer"):
+        raise PermissionDenied(_("You may not read cases on someone else's behalf."))
+    if not consumer_id.isdigit():
+        raise DjangoValidationError({"consumer": [_("consumer must be a whole number.")]})
+    consumer = Consumer.objects.filter(pk=int(consumer_id), user__isnull=False).select_related("user").first()
+    if consumer is None:
+        raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
+    return consumer.user
+
+
 class CaseListView(APIView):
-    @extend_schema(responses=s.CaseListItemSerializer(many=True))
+    @extend_schema(parameters=[ON_BEHALF_PARAMETER], responses=s.CaseListItemSerializer(many=True))
     def get(self, request):
-        return Response(s.CaseListItemSerializer(cases_of_user(user=request.user)[:200], many=True).data)
+        cases = cases_of_user(user=_reading_user(request))[:200]
+        return Response(s.CaseListItemSerializer(cases, many=True).data)
 
 
 class CaseDetailView(APIView):
     @extend_schema(
+        parameters=[ON_BEHALF_PARAMETER],
         responses=s.ConsumerCaseSerializer,
         description="The case as the requester's role sees it: consumer, official or business.",
     )
     def get(self, request, number: str):
-        case, role = case_for_viewer(user=request.user, number=number)
+        case, role = case_for_viewer(user=_reading_user(request), number=number)
         return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
 
     @extend_schema(

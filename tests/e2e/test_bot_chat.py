@@ -4,189 +4,36 @@ PostgreSQL. Everything runs as in production, each in its own process; nothing i
 
 Run by `make bot-test` after the model is trained (`pytest -m bot_e2e`)."""
 
-import asyncio
-import contextlib
 import datetime
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
-import psycopg2
 import pytest
-import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection
 
 from mediation.models import Case, CaseKind, IntakeChannel
 from mediation.services.accounts import bot_service_account_ensure
+from scripts.bot_chat_client import Chat, answers, button
+from scripts.stack import fresh_postgres_database, start_stack
 from tests import factories
 from tests.channels_app.room_client import session_cookie
 
 pytestmark = [pytest.mark.bot_e2e, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(settings.BASE_DIR)
-TRACKER_DATABASE = "test_bot_tracker"
-MAX_TURNS = 30
-PACE_SECONDS = 1.0
-BOT_START_SECONDS = 240  # loading the model takes 20-60 s on two cores
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, processes: list[subprocess.Popen], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for process in processes:
-            assert process.poll() is None, f"{process.args} exited"
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"{url} did not answer in {timeout} s")
-
-
-def fresh_tracker_database() -> None:
-    """Conversations are keyed by user id, and test ids start again in every run."""
-    admin = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1", port=5432)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{TRACKER_DATABASE}"')
-        cursor.execute(f'CREATE DATABASE "{TRACKER_DATABASE}"')
-    admin.close()
-
 
 @pytest.fixture
 def product(places, tmp_path):
-    """daphne, Rasa and the action server on free ports, wired as `make run` wires them."""
-    fresh_tracker_database()
+    """daphne, Rasa and the action server, wired as `make run` wires them, on the test database."""
     database = connection.settings_dict
-    web_port, bot_port, action_port = free_port(), free_port(), free_port()
-    bot_api_token = secrets.token_urlsafe(16)
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        "DJANGO_SETTINGS_MODULE": "channels_app.settings",
-        "BOT_URL": f"http://127.0.0.1:{bot_port}",
-        "BOT_API_TOKEN": bot_api_token,
-        "BOT_PORT": str(bot_port),
-        "ACTION_PORT": str(action_port),
-        "BOT_TRACKER_URL": f"postgresql://postgres@127.0.0.1:5432/{TRACKER_DATABASE}",
-    }
-    bot_token = bot_service_account_ensure().key
-    web = subprocess.Popen(
-        [sys.executable, "-m", "channels_app.serve", "-b", "127.0.0.1", "-p", str(web_port), "asgi:application"],
-        cwd=ROOT,
-        env=environment,
-        stdout=(tmp_path / "web.log").open("wb"),
-        stderr=subprocess.STDOUT,
+    stack = start_stack(
+        database_url=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        tracker_url=fresh_postgres_database("test_bot_tracker"),
+        bot_token=bot_service_account_ensure().key,
+        logs=tmp_path,
     )
-    bot = subprocess.Popen(
-        ["bash", "scripts/run-bot.sh", f"http://127.0.0.1:{web_port}", bot_token],
-        cwd=ROOT,
-        env=environment,
-        stdout=(tmp_path / "bot.log").open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{web_port}/healthz", [web], 60)
-        wait_for(f"http://127.0.0.1:{action_port}/health", [bot], BOT_START_SECONDS)
-        wait_for(f"http://127.0.0.1:{bot_port}/status?token={bot_api_token}", [bot], BOT_START_SECONDS)
-        yield {"web_port": web_port, "logs": tmp_path}
-    finally:
-        web.terminate()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(bot.pid, 15)
-        for process in (web, bot):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-class Chat:
-    """A browser's chat with the bot over a real socket."""
-
-    def __init__(self, port: int, cookie: str):
-        self.url = f"ws://127.0.0.1:{port}/ws/bot/"
-        self.headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
-        self.origin = f"http://127.0.0.1:{port}"
-        self.transcript: list[str] = []
-        self.sent = 0
-        self.last_sent = 0.0
-
-    async def __aenter__(self):
-        self.socket = await websockets.connect(self.url, origin=self.origin, additional_headers=self.headers)
-        self.welcome = json.loads(await asyncio.wait_for(self.socket.recv(), 30))
-        assert self.welcome["type"] == "welcome"
-        return self
-
-    async def __aexit__(self, *exc):
-        await self.socket.close()
-
-    async def say(self, text: str) -> list[dict]:
-        """Send one message; the bot's frames up to the end of its turn."""
-        # A person answers at most about once a second; the chat allows a burst of 5, then that.
-        await asyncio.sleep(max(0.0, self.last_sent + PACE_SECONDS - time.monotonic()))
-        self.last_sent = time.monotonic()
-        self.sent += 1
-        client_msg_id = f"m{self.sent}"
-        self.transcript.append(f"> {text}")
-        await self.socket.send(json.dumps({"type": "message", "text": text, "client_msg_id": client_msg_id}))
-        frames = []
-        while True:
-            frame = json.loads(await asyncio.wait_for(self.socket.recv(), 60))
-            if frame["type"] == "done" and frame["client_msg_id"] == client_msg_id:
-                return frames
-            assert frame["type"] != "error", (frame, self.transcript)
-            self.transcript.append(f"< {frame.get('text') or frame}")
-            frames.append(frame)
-
-    async def converse(self, opening: str, answer) -> list[dict]:
-        """Answer every question the bot asks with `answer(question frame)` until it hands off.
-        Returns the hand-off frames."""
-        frames = await self.say(opening)
-        for _turn in range(MAX_TURNS):
-            handoffs = [frame for frame in frames if frame["type"] == "handoff"]
-            if handoffs:
-                return handoffs
-            questions = [frame for frame in frames if frame["type"] == "bot"]
-            assert questions, self.transcript
-            try:
-                reply = answer(questions[-1])
-            except AssertionError as error:
-                raise AssertionError("\n".join([str(error), *self.transcript])) from None
-            frames = await self.say(reply)
-        raise AssertionError("no hand-off:\n" + "\n".join(self.transcript))
-
-
-def button(question: dict, title_part: str) -> str:
-    payloads = [b["payload"] for b in question.get("buttons", []) if title_part in b["title"]]
-    assert payloads, f"no button “{title_part}” in: {question}"
-    return payloads[0]
-
-
-def answers(table: list[tuple[str, object]]):
-    """An answerer: the first entry whose marker is in the question; a callable gets the question."""
-
-    def answer(question: dict) -> str:
-        for marker, reply in table:
-            if marker in question["text"]:
-                return reply(question) if callable(reply) else reply
-        raise AssertionError(f"unexpected question: {question['text']}")
-
-    return answer
+    yield {"web_port": stack.web_port}
+    stack.stop()
 
 
 @database_sync_to_async
@@ -229,7 +76,7 @@ async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(prod
         ]
     )
     opening = "我在星辰电器买的冰箱坏了，商家一直拖着不处理，我要投诉"
-    async with Chat(product["web_port"], people["cookie"]) as chat:
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
         assert chat.welcome["history"] == []
         handoffs = await chat.converse(opening, answer)
 
@@ -250,9 +97,14 @@ async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(prod
     assert filed["handling_authority"] == case.handling_authority.name
     assert any(case.number in line and case.handling_authority.name in line for line in chat.transcript)
 
-    # A reconnect shows the conversation so far, ending with the hand-off.
-    async with Chat(product["web_port"], people["cookie"]) as again:
+    # A reconnect shows the conversation so far, ending with the hand-off; then the person asks
+    # where the case stands.
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as again:
         history = again.welcome["history"]
+        progress = await again.say(f"帮我查一下{case.number}现在到哪一步了")
+    (answer_text,) = [frame["text"] for frame in progress if frame["type"] == "bot"]
+    assert case.number in answer_text and case.handling_authority.name in answer_text
+    assert [frame["cases"][0]["number"] for frame in progress if frame["type"] == "handoff"] == [case.number]
     assert again.welcome["history_available"] is True
     assert history[0] == {"from": "user", "text": opening, "choice": False}
     assert history[-1]["from"] == "bot" and history[-1]["handoff"]["cases"][0]["number"] == case.number
@@ -269,7 +121,7 @@ async def test_a_report_is_filed_anonymously_and_a_cancelled_order_files_nothing
             ("请核对", "/affirm"),
         ]
     )
-    async with Chat(product["web_port"], people["cookie"]) as chat:
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
         # A complaint begun and cancelled half way: nothing is filed.
         frames = await chat.say("我要投诉，买的衣服质量太差")
         if any("想先确认一下" in frame.get("text", "") for frame in frames):

@@ -123,6 +123,25 @@ def test_bot_files_for_a_consumer_with_its_token_and_can_do_nothing_else(world):
     assert bot.get(f"/api/cases/{case.number}/").status_code == 404
 
 
+def test_the_bot_reads_a_consumers_own_cases_for_them_and_no_one_elses(world):
+    token = bot_service_account_ensure()
+    bot = APIClient()
+    bot.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    number = bot.post("/api/complaints/", _complaint_body(world, consumer=world.consumer.pk), format="json").data[
+        "number"
+    ]
+    as_consumer = bot.get(f"/api/cases/{number}/", {"consumer": world.consumer.pk})
+    assert as_consumer.status_code == 200 and as_consumer.data["viewer"] == "consumer"
+    assert [case["number"] for case in bot.get("/api/cases/", {"consumer": world.consumer.pk}).data] == [number]
+    stranger = factories.consumer(real_name="李四")
+    assert bot.get(f"/api/cases/{number}/", {"consumer": stranger.pk}).status_code == 404
+    assert bot.get("/api/cases/", {"consumer": stranger.pk}).data == []
+    refused = bot.get("/api/cases/", {"consumer": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 400 and "consumer" in refused.data
+    # Anyone without the bot's right is refused the parameter.
+    assert client_for(stranger.user).get("/api/cases/", {"consumer": world.consumer.pk}).status_code == 403
+
+
 def test_a_consumer_cannot_file_for_someone_else(world):
     stranger = factories.consumer(real_name="李四")
     response = client_for(stranger.user).post("/api/complaints/", _complaint_body(world, consumer=world.consumer.pk))

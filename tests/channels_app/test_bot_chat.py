@@ -1,0 +1,139 @@
+"""The web chat bridge on its own: who may connect, every kind of bad frame, and what the person
+gets when the bot does not answer. The conversation through the real bot is in
+tests/e2e/test_bot_chat.py."""
+
+import json
+import socket
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+
+from asgi import application
+from channels_app.bot_chat import bot_frames, history_of
+from tests import factories
+from tests.channels_app.room_client import ORIGIN, session_cookie
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def bot_down(settings):
+    """A port nothing listens on: the bot is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.BOT_URL = f"http://127.0.0.1:{port}"
+    settings.BOT_TIMEOUT_SECONDS = 2
+
+
+async def chat_as(user, language="zh-hans") -> WebsocketCommunicator:
+    headers = [ORIGIN, (b"accept-language", language.encode())]
+    if user is not None:
+        cookie = await database_sync_to_async(session_cookie)(user)
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, "/ws/bot/", headers=headers)
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    return communicator
+
+
+async def frame(communicator) -> dict:
+    return json.loads(await communicator.receive_from(timeout=5))
+
+
+@pytest.fixture
+def consumer(transactional_db):
+    from mediation.services.reference_data import reference_data_load
+
+    reference_data_load(only=["110105"])
+    return factories.consumer()
+
+
+async def test_only_a_signed_in_user_may_chat(bot_down):
+    communicator = await chat_as(None)
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4401}
+
+
+async def test_when_the_bot_is_down_the_person_is_told_to_send_again_and_the_chat_stays_open(bot_down, consumer):
+    communicator = await chat_as(consumer.user)
+    assert await frame(communicator) == {"type": "welcome", "history": [], "history_available": False}
+    await communicator.send_to(text_data=json.dumps({"type": "message", "text": "我要投诉", "client_msg_id": "a1"}))
+    error = await frame(communicator)
+    assert error["code"] == "bot_unavailable" and error["client_msg_id"] == "a1"
+    assert "请稍后再发一次" in error["message"]
+    await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+    assert await frame(communicator) == {"type": "pong"}
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    "sent, code, words",
+    [
+        ("{not json", "malformed_json", "JSON"),
+        ("[1, 2]", "not_an_object", "type"),
+        (json.dumps({"type": "shout"}), "unknown_type", "shout"),
+        (json.dumps({"type": "message"}), "invalid_field", "text"),
+        (json.dumps({"type": "message", "text": 12}), "invalid_field", "text"),
+        (json.dumps({"type": "message", "text": "   "}), "invalid_field", "不能为空"),
+        (json.dumps({"type": "message", "text": "长" * 2001}), "invalid_field", "2000"),
+        (json.dumps({"type": "message", "text": "hi", "colour": "red"}), "invalid_field", "colour"),
+        ("x" * 20_000, "frame_too_large", "16384"),
+    ],
+)
+async def test_every_bad_frame_is_answered_with_an_error_in_the_persons_language(bot_down, consumer, sent, code, words):
+    communicator = await chat_as(consumer.user)
+    await frame(communicator)
+    await communicator.send_to(text_data=sent)
+    error = await frame(communicator)
+    assert (error["type"], error["code"]) == ("error", code)
+    assert words in error["message"]
+    await communicator.send_to(text_data=json.dumps({"type": "ping"}))
+    assert await frame(communicator) == {"type": "pong"}
+    await communicator.disconnect()
+
+
+async def test_a_flood_of_messages_is_refused_past_the_burst(bot_down, consumer):
+    communicator = await chat_as(consumer.user, language="en")
+    await frame(communicator)
+    codes = []
+    for number in range(7):
+        await communicator.send_to(text_data=json.dumps({"type": "message", "text": f"hello {number}"}))
+        codes.append((await frame(communicator))["code"])
+    assert codes == ["bot_unavailable"] * 5 + ["rate_limited"] * 2
+    await communicator.disconnect()
+
+
+def test_the_bots_replies_become_frames_with_buttons_and_the_handoff():
+    replies = [
+        {
+            "recipient_id": "user-1",
+            "text": "是哪一家？",
+            "buttons": [{"title": "西湖店", "payload": "/inform", "x": 1}],
+        },
+        {"recipient_id": "user-1", "custom": {"handoff": {"to": "case", "cases": [{"number": "TS20261201000001"}]}}},
+        {"recipient_id": "user-1", "image": "ignored.png"},
+    ]
+    assert bot_frames(replies) == [
+        {"type": "bot", "text": "是哪一家？", "buttons": [{"title": "西湖店", "payload": "/inform"}]},
+        {"type": "handoff", "to": "case", "cases": [{"number": "TS20261201000001"}]},
+    ]
+
+
+def test_the_history_is_what_was_said_and_shown_not_the_bots_inner_events():
+    events = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "user", "text": "我要投诉"},
+        {"event": "slot", "name": "case_track", "value": "complaint"},
+        {"event": "bot", "text": "是哪家商家？", "data": {}},
+        {"event": "user", "text": "/complaint"},
+        {"event": "bot", "text": None, "data": {"custom": {"handoff": {"to": "case", "cases": []}}}},
+    ]
+    assert history_of(events) == [
+        {"from": "user", "text": "我要投诉", "choice": False},
+        {"from": "bot", "text": "是哪家商家？"},
+        {"from": "user", "text": "/complaint", "choice": True},
+        {"from": "bot", "text": "", "handoff": {"to": "case", "cases": []}},
+    ]
