@@ -61,3 +61,19 @@ async def test_redis_channel_layer_survives_an_idle_socket():
     assert (await asyncio.wait_for(waiting, 5))["n"] == 1
     await layer.group_discard("idle-check", channel)
     await layer.flush()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/registry/entities/?q=%00abc",
+        "/api/registry/entities/?q=ab&limit=1%00",
+        "/api/cases/TS2026%0001/",
+        "/api/public/cases/%00/",
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_clear_400_not_a_server_error(client, url):
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
