@@ -110,7 +110,7 @@ async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(prod
     assert history[-1]["from"] == "bot" and history[-1]["handoff"]["cases"][0]["number"] == case.number
 
 
-async def test_a_report_is_filed_anonymously_and_a_cancelled_order_files_nothing(product, people):
+async def test_a_report_is_filed_anonymously_a_mixed_order_twice_and_a_cancelled_one_not_at_all(product, people):
     answer = answers(
         [
             ("想先确认一下", "/report"),
@@ -142,3 +142,29 @@ async def test_a_report_is_filed_anonymously_and_a_cancelled_order_files_nothing
     assert case.is_anonymous is True
     assert case.facts == opening
     assert await cases_filed_by(people["consumer"]) == 1
+
+    # Both at once, chosen with the clarifying question's button: two linked cases in one filing.
+    mixed = answers(
+        [
+            ("是哪家商家", "杭州金太阳超市有限公司"),
+            ("在哪里买的", "跳过"),
+            ("买的是什么", "两瓶白酒"),
+            ("什么品牌", "跳过"),
+            ("哪天买的", "跳过"),
+            ("花了多少钱", "六百元"),
+            ("说说经过", "买的白酒是假酒，喝了头疼，店里还在继续卖，要求退一赔三并查处他们"),
+            ("违法行为属于哪一类", lambda question: button(question, "假冒伪劣")),
+            ("匿名举报吗", lambda question: button(question, "实名举报")),
+            ("请核对", "/affirm"),
+        ]
+    )
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
+        (handoff,) = await chat.converse("/complaint_and_report", mixed)
+    complaint, report = [await case_of(filed["number"]) for filed in handoff["cases"]]
+    assert (complaint.kind, report.kind) == (CaseKind.COMPLAINT, CaseKind.REPORT)
+    assert complaint.linked_case_id == report.pk or report.linked_case_id == complaint.pk
+    assert complaint.category == report.category == "G08"  # 白酒
+    assert complaint.amount == Decimal("600.00") and complaint.brand == "" and complaint.purchase_date is None
+    assert complaint.demand == "compensation"
+    assert report.violation_type == "counterfeit" and report.is_anonymous is False
+    assert complaint.facts == report.facts and "假酒" in report.facts
