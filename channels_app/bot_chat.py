@@ -127,20 +127,17 @@ class BotChatConsumer(AsyncWebsocketConsumer):
         frame: dict = {}
         with translation.override(self.language):
             try:
-                try:
-                    frame, fields = decode_frame(text_data, FRAME_FIELDS)
-                except RoomActionRefused as refusal:
-                    frame = refusal.frame
-                    raise
-                if frame["type"] == "ping":
-                    await self.send_frame({"type": "pong"})
-                    return
-                await self.on_message(**fields)
+                frame, fields = decode_frame(text_data, FRAME_FIELDS)
+                await getattr(self, "on_" + frame["type"])(**fields)
             except RoomActionRefused as refusal:
+                frame = getattr(refusal, "frame", frame)
                 error = {"type": "error", "code": refusal.code, "message": refusal.render()}
                 if isinstance(frame.get("client_msg_id"), str):
                     error["client_msg_id"] = frame["client_msg_id"]
                 await self.send_frame(error)
+
+    async def on_ping(self):
+        await self.send_frame({"type": "pong"})
 
     async def on_message(self, *, text: str, client_msg_id: str | None = None):
         text = text.strip()

@@ -230,14 +230,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         frame: dict = {}
         with translation.override(self.language):
             try:
-                try:
-                    frame, fields = decode_frame(text_data, FRAME_FIELDS)
-                except RoomActionRefused as refusal:
-                    frame = refusal.frame
-                    raise
+                frame, fields = decode_frame(text_data, FRAME_FIELDS)
                 await getattr(self, "on_" + frame["type"])(**fields)
             except RoomActionRefused as refusal:
-                await self._send_error(refusal, frame)
+                # A frame decode_frame refused carries what was read of it; a refused action, its frame.
+                await self._send_error(refusal, getattr(refusal, "frame", frame))
             except ValidationError as error:
                 field, messages = (
                     next(iter(error.message_dict.items())) if hasattr(error, "error_dict") else ("", error.messages)

@@ -31,7 +31,6 @@ FIELD_TO_SLOT = {
     "demand": "demand",
     "violation_type": "violation_type",
 }
-KIND_NAMES = {"complaint": "投诉", "report": "举报"}
 
 
 def _or_none(value: Any) -> Any:

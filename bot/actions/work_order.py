@@ -8,6 +8,7 @@ Optional answers can be skipped, any answer corrected (`action_correct`), the wh
 cancelled (`action_cancel_work_order`), and at the end the person confirms a summary."""
 
 import datetime
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -142,15 +143,19 @@ def pick_choice(choices: list[dict[str, Any]], text: str, chosen_id: Any) -> dic
     return named[0] if len(named) == 1 else None
 
 
+def china_today() -> datetime.date:
+    """The consumer's today: "yesterday" is their yesterday."""
+    return datetime.datetime.now(CHINA).date()
+
+
+def _entities(tracker: Tracker, name: str) -> list[Any]:
+    """The values of the latest message's entities of this name, in order."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return [entity.get("value") for entity in entities if entity.get("entity") == name]
+
+
 def _entity(tracker: Tracker, name: str) -> Any:
-    return next(
-        (
-            entity.get("value")
-            for entity in (tracker.latest_message or {}).get("entities") or []
-            if entity.get("entity") == name
-        ),
-        None,
-    )
+    return next(iter(_entities(tracker, name)), None)
 
 
 def _intent(tracker: Tracker) -> str | None:
@@ -188,10 +193,6 @@ class ValidateWorkOrderForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_work_order_form"
-
-    @staticmethod
-    def _today() -> datetime.date:
-        return datetime.datetime.now(CHINA).date()
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         return TRACK_SLOTS.get(tracker.get_slot("case_track") or "", domain_slots)
@@ -268,7 +269,7 @@ class ValidateWorkOrderForm(FormValidationAction):
         skipped = _skipped("purchase_date", tracker, dispatcher)
         if skipped is not None:
             return skipped
-        return _checked("purchase_date", purchase_date_answer(str(value or ""), today=self._today()), dispatcher)
+        return _checked("purchase_date", purchase_date_answer(str(value or ""), today=china_today()), dispatcher)
 
     def validate_amount(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         skipped = _skipped("amount", tracker, dispatcher)
@@ -326,8 +327,6 @@ class ValidateWorkOrderForm(FormValidationAction):
 
 
 def _button(title: str, intent: str, **entities: Any) -> dict[str, str]:
-    import json
-
     return {"title": title, "payload": f"/{intent}{json.dumps(entities, ensure_ascii=False) if entities else ''}"}
 
 
@@ -444,31 +443,23 @@ class ActionCorrect(Action):
         return "action_correct"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        fields = [value for value in self._fields(tracker) if value in FIELD_SLOTS]
+        fields = [value for value in _entities(tracker, "field") if value in FIELD_SLOTS]
         if not fields:
             dispatcher.utter_message(response="utter_ask_which_correction", buttons=correction_buttons(tracker))
             return [SlotSet("confirmed", None)]
         events = [SlotSet("confirmed", None)]
-        today = datetime.datetime.now(CHINA).date()
+        today = china_today()
         for field in fields:
             events += [SlotSet(slot, None) for slot in FIELD_SLOTS[field]]
             if field == "amount" and _entity(tracker, "amount"):
-                value, problem = amount_answer(str(_entity(tracker, "amount")))
+                value, _problem = amount_answer(str(_entity(tracker, "amount")))
                 if value:
                     events.append(SlotSet("amount", value))
             if field == "date" and _entity(tracker, "date"):
-                value, problem = purchase_date_answer(str(_entity(tracker, "date")), today=today)
+                value, _problem = purchase_date_answer(str(_entity(tracker, "date")), today=today)
                 if value:
                     events.append(SlotSet("purchase_date", value))
         return events
-
-    @staticmethod
-    def _fields(tracker: Tracker) -> list[str]:
-        return [
-            entity.get("value")
-            for entity in (tracker.latest_message or {}).get("entities") or []
-            if entity.get("entity") == "field"
-        ]
 
 
 def work_order_reset() -> list[EventType]:

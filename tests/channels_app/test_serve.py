@@ -4,6 +4,14 @@ import sys
 from django.conf import settings
 
 
+def run_in_own_process(check: str) -> None:
+    """Runs `check` in a Python process of its own, as the server starts, and fails with its error."""
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_the_server_runs_daphne_on_uvloop():
     # In a process of its own: daphne installs its reactor once per process, on import.
     check = (
@@ -14,10 +22,7 @@ def test_the_server_runs_daphne_on_uvloop():
         "assert isinstance(loop, uvloop.Loop), type(loop)\n"
         "assert reactor._asyncioEventloop is loop\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_own_process(check)
 
 
 def test_the_server_collects_young_objects_in_large_batches():
@@ -32,7 +37,4 @@ def test_the_server_collects_young_objects_in_large_batches():
         "assert young == YOUNG_COLLECTION_THRESHOLD > default[0], (default, gc.get_threshold())\n"
         "assert middle > default[1] and old == default[2], (default, gc.get_threshold())\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", check], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_own_process(check)
