@@ -5,7 +5,14 @@ every device and survives a reconnect: Rasa keeps it in its tracker store, and o
 bridge reads it back from Rasa's HTTP API and sends it as history. Every message goes to Rasa with
 the user's consumer id and language as metadata (the action server files cases for that consumer).
 The bot's answers come back as `bot` frames (text and buttons) and, after filing, a `handoff` frame
-that tells the page which case to open. The protocol is in docs/bot-chat-protocol.md."""
+that tells the page which case to open.
+
+Asking the bot for a person (转人工) opens a live chat with the officials on duty (an assistance
+room, /ws/help/<id>/) and pauses the bot. While that chat is open the bridge passes nothing to
+the bot: a message sent here is refused with `with_official` and the chat's address, so that
+nothing is lost unseen. Once an official has released the person, the bridge tells Rasa to resume
+the conversation before it passes on the next message. The protocol is in
+docs/bot-chat-protocol.md."""
 
 import asyncio
 import json
@@ -20,6 +27,8 @@ from django.utils.translation import gettext as _
 
 from channels_app.consumers import CLOSE_NOT_AUTHENTICATED, connection_language
 from channels_app.frames import FrameFields, MessageAllowance, decode_frame
+from mediation.selectors.assistance import latest_help_request_of
+from mediation.services.assistance import help_request_bot_resumed
 from mediation.services.room_errors import RoomActionRefused
 
 logger = logging.getLogger(__name__)
@@ -48,6 +57,16 @@ def _consumer_of(user) -> tuple[int | None, str | None]:
 
 def _buttons(buttons: list[dict]) -> list[dict]:
     return [{"title": button.get("title", ""), "payload": button.get("payload", "")} for button in buttons]
+
+
+def help_handoff(help_request) -> dict:
+    """The frame that sends the page to the person's chat with an official."""
+    return {
+        "type": "handoff",
+        "to": "official",
+        "help_request": help_request.pk,
+        "room_url": f"/ws/help/{help_request.pk}/",
+    }
 
 
 def bot_frames(replies: list[dict]) -> list[dict]:
@@ -112,7 +131,12 @@ class BotChatConsumer(AsyncWebsocketConsumer):
             history = await self._history()
         except BotUnavailable:
             history = None
-        await self.send_frame({"type": "welcome", "history": history or [], "history_available": history is not None})
+        help_request = await database_sync_to_async(latest_help_request_of)(user=self.user)
+        welcome = {"type": "welcome", "history": history or [], "history_available": history is not None}
+        if help_request is not None and help_request.is_open:
+            # A person who reconnects while an official is answering them is sent back to that chat.
+            welcome["with_official"] = help_handoff(help_request)
+        await self.send_frame(welcome)
 
     async def disconnect(self, code):
         if getattr(self, "http", None) is not None:
@@ -152,6 +176,7 @@ class BotChatConsumer(AsyncWebsocketConsumer):
         self.allowance.take()
         async with self.turn:
             try:
+                await self._bot_may_answer()
                 replies = await self._ask(text)
             except BotUnavailable:
                 raise RoomActionRefused("bot_unavailable") from None
@@ -159,6 +184,36 @@ class BotChatConsumer(AsyncWebsocketConsumer):
                 await self.send_frame(frame)
             # The bot's turn is over: a client stops showing "typing" and may send the next one.
             await self.send_frame({"type": "done", "client_msg_id": client_msg_id})
+
+    async def _bot_may_answer(self) -> None:
+        """Refuse the message while an official is answering the person; after the official has
+        released them, resume the bot's conversation first (once)."""
+        help_request = await database_sync_to_async(latest_help_request_of)(user=self.user)
+        if help_request is None:
+            return
+        if help_request.is_open:
+            await self.send_frame(help_handoff(help_request))
+            raise RoomActionRefused("with_official")
+        if help_request.bot_resumed_at is None:
+            await self._resume()
+            await database_sync_to_async(help_request_bot_resumed)(help_request=help_request)
+
+    async def _resume(self) -> None:
+        # Rasa stopped at the paused action without logging that it listens again; the bot's
+        # policies read the next message after an `action_listen` (a form in progress goes on
+        # only then), so the bridge logs it with the resume.
+        events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        try:
+            response = await self.http.post(
+                f"/conversations/{self.sender}/tracker/events", params=self._token(), json=events
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.warning("the bot's conversation could not be resumed: %s", error)
+            raise BotUnavailable from error
+
+    def _token(self) -> dict:
+        return {"token": settings.BOT_API_TOKEN} if settings.BOT_API_TOKEN else {}
 
     async def _ask(self, text: str) -> list[dict]:
         body = {
@@ -175,9 +230,7 @@ class BotChatConsumer(AsyncWebsocketConsumer):
             raise BotUnavailable from error
 
     async def _history(self) -> list[dict]:
-        params = {"include_events": "ALL"}
-        if settings.BOT_API_TOKEN:
-            params["token"] = settings.BOT_API_TOKEN
+        params = {"include_events": "ALL", **self._token()}
         try:
             response = await self.http.get(f"/conversations/{self.sender}/tracker", params=params)
             response.raise_for_status()

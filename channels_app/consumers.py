@@ -19,6 +19,7 @@ from mediation.models import RoomChannel, RoomRole, channels_visible_to
 from mediation.selectors.rooms import (
     HISTORY_PAGE_SIZE,
     MAX_HISTORY_PAGE_SIZE,
+    assistance_seat_for,
     event_frame,
     room_arrival,
     room_events_after,
@@ -26,8 +27,8 @@ from mediation.selectors.rooms import (
     room_seat_for,
     seat_language,
 )
+from mediation.services import assistance, settlement
 from mediation.services import rooms as room_services
-from mediation.services import settlement
 from mediation.services.room_errors import RoomActionRefused
 
 # Close codes (also in docs/room-protocol.md).
@@ -87,6 +88,8 @@ def _arrive(*, seat, after_seq: int | None) -> dict:
 class RoomConsumer(AsyncWebsocketConsumer):
     """One participant's connection to one mediation room: /ws/rooms/<case number>/."""
 
+    frame_fields = FRAME_FIELDS
+
     # The process's room hub listens on the channel layer for all its room sockets; a socket of
     # its own on the layer would only add a receiver per connection.
     channel_layer_alias = None
@@ -107,9 +110,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
-        seat = await database_sync_to_async(room_seat_for)(
-            user=user, number=self.scope["url_route"]["kwargs"]["number"]
-        )
+        seat = await database_sync_to_async(self.seat_for)(user)
         if seat is None:
             await self.close(code=CLOSE_NOT_A_PARTICIPANT)
             return
@@ -149,6 +150,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         held_frames, self.held_frames = self.held_frames, []
         for frame in held_frames:
             await self.send_frame(frame)
+
+    def seat_for(self, user):
+        """The user's seat in the room this socket's address names, or None."""
+        return room_seat_for(user=user, number=self.scope["url_route"]["kwargs"]["number"])
 
     async def disconnect(self, code):
         if self.seat is not None:
@@ -230,7 +235,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         frame: dict = {}
         with translation.override(self.language):
             try:
-                frame, fields = decode_frame(text_data, FRAME_FIELDS)
+                frame, fields = decode_frame(text_data, self.frame_fields)
                 await getattr(self, "on_" + frame["type"])(**fields)
             except RoomActionRefused as refusal:
                 # A frame decode_frame refused carries what was read of it; a refused action, its frame.
@@ -245,7 +250,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def _send_error(self, refusal: RoomActionRefused, frame: dict) -> None:
         error = {"type": "error", "code": refusal.code, "message": refusal.render()}
-        if isinstance(frame.get("type"), str) and frame["type"] in FRAME_FIELDS:
+        if isinstance(frame.get("type"), str) and frame["type"] in self.frame_fields:
             error["for"] = frame["type"]
         for echoed in ("client_msg_id", "ref"):
             if isinstance(frame.get(echoed), str | int) and not isinstance(frame.get(echoed), bool):
@@ -328,3 +333,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def on_ping(self):
         await self.send_frame({"type": "pong"})
+
+
+class AssistanceRoomConsumer(RoomConsumer):
+    """A consumer's live chat with the officials on duty (转人工): /ws/help/<request id>/. The room
+    protocol, where an official on duty may also release the consumer back to the bot."""
+
+    frame_fields = {**FRAME_FIELDS, "release": {}}
+
+    def seat_for(self, user):
+        return assistance_seat_for(user=user, help_request_id=self.scope["url_route"]["kwargs"]["help_request"])
+
+    async def on_release(self):
+        if self.seat.role != RoomRole.DUTY_OFFICIAL:
+            raise RoomActionRefused("role_not_allowed", action="release")
+        await database_sync_to_async(assistance.help_request_release_by_seat)(seat=self.seat)

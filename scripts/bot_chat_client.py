@@ -12,8 +12,16 @@ MAX_TURNS = 30
 
 
 class Chat:
-    def __init__(self, port: int, cookie: str, *, cookie_name: str = "sessionid", pace: float = PACE_SECONDS):
-        self.url = f"ws://127.0.0.1:{port}/ws/bot/"
+    def __init__(
+        self,
+        port: int,
+        cookie: str,
+        *,
+        cookie_name: str = "sessionid",
+        pace: float = PACE_SECONDS,
+        path: str = "/ws/bot/",
+    ):
+        self.url = f"ws://127.0.0.1:{port}{path}"
         self.headers = {"Cookie": f"{cookie_name}={cookie}"}
         self.origin = f"http://127.0.0.1:{port}"
         self.pace = pace
@@ -31,8 +39,9 @@ class Chat:
     async def __aexit__(self, *exc):
         await self.socket.close()
 
-    async def say(self, text: str) -> list[dict]:
-        """Send one message; the bot's frames up to the end of its turn."""
+    async def say(self, text: str, *, refused: bool = False) -> list[dict]:
+        """Send one message; the bot's frames up to the end of its turn. With `refused`, the message
+        is expected to be refused: the frames up to and including its error."""
         await asyncio.sleep(max(0.0, self.last_sent + self.pace - time.monotonic()))
         self.last_sent = time.monotonic()
         self.sent += 1
@@ -45,9 +54,11 @@ class Chat:
             if frame["type"] == "done" and frame["client_msg_id"] == client_msg_id:
                 self.turn_seconds.append(time.monotonic() - self.last_sent)
                 return frames
-            assert frame["type"] != "error", (frame, self.transcript)
             self.transcript.append(f"< {frame.get('text') or frame}")
             frames.append(frame)
+            if frame["type"] == "error":
+                assert refused and frame.get("client_msg_id") == client_msg_id, (frame, self.transcript)
+                return frames
 
     async def converse(self, opening: str, answer) -> list[dict]:
         """Answer every question the bot asks with `answer(question frame)` until it hands off.

@@ -16,6 +16,10 @@ class MediationUnavailable(Exception):
     """The service could not be reached or failed; nothing was filed."""
 
 
+class NobodyOnDuty(Exception):
+    """No official is on duty to answer a request for a person."""
+
+
 class FilingRefused(Exception):
     """The service refused the filing; `errors` maps each field to what is wrong with it."""
 
@@ -77,3 +81,13 @@ class MediationApi:
         if status in (400, 403, 404) and isinstance(body, dict):
             raise FilingRefused(body)
         raise MediationUnavailable(f"filing answered {status}")
+
+    async def ask_for_official(self, consumer: int, summary: list[dict[str, str]]) -> dict[str, Any]:
+        """转人工: open (or get the already open) live chat of the consumer with the officials on
+        duty; NobodyOnDuty when no one is."""
+        status, body = await self._call("POST", "/api/help-requests/", json={"consumer": consumer, "summary": summary})
+        if status in (200, 201):
+            return body
+        if status == 409 and isinstance(body, dict) and body.get("code") == "nobody_on_duty":
+            raise NobodyOnDuty(body.get("detail", ""))
+        raise MediationUnavailable(f"request for an official answered {status}")

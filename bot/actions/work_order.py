@@ -386,8 +386,9 @@ class ActionAskAnonymous(Action):
         return []
 
 
-def work_order_summary(tracker: Tracker) -> str:
-    """The order as it will be filed, one line per answer, in the person's words."""
+def work_order_answers(tracker: Tracker) -> list[tuple[str, str | None]]:
+    """The order's answers as (name, value) in the order asked, in the person's words; None for an
+    answer not given (yet, or skipped)."""
     track = tracker.get_slot("case_track") or "complaint"
     shown = {
         "merchant": tracker.get_slot("merchant"),
@@ -402,14 +403,13 @@ def work_order_summary(tracker: Tracker) -> str:
         "violation": violation_name(tracker.get_slot("violation_type") or ""),
         "anonymous": {True: "匿名", False: "实名"}.get(tracker.get_slot("anonymous")),
     }
-    lines = []
-    for slot in TRACK_SLOTS[track]:
-        field = SLOT_FIELD.get(slot)
-        if field is None:
-            continue
-        value = shown[field]
-        lines.append(f"{FIELD_NAMES[field]}：{value if value else '（未填）'}")
-    return "\n".join(lines)
+    fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
+    return [(FIELD_NAMES[field], shown[field] or None) for field in fields]
+
+
+def work_order_summary(tracker: Tracker) -> str:
+    """The order as it will be filed, one line per answer, in the person's words."""
+    return "\n".join(f"{name}：{value if value else '（未填）'}" for name, value in work_order_answers(tracker))
 
 
 def correction_buttons(tracker: Tracker) -> list[dict[str, str]]:

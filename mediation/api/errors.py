@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mediation.services.errors import TransitionNotAllowed
+from mediation.services.errors import NobodyOnDuty, TransitionNotAllowed
 
 
 def validation_detail(error: DjangoValidationError) -> dict:
@@ -35,6 +35,8 @@ def exception_handler(exc, context):
         return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionNotAllowed):
         return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, NobodyOnDuty):
+        return Response({"detail": exc.message, "code": "nobody_on_duty"}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, ObjectDoesNotExist):

@@ -14,9 +14,11 @@ from mediation.models import (
     CaseEvent,
     Demand,
     EvidenceFile,
+    HelpRequest,
     IdDocumentType,
     MarketEntity,
     Region,
+    RoomRole,
     ViolationType,
 )
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
@@ -390,3 +392,55 @@ class CaseListItemSerializer(serializers.ModelSerializer):
             "is_cross_region",
             "is_cross_border",
         ]
+
+
+# Requests for an official (转人工) -------------------------------------------------------------
+
+
+class SummaryItemSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=40)
+    value = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class HelpRequestInputSerializer(serializers.Serializer):
+    consumer = serializers.IntegerField(
+        required=False, help_text="Only for the triage bot: the registered consumer who asked it for a person."
+    )
+    summary = SummaryItemSerializer(many=True, required=False, max_length=20)
+
+
+class DutyInputSerializer(serializers.Serializer):
+    on_duty = serializers.BooleanField()
+
+
+class HelpRequestSerializer(serializers.ModelSerializer):
+    """A consumer's own request for an official, and where to talk."""
+
+    authority = AuthoritySerializer()
+    status = serializers.SerializerMethodField()
+    room_url = serializers.SerializerMethodField()
+    officials = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HelpRequest
+        fields = ["id", "status", "authority", "officials", "opened_at", "released_at", "room_url"]
+
+    def get_status(self, help_request) -> str:
+        return "open" if help_request.is_open else "released"
+
+    def get_room_url(self, help_request) -> str:
+        return f"/ws/help/{help_request.pk}/"
+
+    def get_officials(self, help_request) -> int:
+        """How many officials sit in the chat."""
+        return help_request.room.participants.filter(role=RoomRole.DUTY_OFFICIAL).count()
+
+
+class OfficialHelpRequestSerializer(HelpRequestSerializer):
+    """The officials' view: who is asking (real-name data, as on the officials' case view) and what
+    the bot had gathered."""
+
+    consumer = ConsumerIdentityOutSerializer()
+
+    class Meta(HelpRequestSerializer.Meta):
+        fields = [*HelpRequestSerializer.Meta.fields, "consumer", "summary"]

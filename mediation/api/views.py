@@ -20,7 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView as BaseAPIView
 
 from mediation.api import serializers as s
-from mediation.models import Authority, Consumer, IntakeChannel, MarketEntity
+from mediation.models import Authority, Consumer, HelpRequest, IntakeChannel, MarketEntity
+from mediation.selectors.assistance import help_requests_of, help_requests_waiting
 from mediation.selectors.cases import (
     QueueBucket,
     Viewer,
@@ -32,6 +33,7 @@ from mediation.selectors.cases import (
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
+from mediation.services.assistance import help_request_join, help_request_open, help_request_release, official_duty_set
 from mediation.services.people import consumer_register, consumer_sign_up
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTIONS, case_transition
@@ -363,3 +365,94 @@ class LogoutView(APIView):
     def post(self, request):
         logout(request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HelpRequestListView(APIView):
+    @extend_schema(
+        responses=s.OfficialHelpRequestSerializer(many=True),
+        description="For an official: the open requests for a person at their authority, oldest first. "
+        "For a consumer: their own requests, newest first.",
+    )
+    def get(self, request):
+        official = getattr(request.user, "official", None)
+        if official is not None:
+            requests = help_requests_waiting(authority=official.authority)
+            return Response(s.OfficialHelpRequestSerializer(requests, many=True).data)
+        consumer = getattr(request.user, "consumer", None)
+        if consumer is None:
+            raise PermissionDenied(_("Only consumers and officials have requests for a person."))
+        return Response(s.HelpRequestSerializer(help_requests_of(consumer=consumer), many=True).data)
+
+    @extend_schema(
+        request=s.HelpRequestInputSerializer,
+        responses={201: s.HelpRequestSerializer, 200: s.HelpRequestSerializer},
+        description="转人工: put the consumer in a live chat with the officials on duty (201), or give the "
+        "request they already have open (200). 409 with code nobody_on_duty when no official is on duty.",
+    )
+    def post(self, request):
+        serializer = s.HelpRequestInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "consumer" in data:
+            if not request.user.has_perm("mediation.file_on_behalf_of_consumer"):
+                raise PermissionDenied(_("You may not ask for a person on someone else's behalf."))
+            consumer = Consumer.objects.filter(pk=data["consumer"], user__isnull=False).first()
+            if consumer is None:
+                raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
+        else:
+            consumer = getattr(request.user, "consumer", None)
+            if consumer is None:
+                raise PermissionDenied(_("Only a registered consumer can ask for a person."))
+        help_request, created = help_request_open(consumer=consumer, summary=data.get("summary"))
+        return Response(
+            s.HelpRequestSerializer(help_request).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def _help_request_of_officials(request, help_request_id: int) -> HelpRequest:
+    if getattr(request.user, "official", None) is None:
+        raise PermissionDenied(_("Only officials answer requests for a person."))
+    return get_object_or_404(HelpRequest.objects.select_related("authority", "room"), pk=help_request_id)
+
+
+class HelpRequestJoinView(APIView):
+    @extend_schema(
+        request=None,
+        responses=s.OfficialHelpRequestSerializer,
+        description="An official of the request's authority takes a seat in its chat.",
+    )
+    def post(self, request, help_request_id: int):
+        help_request = _help_request_of_officials(request, help_request_id)
+        help_request_join(help_request=help_request, user=request.user)
+        return Response(s.OfficialHelpRequestSerializer(help_request).data)
+
+
+class HelpRequestReleaseView(APIView):
+    @extend_schema(
+        request=None,
+        responses=s.OfficialHelpRequestSerializer,
+        description="An official ends the chat and hands the consumer back to the bot.",
+    )
+    def post(self, request, help_request_id: int):
+        help_request = _help_request_of_officials(request, help_request_id)
+        if not help_request.is_open:
+            raise DjangoValidationError(_("This request has been answered and released."))
+        help_request = help_request_release(help_request=help_request, user=request.user)
+        return Response(s.OfficialHelpRequestSerializer(help_request).data)
+
+
+class OfficialDutyView(APIView):
+    @extend_schema(
+        request=s.DutyInputSerializer,
+        responses=s.DutyInputSerializer,
+        description="An official comes on or goes off duty for consumers who ask the bot for a person.",
+    )
+    def put(self, request):
+        official = getattr(request.user, "official", None)
+        if official is None:
+            raise PermissionDenied(_("Only officials go on duty."))
+        serializer = s.DutyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        official = official_duty_set(official=official, on_duty=serializer.validated_data["on_duty"])
+        return Response({"on_duty": official.on_duty})

@@ -92,6 +92,8 @@ class Official(models.Model):
     authority = models.ForeignKey(
         Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="officials"
     )
+    # On duty: answers consumers who ask the triage bot for a person (转人工).
+    on_duty = models.BooleanField(_("on duty"), default=False)
 
     class Meta:
         verbose_name = _("official")

@@ -1,4 +1,5 @@
-"""The live mediation room of a complaint: who takes part, and everything said and done in it.
+"""The live rooms: the mediation room of a complaint, and the chat of a consumer who asked the triage
+bot for a person (转人工) with the officials on duty. Who takes part, and everything said and done.
 
 The room's record lives here, in the database; the WebSocket layer only notifies. Every event gets a
 gap-free sequence number per room, taken from `MediationRoom.last_seq` while the room row is locked.
@@ -18,6 +19,12 @@ class RoomStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class RoomKind(models.TextChoices):
+    MEDIATION = "mediation", _("Mediation")
+    # A consumer's live chat with the officials on duty, opened when they ask the bot for a person.
+    ASSISTANCE = "assistance", _("Help from an official")
+
+
 class RoomRole(models.TextChoices):
     CONSUMER = "consumer", _("Consumer")
     MERCHANT = "merchant", _("Business")
@@ -25,6 +32,8 @@ class RoomRole(models.TextChoices):
     CO_MEDIATOR = "co_mediator", _("Co-mediator")
     OBSERVER = "observer", _("Observer")
     INTERPRETER = "interpreter", _("Interpreter")
+    # An official answering a consumer in an assistance room; no mediator's tools there.
+    DUTY_OFFICIAL = "duty_official", _("Official on duty")
 
 
 MEDIATOR_ROLES = frozenset({RoomRole.LEAD_MEDIATOR, RoomRole.CO_MEDIATOR})
@@ -56,9 +65,13 @@ def channels_visible_to(role: str) -> frozenset[str]:
 
 
 class MediationRoom(models.Model):
-    """One room per complaint in mediation (在线调解室)."""
+    """One room per complaint in mediation (在线调解室), or a consumer's live chat with the officials
+    on duty (an assistance room, which belongs to a HelpRequest and has no case)."""
 
-    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="room")
+    kind = models.CharField(_("kind"), max_length=16, choices=RoomKind.choices, default=RoomKind.MEDIATION)
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="room"
+    )
     status = models.CharField(_("status"), max_length=16, choices=RoomStatus.choices, default=RoomStatus.OPEN)
     # The sequence number of the newest event; the next event takes last_seq + 1 under the row lock.
     last_seq = models.PositiveBigIntegerField(default=0)
@@ -70,9 +83,16 @@ class MediationRoom(models.Model):
     class Meta:
         verbose_name = _("mediation room")
         verbose_name_plural = _("mediation rooms")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=RoomKind.MEDIATION, case__isnull=False)
+                | Q(kind=RoomKind.ASSISTANCE, case__isnull=True),
+                name="mediation_room_has_case_assistance_room_none",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"room of {self.case_id}"
+        return f"room of {self.case_id}" if self.kind == RoomKind.MEDIATION else f"assistance room {self.pk}"
 
 
 class RoomParticipant(models.Model):
@@ -215,3 +235,44 @@ class MediationDocument(models.Model):
     @property
     def fully_signed(self) -> bool:
         return self.consumer_signed_at is not None and self.merchant_signed_at is not None
+
+
+class HelpRequest(models.Model):
+    """转人工: a consumer asked the triage bot for a person. The officials on duty at the consumer's
+    home bureau answer in the request's assistance room; the bot stays quiet until one of them
+    releases the consumer back to it."""
+
+    consumer = models.ForeignKey(
+        "mediation.Consumer", verbose_name=_("consumer"), on_delete=models.PROTECT, related_name="help_requests"
+    )
+    authority = models.ForeignKey(
+        "mediation.Authority", verbose_name=_("authority"), on_delete=models.PROTECT, related_name="help_requests"
+    )
+    room = models.OneToOneField(MediationRoom, on_delete=models.PROTECT, related_name="help_request")
+    # What the bot had gathered when the consumer asked (track, work-order answers, last message),
+    # so that the official does not ask again.
+    summary = models.JSONField(_("what the bot gathered"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # When the bridge told the bot to answer again after the release.
+    bot_resumed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for an official")
+        verbose_name_plural = _("requests for an official")
+        ordering = ["opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consumer"], condition=Q(released_at__isnull=True), name="one_open_help_request_per_consumer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"help request {self.pk} of consumer {self.consumer_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.released_at is None

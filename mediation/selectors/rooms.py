@@ -1,4 +1,4 @@
-"""Reading the mediation room: who may enter, its history as each participant may see it, and its
+"""Reading the rooms (mediation and assistance): who may enter, its history as each participant may see it, and its
 events rendered in the reader's own language."""
 
 import datetime
@@ -34,6 +34,18 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     return (
         RoomParticipant.objects.select_related("room__case", "user__consumer")
         .filter(user=user, room__case__number=number)
+        .first()
+    )
+
+
+def assistance_seat_for(*, user, help_request_id: int) -> RoomParticipant | None:
+    """The user's seat in the assistance room of a request for an official, or None (not seated, or
+    no such request: refused alike)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        RoomParticipant.objects.select_related("room", "user__consumer")
+        .filter(user=user, room__help_request__pk=help_request_id)
         .first()
     )
 
@@ -211,7 +223,14 @@ def proposal_terms(proposal: SettlementProposal) -> dict:
 def room_state(*, seat: RoomParticipant) -> dict:
     """What a participant needs on arrival besides history: the room's status, open caucuses
     visible to them, open proposals and the mediation document's signatures."""
-    room = MediationRoom.objects.select_related("case").get(pk=seat.room_id)
+    room = MediationRoom.objects.select_related("case", "help_request").get(pk=seat.room_id)
+    if room.case is None:
+        return {
+            "kind": room.kind,
+            "help_request": room.help_request.pk,
+            "status": room.status,
+            "last_seq": room.last_seq,
+        }
     visible_caucuses = [party for party in room.open_caucuses if seat.is_mediator or party == seat.role]
     proposals = [
         {
@@ -228,6 +247,7 @@ def room_state(*, seat: RoomParticipant) -> dict:
     ]
     document = MediationDocument.objects.filter(room=room).first()
     return {
+        "kind": room.kind,
         "case": room.case.number,
         "status": room.status,
         "case_status": room.case.status,
@@ -271,6 +291,10 @@ SYSTEM_EVENT_TEXTS = {
     ),
     "document_signed": gettext_lazy("%(name)s signed the mediation document."),
     "agreement_recorded": gettext_lazy("The lead mediator recorded the agreement. The case is settled."),
+    "help_requested": gettext_lazy(
+        "%(name)s asked for a person; the officials on duty at %(authority)s answer here.%(summary)s"
+    ),
+    "released": gettext_lazy("The official ended this chat. The assistant answers you again in the bot chat."),
 }
 
 
@@ -322,6 +346,15 @@ def render_event_text(payload: dict) -> str:
         )
     if "terms" in payload:
         params["terms"] = render_terms(payload["terms"])
+    if name == "help_requested":
+        gathered = payload.get("summary") or []
+        params["summary"] = (
+            "\n"
+            + _("What the assistant had gathered:")
+            + "".join(f"\n{item['label']}: {item['value']}" for item in gathered)
+            if gathered
+            else ""
+        )
     return str(template) % params
 
 

@@ -8,3 +8,11 @@ class TransitionNotAllowed(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class NobodyOnDuty(Exception):
+    """No official is on duty to answer a consumer who asked for a person. Its message is user-facing."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -30,9 +30,16 @@ ROOM_ERROR_MESSAGES = {
     "not_fully_signed": _("Both parties must sign the mediation document before it is recorded."),
     "not_stored": _("The message could not be stored; send it again with the same client id."),
     "case_refused": _("The case cannot move: %(reason)s"),
+    "not_a_mediation": _(
+        "This is a chat with an official, not a mediation: proposals and the mediation document have no place here."
+    ),
     # The web chat with the triage bot (channels_app/bot_chat.py).
     "bot_unavailable": _(
         "The assistant is not answering right now. Your message was not processed; please send it again in a moment."
+    ),
+    "with_official": _(
+        "You are talking with an official now: please write to them in that chat. The assistant answers again "
+        "once the official hands you back."
     ),
 }
 

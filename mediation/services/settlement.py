@@ -13,6 +13,7 @@ from mediation.models import (
     MediationDocument,
     ProposalStatus,
     RoomEventKind,
+    RoomKind,
     RoomParticipant,
     RoomRole,
     RoomStatus,
@@ -97,6 +98,8 @@ def clean_terms(terms, *, default_currency: str, today: datetime.date) -> dict:
 
 
 def _require_open_room(room) -> None:
+    if room.kind != RoomKind.MEDIATION:
+        raise RoomActionRefused("not_a_mediation")
     if room.status == RoomStatus.CLOSED:
         raise RoomActionRefused("room_closed")
     if room.status == RoomStatus.ADJOURNED:

@@ -29,8 +29,11 @@ class RoomClient:
         self._unread: list[dict] = []
 
     @classmethod
-    async def join(cls, user, number: str, *, after_seq=None, headers=(), expect_welcome=True) -> "RoomClient":
-        path = f"/ws/rooms/{number}/" + (f"?after_seq={after_seq}" if after_seq is not None else "")
+    async def join(
+        cls, user, number: str | None = None, *, path=None, after_seq=None, headers=(), expect_welcome=True
+    ) -> "RoomClient":
+        """Join the mediation room of case `number`, or the room at `path` (an assistance room)."""
+        path = (path or f"/ws/rooms/{number}/") + (f"?after_seq={after_seq}" if after_seq is not None else "")
         all_headers = [ORIGIN, *headers]
         if user is not None:
             cookie = await database_sync_to_async(session_cookie)(user)

@@ -2,8 +2,10 @@
 gets when the bot does not answer. The conversation through the real bot is in
 tests/e2e/test_bot_chat.py."""
 
+import http.server
 import json
 import socket
+import threading
 
 import pytest
 from channels.db import database_sync_to_async
@@ -137,3 +139,132 @@ def test_the_history_is_what_was_said_and_shown_not_the_bots_inner_events():
         {"from": "user", "text": "/complaint", "choice": True},
         {"from": "bot", "text": "", "handoff": {"to": "case", "cases": []}},
     ]
+
+
+# --- while an official answers (转人工) -----------------------------------------------------------
+
+
+class RasaStandIn:
+    """An HTTP server in Rasa's place that records what the bridge asks of it and answers like
+    Rasa's REST channel and HTTP API. The conversation through the real Rasa is in the end-to-end
+    test."""
+
+    def __init__(self):
+        self.requests: list[tuple[str, str, dict]] = []
+        stand_in = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"null")
+                stand_in.requests.append(("POST", self.path, body))
+                answer = [{"recipient_id": "user", "text": "我在，继续说。"}] if "webhook" in self.path else {}
+                encoded = json.dumps(answer, ensure_ascii=False).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(encoded)))
+                self.end_headers()
+                self.wfile.write(encoded)
+
+            def do_GET(self):
+                stand_in.requests.append(("GET", self.path, {}))
+                encoded = b'{"events": []}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(encoded)))
+                self.end_headers()
+                self.wfile.write(encoded)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def posts(self) -> list[tuple[str, dict]]:
+        return [(path.split("?")[0], body) for method, path, body in self.requests if method == "POST"]
+
+
+@pytest.fixture
+def rasa(settings):
+    stand_in = RasaStandIn()
+    settings.BOT_URL = stand_in.url
+    settings.BOT_API_TOKEN = "bot-api-token"
+    yield stand_in
+    stand_in.server.shutdown()
+
+
+@database_sync_to_async
+def ask_for_a_person(consumer, *, release=False):
+    from mediation.services.assistance import help_request_open, help_request_release, official_duty_set
+
+    official = factories.official(factories.bureau("110105"))
+    official_duty_set(official=official.official, on_duty=True)
+    help_request, _ = help_request_open(consumer=consumer)
+    if release:
+        help_request_release(help_request=help_request, user=official)
+    return help_request
+
+
+async def test_while_an_official_answers_a_message_to_the_bot_is_sent_back_to_that_chat(rasa, consumer):
+    help_request = await ask_for_a_person(consumer)
+    communicator = await chat_as(consumer.user)
+    welcome = await frame(communicator)
+    handoff = {
+        "type": "handoff",
+        "to": "official",
+        "help_request": help_request.pk,
+        "room_url": f"/ws/help/{help_request.pk}/",
+    }
+    assert welcome["with_official"] == handoff
+    await communicator.send_to(text_data=json.dumps({"type": "message", "text": "还在吗", "client_msg_id": "m1"}))
+    assert await frame(communicator) == handoff
+    error = await frame(communicator)
+    assert (error["code"], error["client_msg_id"]) == ("with_official", "m1")
+    assert "人工对话窗口" in error["message"]
+    assert rasa.posts() == []  # the paused bot was not given the message
+    await communicator.disconnect()
+
+
+async def test_after_the_release_the_bot_is_resumed_once_and_answers_again(rasa, consumer):
+    from mediation.models import HelpRequest
+
+    help_request = await ask_for_a_person(consumer, release=True)
+    communicator = await chat_as(consumer.user)
+    assert "with_official" not in await frame(communicator)
+    for number in (1, 2):
+        await communicator.send_to(text_data=json.dumps({"type": "message", "text": f"第{number}句"}))
+        assert await frame(communicator) == {"type": "bot", "text": "我在，继续说。"}
+        assert (await frame(communicator))["type"] == "done"
+    sender = f"user-{consumer.user.pk}"
+    assert rasa.posts() == [
+        (
+            f"/conversations/{sender}/tracker/events",
+            [{"event": "resume"}, {"event": "action", "name": "action_listen"}],
+        ),
+        (
+            "/webhooks/rest/webhook",
+            {"sender": sender, "message": "第1句", "metadata": {"consumer": consumer.pk, "language": "zh-hans"}},
+        ),
+        (
+            "/webhooks/rest/webhook",
+            {"sender": sender, "message": "第2句", "metadata": {"consumer": consumer.pk, "language": "zh-hans"}},
+        ),
+    ]
+    assert "token=bot-api-token" in next(path for method, path, _ in rasa.requests if "events" in path)
+    resumed = await database_sync_to_async(HelpRequest.objects.get)(pk=help_request.pk)
+    assert resumed.bot_resumed_at is not None
+    await communicator.disconnect()
+
+
+async def test_when_the_bot_cannot_be_resumed_the_message_is_refused_and_the_resume_tried_again(bot_down, consumer):
+    from mediation.models import HelpRequest
+
+    help_request = await ask_for_a_person(consumer, release=True)
+    communicator = await chat_as(consumer.user)
+    await frame(communicator)
+    await communicator.send_to(text_data=json.dumps({"type": "message", "text": "你好"}))
+    assert (await frame(communicator))["code"] == "bot_unavailable"
+    unresumed = await database_sync_to_async(HelpRequest.objects.get)(pk=help_request.pk)
+    assert unresumed.bot_resumed_at is None
+    await communicator.disconnect()

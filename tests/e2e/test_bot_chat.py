@@ -4,16 +4,20 @@ PostgreSQL. Everything runs as in production, each in its own process; nothing i
 
 Run by `make bot-test` after the model is trained (`pytest -m bot_e2e`)."""
 
+import asyncio
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
+import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection
 
-from mediation.models import Case, CaseKind, IntakeChannel
+from mediation.models import Case, CaseKind, HelpRequest, IntakeChannel
 from mediation.services.accounts import bot_service_account_ensure
+from mediation.services.assistance import official_duty_set
 from scripts.bot_chat_client import Chat, answers, button
 from scripts.stack import fresh_postgres_database, start_stack
 from tests import factories
@@ -168,3 +172,120 @@ async def test_a_report_is_filed_anonymously_a_mixed_order_twice_and_a_cancelled
     assert complaint.demand == "compensation"
     assert report.violation_type == "counterfeit" and report.is_anonymous is False
     assert complaint.facts == report.facts and "假酒" in report.facts
+
+
+class RoomSocket:
+    """A participant of a room over a real socket (docs/room-protocol.md)."""
+
+    def __init__(self, port: int, path: str, cookie: str):
+        self.url, self.origin = f"ws://127.0.0.1:{port}{path}", f"http://127.0.0.1:{port}"
+        self.headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}
+        self.frames: list[dict] = []
+
+    async def __aenter__(self):
+        self.socket = await websockets.connect(self.url, origin=self.origin, additional_headers=self.headers)
+        self.welcome = await self.next(lambda frame: frame["type"] == "welcome")
+        self.history = await self.next(lambda frame: frame["type"] == "history")
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.socket.close()
+
+    async def next(self, wanted) -> dict:
+        while True:
+            frame = json.loads(await asyncio.wait_for(self.socket.recv(), 30))
+            self.frames.append(frame)
+            if wanted(frame):
+                return frame
+
+    async def send(self, frame: dict) -> None:
+        await self.socket.send(json.dumps(frame, ensure_ascii=False))
+
+
+@database_sync_to_async
+def official_on_duty_at_home_bureau():
+    official = factories.official(factories.bureau("110105"))
+    official_duty_set(official=official.official, on_duty=True)
+    return official, session_cookie(official)
+
+
+@database_sync_to_async
+def help_request_of(consumer) -> HelpRequest:
+    return HelpRequest.objects.select_related("authority").get(consumer=consumer)
+
+
+async def test_asking_for_a_person_mid_order_opens_a_live_chat_and_the_order_goes_on_after_the_release(product, people):
+    official, official_cookie = await official_on_duty_at_home_bureau()
+    port, cookie = product["web_port"], people["cookie"]
+    complaint = answers(
+        [
+            ("想先确认一下", "/complaint"),
+            ("名字相近", lambda question: button(question, "西湖店")),
+            ("是哪家商家", "星辰电器"),
+        ]
+    )
+    async with Chat(port, cookie, cookie_name=settings.SESSION_COOKIE_NAME) as chat:
+        frames = await chat.say("我在星辰电器买的冰箱坏了，商家一直拖着不处理，我要投诉")
+        while not any("在哪里买的" in frame.get("text", "") for frame in frames):
+            questions = [frame for frame in frames if frame["type"] == "bot"]
+            assert questions, chat.transcript
+            frames = await chat.say(complaint(questions[-1]))
+        # Half way through the work order, the person asks for a person.
+        frames = await chat.say("别让机器人回了，我要人工")
+        (handoff,) = [frame for frame in frames if frame["type"] == "handoff"]
+        help_request = await help_request_of(people["consumer"])
+        assert handoff == {
+            "type": "handoff",
+            "to": "official",
+            "help_request": help_request.pk,
+            "room_url": f"/ws/help/{help_request.pk}/",
+        }
+        assert any(help_request.authority.name in frame.get("text", "") for frame in frames), chat.transcript
+
+        async with (
+            RoomSocket(port, handoff["room_url"], cookie) as consumer_side,
+            RoomSocket(port, handoff["room_url"], official_cookie) as official_side,
+        ):
+            # The official reads what the bot had gathered, then they talk live.
+            asked = official_side.history["events"][0]
+            assert asked["event"] == "help_requested"
+            gathered = {item["label"]: item["value"] for item in asked["data"]["summary"]}
+            assert gathered["类型"] == "投诉" and gathered["商家"] == "杭州星辰电器西湖店有限公司"
+            await consumer_side.send({"type": "message", "client_msg_id": "c1", "text": "商家一直说等等，我该怎么办"})
+            heard = await official_side.next(lambda frame: frame.get("client_msg_id") == "c1")
+            assert heard["author_name"] == "李*"
+            await official_side.send(
+                {"type": "message", "client_msg_id": "o1", "text": "您先把投诉登记完，我们会督促商家。"}
+            )
+            await consumer_side.next(lambda frame: frame.get("client_msg_id") == "o1")
+
+            # Meanwhile the bot says nothing: a message to it is sent back to the chat.
+            refused = await chat.say("还在吗", refused=True)
+            assert refused[0] == handoff and refused[-1]["code"] == "with_official"
+
+            await official_side.send({"type": "release"})
+            released = await consumer_side.next(lambda frame: frame.get("event") == "released")
+            assert "智能助手" in released["text"]
+
+        # Back with the bot: the work order goes on from the question it had asked, and is filed.
+        rest = answers(
+            [
+                ("在哪里买的", "杭州西湖区文三路的门店"),
+                ("买的是什么", "一台冰箱"),
+                ("哪一类商品或服务", lambda question: button(question, "家用电器")),
+                ("什么品牌", "跳过"),
+                ("哪天买的", "跳过"),
+                ("花了多少钱", "三千五百元"),
+                ("说说经过", "冰箱买回来第三天就不制冷了，找商家好几次都说等等"),
+                ("怎么解决", "要求退款"),
+                ("请核对", "/affirm"),
+            ]
+        )
+        (filed_handoff,) = await chat.converse("杭州西湖区文三路的门店", rest)
+    assert filed_handoff["to"] == "case", "\n".join(chat.transcript)
+    (filed,) = filed_handoff["cases"]
+    case = await case_of(filed["number"])
+    assert case.entity_id == people["west_lake"].pk and case.place_of_purchase == "杭州西湖区文三路的门店"
+    assert case.amount == Decimal("3500.00") and case.demand == "refund"
+    resumed = await help_request_of(people["consumer"])
+    assert resumed.released_by_id == official.pk and resumed.bot_resumed_at is not None

@@ -23,6 +23,7 @@ from mediation.models import (
     Region,
 )
 from mediation.services.accounts import bot_service_account_ensure
+from mediation.services.assistance import official_duty_set
 from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.people import consumer_register, official_add
 from mediation.services.registry import entity_register
@@ -107,7 +108,10 @@ class Command(BaseCommand):
         ):
             user, password = self._user(username)
             if not Official.objects.filter(user=user).exists():
-                official_add(user=user, authority=authority)
+                official = official_add(user=user, authority=authority)
+                if authority == chaoyang_bureau:
+                    # The demo consumer's home bureau answers when they ask the bot for a person.
+                    official_duty_set(official=official, on_duty=True)
             users.append((username, authority.name, password))
         admin, password = self._user("admin", is_staff=True, is_superuser=True)
         users.append(("admin", "superuser", password))
