@@ -435,6 +435,23 @@ class ActionAskConfirmed(Action):
         return []
 
 
+# The form's questions whose answers can be recognised for certain by their shape.
+ANSWER_SHAPES = {
+    "purchase_date": lambda text, today: purchase_date_answer(text, today=today)[0],
+    "amount": lambda text, today: amount_answer(text)[0],
+}
+
+
+def _answer_to_the_question(tracker: Tracker) -> EventType | None:
+    """A message taken for a correction that names no answer to change, but is a valid answer to
+    the question the form is asking ("2026年11月21日" when asked the date): it is that answer."""
+    requested = tracker.get_slot("requested_slot")
+    if requested not in ANSWER_SHAPES:
+        return None
+    value = ANSWER_SHAPES[requested]((tracker.latest_message or {}).get("text") or "", china_today())
+    return SlotSet(requested, value) if value else None
+
+
 class ActionCorrect(Action):
     """ "金额写错了，是3000" and the like: empties the answer named (or takes the new value when the
     message carries one the form can check here) and lets the form ask again."""
@@ -445,6 +462,9 @@ class ActionCorrect(Action):
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
         fields = [value for value in _entities(tracker, "field") if value in FIELD_SLOTS]
         if not fields:
+            answer = _answer_to_the_question(tracker)
+            if answer is not None:
+                return [answer]
             dispatcher.utter_message(response="utter_ask_which_correction", buttons=correction_buttons(tracker))
             return [SlotSet("confirmed", None)]
         events = [SlotSet("confirmed", None)]

@@ -226,3 +226,26 @@ def test_a_correction_empties_the_answer_or_takes_the_new_value_it_carries():
     events = asyncio.run(ActionCorrect().run(dispatcher, form_tracker("我写错了", "correct"), {}))
     assert dispatcher.messages[-1]["response"] == "utter_ask_which_correction"
     assert "改金额" in [button["title"] for button in dispatcher.messages[-1]["buttons"]]
+
+
+def test_a_valid_answer_to_the_question_taken_for_a_correction_is_that_answer():
+    import asyncio
+
+    from actions.work_order import ActionCorrect, china_today
+
+    today = china_today()
+    dispatcher = CollectingDispatcher()
+    said = f"{today.year}年{today.month}月{today.day}日"
+    tracker = form_tracker(said, "correct", slots={"requested_slot": "purchase_date"})
+    events = asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
+    assert [(event["name"], event["value"]) for event in events] == [("purchase_date", today.isoformat())]
+    assert dispatcher.messages == []
+    tracker = form_tracker("三千五", "correct", slots={"requested_slot": "amount"})
+    assert asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))[0]["value"] == "3500.00"
+    # Not an answer of that shape, or a question without one: the person is asked what to change.
+    for tracker in (
+        form_tracker("改一下", "correct", slots={"requested_slot": "purchase_date"}),
+        form_tracker("2026年11月21日", "correct", slots={"requested_slot": "facts"}),
+    ):
+        asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
+        assert dispatcher.messages[-1]["response"] == "utter_ask_which_correction"
