@@ -65,7 +65,7 @@ def help_handoff(help_request) -> dict:
         "type": "handoff",
         "to": "official",
         "help_request": help_request.pk,
-        "room_url": f"/ws/help/{help_request.pk}/",
+        "room_url": help_request.room_url,
     }
 
 
@@ -79,9 +79,7 @@ def bot_frames(replies: list[dict]) -> list[dict]:
         if reply.get("text"):
             frame = {"type": "bot", "text": reply["text"]}
             if reply.get("buttons"):
-                frame["buttons"] = [
-                    {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in reply["buttons"]
-                ]
+                frame["buttons"] = _buttons(reply["buttons"])
             frames.append(frame)
     return frames
 
@@ -98,9 +96,7 @@ def history_of(events: list[dict]) -> list[dict]:
             entry = {"from": "bot", "text": event.get("text") or ""}
             data = event.get("data") or {}
             if data.get("buttons"):
-                entry["buttons"] = [
-                    {"title": b.get("title", ""), "payload": b.get("payload", "")} for b in data["buttons"]
-                ]
+                entry["buttons"] = _buttons(data["buttons"])
             if (data.get("custom") or {}).get("handoff"):
                 entry["handoff"] = data["custom"]["handoff"]
             shown.append(entry)

@@ -345,6 +345,4 @@ class AssistanceRoomConsumer(RoomConsumer):
         return assistance_seat_for(user=user, help_request_id=self.scope["url_route"]["kwargs"]["help_request"])
 
     async def on_release(self):
-        if self.seat.role != RoomRole.DUTY_OFFICIAL:
-            raise RoomActionRefused("role_not_allowed", action="release")
         await database_sync_to_async(assistance.help_request_release_by_seat)(seat=self.seat)

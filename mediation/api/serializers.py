@@ -418,7 +418,7 @@ class HelpRequestSerializer(serializers.ModelSerializer):
 
     authority = AuthoritySerializer()
     status = serializers.SerializerMethodField()
-    room_url = serializers.SerializerMethodField()
+    room_url = serializers.CharField(read_only=True)
     officials = serializers.SerializerMethodField()
 
     class Meta:
@@ -427,9 +427,6 @@ class HelpRequestSerializer(serializers.ModelSerializer):
 
     def get_status(self, help_request) -> str:
         return "open" if help_request.is_open else "released"
-
-    def get_room_url(self, help_request) -> str:
-        return f"/ws/help/{help_request.pk}/"
 
     def get_officials(self, help_request) -> int:
         """How many officials sit in the chat."""

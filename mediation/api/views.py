@@ -94,6 +94,20 @@ class EntityDetailView(APIView):
         return Response(s.EntitySerializer(entity).data)
 
 
+def _consumer_on_whose_behalf(request, consumer_id: int | str, *, refusal: str) -> Consumer:
+    """The registered consumer the triage bot acts for, by id (a number, or the text of a query
+    parameter). Its right to act on a consumer's behalf is checked first; `refusal` says what
+    someone without it may not do."""
+    if not request.user.has_perm("mediation.file_on_behalf_of_consumer"):
+        raise PermissionDenied(refusal)
+    if isinstance(consumer_id, str) and not consumer_id.isdigit():
+        raise DjangoValidationError({"consumer": [_("consumer must be a whole number.")]})
+    consumer = Consumer.objects.filter(pk=consumer_id, user__isnull=False).select_related("user").first()
+    if consumer is None:
+        raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
+    return consumer
+
+
 def _filing_party(request, data: dict) -> tuple[Consumer | None, str, object]:
     """Who files and through which channel: a consumer for themself, the bot's service account on a
     consumer's behalf, or an official entering a hotline, letter or visit case."""
@@ -115,12 +129,8 @@ def _filing_party(request, data: dict) -> tuple[Consumer | None, str, object]:
     if caller or channel:
         raise PermissionDenied(_("Only officials enter cases for a caller."))
     if consumer_id is not None:
-        if not user.has_perm("mediation.file_on_behalf_of_consumer"):
-            raise PermissionDenied(_("You may not file a case on someone else's behalf."))
-        consumer = Consumer.objects.filter(pk=consumer_id, user__isnull=False).first()
-        if consumer is None:
-            raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
-        return consumer, IntakeChannel.BOT, None
+        refusal = _("You may not file a case on someone else's behalf.")
+        return _consumer_on_whose_behalf(request, consumer_id, refusal=refusal), IntakeChannel.BOT, None
     consumer = getattr(user, "consumer", None)
     if consumer is None:
         raise PermissionDenied(_("Only a registered consumer can file a case. Please complete real-name registration."))
@@ -195,14 +205,8 @@ def _reading_user(request):
     consumer_id = request.query_params.get("consumer")
     if consumer_id is None:
         return request.user
-    if not request.user.has_perm("mediation.file_on_behalf_of_consumer"):
-        raise PermissionDenied(_("You may not read cases on someone else's behalf."))
-    if not consumer_id.isdigit():
-        raise DjangoValidationError({"consumer": [_("consumer must be a whole number.")]})
-    consumer = Consumer.objects.filter(pk=int(consumer_id), user__isnull=False).select_related("user").first()
-    if consumer is None:
-        raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
-    return consumer.user
+    refusal = _("You may not read cases on someone else's behalf.")
+    return _consumer_on_whose_behalf(request, consumer_id, refusal=refusal).user
 
 
 class CaseListView(APIView):
@@ -394,11 +398,8 @@ class HelpRequestListView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         if "consumer" in data:
-            if not request.user.has_perm("mediation.file_on_behalf_of_consumer"):
-                raise PermissionDenied(_("You may not ask for a person on someone else's behalf."))
-            consumer = Consumer.objects.filter(pk=data["consumer"], user__isnull=False).first()
-            if consumer is None:
-                raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
+            refusal = _("You may not ask for a person on someone else's behalf.")
+            consumer = _consumer_on_whose_behalf(request, data["consumer"], refusal=refusal)
         else:
             consumer = getattr(request.user, "consumer", None)
             if consumer is None:

@@ -276,3 +276,8 @@ class HelpRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.released_at is None
+
+    @property
+    def room_url(self) -> str:
+        """The chat's WebSocket address (channels_app/routing.py)."""
+        return f"/ws/help/{self.pk}/"

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from mediation.models import (
     Authority,
-    AuthorityKind,
     Consumer,
     HelpRequest,
     MediationRoom,
@@ -22,9 +21,9 @@ from mediation.models import (
     RoomStatus,
 )
 from mediation.services.errors import NobodyOnDuty
-from mediation.services.jurisdiction import partner_agency_for
+from mediation.services.jurisdiction import bureaus_up_from, is_outside_mainland, partner_agency_for
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import append_event, lock_room, room_status_after, save_seq
+from mediation.services.rooms import append_event, display_name_of_official, lock_room, room_status_after, save_seq
 
 MAX_SUMMARY_ITEMS = 20
 
@@ -35,17 +34,12 @@ def duty_desk_candidates(consumer: Consumer) -> list[Authority]:
     region's chain (county, prefecture, province)."""
     candidates: list[Authority] = []
     region = consumer.home_region
-    if consumer.country_code != "CN" or (region is not None and region.is_cross_border):
+    if is_outside_mainland(region, consumer.country_code):
         partner = partner_agency_for(region=region, country_code=consumer.country_code)
         if partner is not None:
             candidates.append(partner)
     if region is not None:
-        chain = [r.code for r in region.ancestors_and_self()]
-        bureaus = {
-            authority.region_id: authority
-            for authority in Authority.objects.filter(kind=AuthorityKind.BUREAU, region_id__in=chain)
-        }
-        candidates += [bureaus[code] for code in chain if code in bureaus]
+        candidates += bureaus_up_from(region)
     return candidates
 
 
@@ -54,9 +48,8 @@ def _officials_on_duty(authority: Authority) -> list[Official]:
 
 
 def _seat_of_official(room: MediationRoom, official: Official) -> RoomParticipant:
-    name = official.user.get_full_name() or official.user.get_username()
     return RoomParticipant(
-        room=room, user=official.user, role=RoomRole.DUTY_OFFICIAL, display_name=f"{name} ({official.authority.name})"
+        room=room, user=official.user, role=RoomRole.DUTY_OFFICIAL, display_name=display_name_of_official(official)
     )
 
 

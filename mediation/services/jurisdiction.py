@@ -40,17 +40,20 @@ def entity_jurisdiction_region(entity: MarketEntity) -> Region | None:
     return entity.registered_region or entity.business_region
 
 
-def bureau_for_region(region: Region) -> Authority | None:
-    """The bureau of the most specific current level of this region that has one."""
-    chain = region.ancestors_and_self()
+def bureaus_up_from(region: Region) -> list[Authority]:
+    """The bureaus of this region and the regions above it, most specific first (county,
+    prefecture, province), leaving out levels that have none."""
+    chain = [r.code for r in region.ancestors_and_self()]
     bureaus = {
         authority.region_id: authority
-        for authority in Authority.objects.filter(kind=AuthorityKind.BUREAU, region__in=[r.code for r in chain])
+        for authority in Authority.objects.filter(kind=AuthorityKind.BUREAU, region__in=chain)
     }
-    for candidate in chain:
-        if candidate.code in bureaus:
-            return bureaus[candidate.code]
-    return None
+    return [bureaus[code] for code in chain if code in bureaus]
+
+
+def bureau_for_region(region: Region) -> Authority | None:
+    """The bureau of the most specific current level of this region that has one."""
+    return next(iter(bureaus_up_from(region)), None)
 
 
 def partner_agency_for(*, region: Region | None, country_code: str) -> Authority | None:
@@ -61,7 +64,7 @@ def partner_agency_for(*, region: Region | None, country_code: str) -> Authority
     return agencies.filter(country_code=country_code).order_by("id").first()
 
 
-def _is_outside_mainland(region: Region | None, country_code: str) -> bool:
+def is_outside_mainland(region: Region | None, country_code: str) -> bool:
     return country_code != MAINLAND_COUNTRY or (region is not None and region.is_cross_border)
 
 
@@ -77,8 +80,8 @@ def resolve_jurisdiction(
     business_region = entity_jurisdiction_region(entity)
     if kind == CaseKind.REPORT and conduct_region is not None:
         business_region = conduct_region
-    business_abroad = _is_outside_mainland(business_region, entity.country_code)
-    consumer_abroad = _is_outside_mainland(consumer_region, consumer_country_code)
+    business_abroad = is_outside_mainland(business_region, entity.country_code)
+    consumer_abroad = is_outside_mainland(consumer_region, consumer_country_code)
 
     if business_abroad:
         # Only the consumer's side is on the mainland: their home bureau handles.

@@ -63,7 +63,7 @@ def _person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _display_name_of_official(official: Official) -> str:
+def display_name_of_official(official: Official) -> str:
     return f"{_person_name(official.user)} ({official.authority.name})"
 
 
@@ -94,7 +94,7 @@ def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
                 room=room,
                 user=actor,
                 role=RoomRole.LEAD_MEDIATOR,
-                display_name=_display_name_of_official(actor.official),
+                display_name=display_name_of_official(actor.official),
             )
         ]
         if co_mediator is not None:
@@ -103,7 +103,7 @@ def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
                     room=room,
                     user=co_mediator,
                     role=RoomRole.CO_MEDIATOR,
-                    display_name=_display_name_of_official(co_mediator.official),
+                    display_name=display_name_of_official(co_mediator.official),
                 )
             )
         if case.consumer is not None and case.consumer.user_id is not None:
@@ -141,7 +141,7 @@ def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomPart
         if role == RoomRole.CO_MEDIATOR:
             _check_co_mediator(room.case, user, field="user")
         official = getattr(user, "official", None)
-        display = _display_name_of_official(official) if official else _person_name(user)
+        display = display_name_of_official(official) if official else _person_name(user)
         seat, _created = RoomParticipant.objects.get_or_create(
             room=room, user=user, defaults={"role": role, "display_name": display}
         )
