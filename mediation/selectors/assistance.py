@@ -11,12 +11,18 @@ def help_requests_waiting(*, authority: Authority) -> QuerySet[HelpRequest]:
     return (
         HelpRequest.objects.filter(authority=authority, released_at__isnull=True)
         .select_related("authority", "room", "consumer__identity", "consumer__home_region")
+        .prefetch_related("room__participants")
         .order_by("opened_at")
     )
 
 
 def help_requests_of(*, consumer: Consumer) -> QuerySet[HelpRequest]:
-    return HelpRequest.objects.filter(consumer=consumer).select_related("authority", "room").order_by("-opened_at")[:50]
+    return (
+        HelpRequest.objects.filter(consumer=consumer)
+        .select_related("authority", "room")
+        .prefetch_related("room__participants")
+        .order_by("-opened_at")[:50]
+    )
 
 
 def latest_help_request_of(*, user) -> HelpRequest | None:

@@ -1,6 +1,8 @@
 """转人工 over the API: the bot opens a consumer's chat with the officials on duty, officials see
 their desk's waiting requests, join, release and go on or off duty."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from mediation.models import HelpRequest
@@ -102,3 +104,21 @@ def test_officials_see_their_desks_waiting_requests_with_who_asks_and_release_th
     twice = client_for(colleague).post(f"/api/help-requests/{number}/release/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert twice.status_code == 400
     assert client_for(colleague).post("/api/help-requests/999999/release/").status_code == 404
+
+
+def test_the_desks_list_costs_the_same_queries_however_many_people_wait(world):
+    go_on_duty(world.home_official)
+    bot = bot_client()
+    desk = client_for(world.home_official)
+
+    def queries_for_the_list(waiting: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            listed = desk.get("/api/help-requests/")
+        assert len(listed.data) == waiting and all(item["officials"] == 1 for item in listed.data)
+        return len(queries)
+
+    bot.post("/api/help-requests/", {"consumer": world.consumer.pk}, format="json")
+    with_one = queries_for_the_list(1)
+    for name in ("李四", "王五", "赵六"):
+        bot.post("/api/help-requests/", {"consumer": factories.consumer(real_name=name).pk}, format="json")
+    assert queries_for_the_list(4) == with_one
