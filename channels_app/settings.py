@@ -116,6 +116,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Simplified Chinese first; English for cross-border users. Chosen per request from the user's
 # language cookie or Accept-Language.
+LOGIN_URL = "web:log-in"
+LOGIN_REDIRECT_URL = "web:cases"
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locales"]

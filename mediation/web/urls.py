@@ -1,0 +1,13 @@
+from django.urls import path
+
+from mediation.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-up/", views.sign_up, name="sign-up"),
+    path("log-in/", views.LogInView.as_view(), name="log-in"),
+    path("log-out/", views.LogOutView.as_view(), name="log-out"),
+    path("cases/", views.my_cases, name="cases"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+]

@@ -1,0 +1,79 @@
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import translation
+
+from mediation.models import Case
+from mediation.selectors.cases import case_for_viewer, cases_of_user
+from mediation.services.people import consumer_sign_up
+from mediation.services.transitions import ACTION_LABELS
+from mediation.web.forms import SignUpForm
+
+
+def home(request):
+    return render(request, "web/home.html")
+
+
+def sign_up(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                consumer = consumer_sign_up(**form.cleaned_data, preferred_language=translation.get_language())
+        except ValidationError as error:
+            # The service's checks (identity number, phone, taken user name) name their fields.
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("web:cases")
+    return render(request, "web/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+class LogInView(auth_views.LoginView):
+    template_name = "web/log_in.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LogOutView(auth_views.LogoutView):
+    next_page = "web:home"
+
+
+@login_required
+def my_cases(request):
+    """The user's cases: a consumer's own, a business's notified complaints, an authority's."""
+    cases = cases_of_user(user=request.user)[:200]
+    return render(request, "web/cases.html", {"cases": cases})
+
+
+# The case's time limits, in the order a case meets them; each is shown once it is set.
+DEADLINE_FIELDS = [
+    "odr_due",
+    "acceptance_due",
+    "mediation_due",
+    "termination_notice_due",
+    "verification_due",
+    "case_opening_due",
+]
+
+
+@login_required
+def case_page(request, number: str):
+    """The case as the viewer's role may see it (the same roles as the API's case view): a business
+    sees the consumer by masked name and the timeline without the officials' reasons."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    deadlines = [
+        (Case._meta.get_field(name).verbose_name, getattr(case, name))
+        for name in DEADLINE_FIELDS
+        if getattr(case, name) is not None
+    ]
+    timeline = [(event, ACTION_LABELS.get(event.action, "")) for event in case.events.order_by("at", "pk")]
+    context = {"case": case, "viewer": viewer, "deadlines": deadlines, "timeline": timeline}
+    return render(request, "web/case.html", context)

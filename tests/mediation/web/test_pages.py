@@ -1,0 +1,146 @@
+"""The consumer's first pages: sign up with real-name data, log in, my cases, the case page, and the
+language switch. Privacy is checked on what a business's browser receives."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from mediation.models import Consumer
+from mediation.services.transitions import case_transition
+from tests import factories
+
+SIGN_UP = {
+    "username": "lihua",
+    "password": "桂花糕-2026-secret",
+    "real_name": "李华",
+    "id_document_type": "resident_id",
+    "phone": "13912345678",
+    "home_region": "110105",
+}
+
+
+def browser(user=None, language: str | None = None) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language) if language else Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+def test_the_home_page_is_chinese_by_default_and_english_when_switched(places):
+    client = browser()
+    chinese = client.get("/")
+    assert chinese.status_code == 200
+    assert '<html lang="zh-hans">' in text_of(chinese) and "注册" in text_of(chinese)
+    assert 'name="viewport"' in text_of(chinese)
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert switched.status_code == 302
+    english = client.get("/")
+    assert '<html lang="en">' in text_of(english) and "Sign up" in text_of(english)
+
+
+def test_a_consumer_signs_up_with_real_name_data_and_lands_on_their_cases(places):
+    client = browser()
+    response = client.post("/sign-up/", {**SIGN_UP, "id_number": factories.resident_id()})
+    assert response.status_code == 302 and response["Location"] == "/cases/"
+    consumer = Consumer.objects.get(user__username="lihua")
+    assert consumer.identity.real_name == "李华" and consumer.home_region.code == "110105"
+    assert consumer.preferred_language == "zh-hans"
+    assert "还没有" in text_of(client.get("/cases/"))
+
+
+@pytest.mark.parametrize(
+    "language, id_number_error, region_error",
+    [
+        ("zh-hans", "身份证", "没有代码为 999999 的地区"),
+        ("en", "identity", "No region has the code 999999."),
+    ],
+)
+def test_bad_sign_up_data_is_refused_field_by_field_in_the_users_language(
+    places, language, id_number_error, region_error
+):
+    client = browser(language=language)
+    response = client.post(
+        "/sign-up/", {**SIGN_UP, "id_number": "110105199003071234", "home_region": "999999", "password": "short"}
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"password", "home_region"}
+    assert region_error in form.errors["home_region"][0]
+    # With the form's own checks passed, the service's identity check speaks for the identity number.
+    response = client.post("/sign-up/", {**SIGN_UP, "id_number": "110105199003071234"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["id_number"] and id_number_error in errors["id_number"][0].lower()
+    assert id_number_error in text_of(response).lower()
+    assert not get_user_model().objects.filter(username="lihua").exists()
+
+
+def test_a_taken_user_name_is_named_and_nothing_is_created(world):
+    client = browser(language="en")
+    response = client.post(
+        "/sign-up/", {**SIGN_UP, "username": world.consumer_user.username, "id_number": factories.resident_id()}
+    )
+    assert response.status_code == 400 and "taken" in response.context["form"].errors["username"][0]
+    assert Consumer.objects.count() == 1
+
+
+def test_log_in_takes_the_person_where_they_were_going_and_a_wrong_password_says_so(world):
+    world.consumer_user.set_password("正确的密码-2026")
+    world.consumer_user.save()
+    client = browser(language="en")
+    assert client.get("/cases/")["Location"] == "/log-in/?next=/cases/"
+    wrong = client.post("/log-in/", {"username": world.consumer_user.username, "password": "nope"})
+    assert wrong.status_code == 400 and "correct username and password" in text_of(wrong)
+    right = client.post(
+        "/log-in/?next=/cases/",
+        {"username": world.consumer_user.username, "password": "正确的密码-2026", "next": "/cases/"},
+    )
+    assert right.status_code == 302 and right["Location"] == "/cases/"
+    assert client.post("/log-out/").status_code == 302
+    assert client.get("/cases/").status_code == 302
+
+
+def test_my_cases_lists_the_consumers_own_cases_with_status_and_next_due_date(world):
+    own = factories.complaint(consumer=world.consumer, entity=world.shop)
+    someone_else = factories.complaint(consumer=factories.consumer(real_name="王五"), entity=world.shop)
+    page = text_of(browser(world.consumer_user).get("/cases/"))
+    assert own.number in page and someone_else.number not in page
+    assert own.get_status_display() in page
+    assert f'datetime="{own.next_due:%Y-%m-%d}"' in page
+
+
+def sent_to_the_business(world):
+    """A complaint the consumer has sent to the shop to settle directly (ODR)."""
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    return case_transition(case=case, action="send_to_business", actor=world.consumer_user)
+
+
+def test_the_case_page_shows_the_consumer_their_case_deadlines_and_timeline(world):
+    case = sent_to_the_business(world)
+    response = browser(world.consumer_user, language="en").get(f"/cases/{case.number}/")
+    page = text_of(response)
+    assert response.status_code == 200
+    assert case.facts in page and world.shop.name in page and case.handling_authority.name in page
+    assert "Direct settlement due" in page and f'datetime="{case.odr_due:%Y-%m-%d}"' in page
+    assert "Acceptance decision due" in page and f'datetime="{case.acceptance_due:%Y-%m-%d}"' in page
+    assert page.count("<li><time") == case.events.count() == 2
+    assert "Settling directly with the business" in page and "(send to the business)" in page
+    stranger = factories.consumer(real_name="王五")
+    assert browser(stranger.user).get(f"/cases/{case.number}/").status_code == 404
+    assert browser(world.consumer_user).get("/cases/TS00000000000000/").status_code == 404
+
+
+def test_a_business_sees_the_consumer_masked_and_nothing_of_their_identity(world):
+    case = sent_to_the_business(world)
+    identity = world.consumer.identity
+    response = browser(world.shop_staff).get(f"/cases/{case.number}/")
+    page = text_of(response)
+    assert response.status_code == 200 and case.facts in page
+    assert world.consumer.masked_name in page
+    for private in (identity.real_name, identity.id_number, identity.phone, world.consumer_user.username):
+        assert private not in page
+    assert case.handling_authority.name not in page  # the officials' section is not for the business
