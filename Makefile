@@ -97,6 +97,7 @@ bot-test: $(STAMP) $(BOT_STAMP) services messages ## The bot: data validation, a
 	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && rm -rf results/core && \
 		$(BOT_ENV) .venv/bin/rasa test core --stories tests/test_stories.yml --model "$$model" --out results/core \
 		--fail-on-prediction-errors --no-plot >/dev/null && echo "test stories: every action predicted"
+	bash scripts/ensure-browser.sh
 	$(TEST_ENV) $(BIN)/pytest -m bot_e2e tests/e2e
 
 .PHONY: bench

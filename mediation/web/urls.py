@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-up/", views.sign_up, name="sign-up"),
     path("log-in/", views.LogInView.as_view(), name="log-in"),
     path("log-out/", views.LogOutView.as_view(), name="log-out"),
+    path("chat/", views.chat, name="chat"),
     path("cases/", views.my_cases, name="cases"),
     path("cases/<str:number>/", views.case_page, name="case"),
 ]

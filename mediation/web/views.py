@@ -47,6 +47,12 @@ class LogOutView(auth_views.LogoutView):
 
 
 @login_required
+def chat(request):
+    """The chat with the triage bot; the page's script speaks docs/bot-chat-protocol.md."""
+    return render(request, "web/chat.html")
+
+
+@login_required
 def my_cases(request):
     """The user's cases: a consumer's own, a business's notified complaints, an authority's."""
     cases = cases_of_user(user=request.user)[:200]

@@ -13,31 +13,14 @@ import pytest
 import websockets
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection
 
 from mediation.models import Case, CaseKind, HelpRequest, IntakeChannel
-from mediation.services.accounts import bot_service_account_ensure
 from mediation.services.assistance import official_duty_set
 from scripts.bot_chat_client import Chat, answers, button
-from scripts.stack import fresh_postgres_database, start_stack
 from tests import factories
 from tests.channels_app.room_client import session_cookie
 
 pytestmark = [pytest.mark.bot_e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def product(places, tmp_path):
-    """daphne, Rasa and the action server, wired as `make run` wires them, on the test database."""
-    database = connection.settings_dict
-    stack = start_stack(
-        database_url=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
-        tracker_url=fresh_postgres_database("test_bot_tracker"),
-        bot_token=bot_service_account_ensure().key,
-        logs=tmp_path,
-    )
-    yield {"web_port": stack.web_port}
-    stack.stop()
 
 
 @database_sync_to_async
@@ -48,15 +31,6 @@ def case_of(number: str) -> Case:
 @database_sync_to_async
 def cases_filed_by(consumer) -> int:
     return Case.objects.filter(consumer=consumer).count()
-
-
-@pytest.fixture
-def people(places):
-    consumer = factories.consumer(real_name="李四")
-    west_lake = factories.shop(name="杭州星辰电器西湖店有限公司")
-    factories.shop(name="杭州星辰电器滨江店有限公司")
-    market = factories.shop(name="杭州金太阳超市有限公司")
-    return {"consumer": consumer, "west_lake": west_lake, "market": market, "cookie": session_cookie(consumer.user)}
 
 
 async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(product, people):

@@ -144,3 +144,14 @@ def test_a_business_sees_the_consumer_masked_and_nothing_of_their_identity(world
     for private in (identity.real_name, identity.id_number, identity.phone, world.consumer_user.username):
         assert private not in page
     assert case.handling_authority.name not in page  # the officials' section is not for the business
+
+
+def test_the_chat_page_is_for_signed_in_people_and_loads_its_script_from_this_server(world):
+    assert browser().get("/chat/")["Location"] == "/log-in/?next=/chat/"
+    page = text_of(browser(world.consumer_user).get("/chat/"))
+    assert 'data-socket-path="/ws/bot/"' in page and 'src="/static/web/chat.js"' in page
+    assert "打开案件 {number}" in page  # the hand-off link's text, in the page's language
+    assert "//" not in page.split('src="')[1].split('"')[0]  # no other host: nothing from a CDN
+    cases = text_of(browser(world.consumer_user).get("/cases/"))
+    assert 'href="/chat/"' in cases
+    assert 'href="/chat/"' not in text_of(browser(world.shop_staff).get("/cases/"))
