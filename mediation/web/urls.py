@@ -10,5 +10,6 @@ urlpatterns = [
     path("log-out/", views.LogOutView.as_view(), name="log-out"),
     path("chat/", views.chat, name="chat"),
     path("cases/", views.my_cases, name="cases"),
+    path("queue/", views.queue, name="queue"),
     path("cases/<str:number>/", views.case_page, name="case"),
 ]

@@ -1,13 +1,14 @@
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from mediation.models import Case
-from mediation.selectors.cases import case_for_viewer, cases_of_user
+from mediation.selectors.cases import QueueBucket, authority_queue, case_for_viewer, cases_of_user
 from mediation.services.people import consumer_sign_up
 from mediation.services.transitions import ACTION_LABELS
 from mediation.web.forms import SignUpForm
@@ -56,7 +57,37 @@ def chat(request):
 def my_cases(request):
     """The user's cases: a consumer's own, a business's notified complaints, an authority's."""
     cases = cases_of_user(user=request.user)[:200]
-    return render(request, "web/cases.html", {"cases": cases})
+    return render(request, "web/cases.html", {"cases": cases, "today": timezone.localdate()})
+
+
+QUEUE_TABS = [
+    (QueueBucket.NEW, _("New")),
+    (QueueBucket.DUE_SOON, _("Due soon")),
+    (QueueBucket.OVERDUE, _("Overdue")),
+    (QueueBucket.OPEN, _("All open")),
+]
+
+
+@login_required
+def queue(request):
+    """An official's work: their authority's cases, new, due soon, overdue or all open."""
+    official = getattr(request.user, "official", None)
+    if official is None:
+        raise PermissionDenied(_("Only officials have a work queue."))
+    authority = official.authority
+    current = request.GET.get("bucket", QueueBucket.NEW)
+    today = timezone.localdate()
+    buckets = [
+        (bucket, label, authority_queue(authority=authority, bucket=bucket, today=today).count())
+        for bucket, label in QUEUE_TABS
+    ]
+    context = {"authority": authority, "buckets": buckets, "current": current, "today": today, "cases": []}
+    if current not in QueueBucket.__members__.values():
+        choices = ", ".join(str(label) for _bucket, label in QUEUE_TABS)
+        context["error"] = _("There is no such list. Choose one of: %(choices)s.") % {"choices": choices}
+        return render(request, "web/queue.html", context, status=400)
+    context["cases"] = authority_queue(authority=authority, bucket=current, today=today)[:500]
+    return render(request, "web/queue.html", context)
 
 
 # The case's time limits, in the order a case meets them; each is shown once it is set.

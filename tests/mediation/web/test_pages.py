@@ -1,11 +1,14 @@
 """The consumer's first pages: sign up with real-name data, log in, my cases, the case page, and the
 language switch. Privacy is checked on what a business's browser receives."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
-from mediation.models import Consumer
+from mediation.models import Case, Consumer
 from mediation.services.transitions import case_transition
 from tests import factories
 
@@ -155,3 +158,34 @@ def test_the_chat_page_is_for_signed_in_people_and_loads_its_script_from_this_se
     cases = text_of(browser(world.consumer_user).get("/cases/"))
     assert 'href="/chat/"' in cases
     assert 'href="/chat/"' not in text_of(browser(world.shop_staff).get("/cases/"))
+
+
+def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does(world):
+    fresh = factories.complaint(consumer=world.consumer, entity=world.shop)
+    late, soon = (
+        factories.with_status(factories.complaint(consumer=world.consumer, entity=world.shop), "accepted")
+        for _ in range(2)
+    )
+    today = timezone.localdate()
+    Case.objects.filter(pk=late.pk).update(next_due=today - datetime.timedelta(days=2))
+    Case.objects.filter(pk=soon.pk).update(next_due=today)
+    official = browser(world.shop_official, language="en")
+    new = official.get("/queue/")
+    assert new.status_code == 200
+    page = text_of(new)
+    assert world.shop_bureau.name in page and fresh.number in page and late.number not in page
+    assert [(bucket, count) for bucket, _label, count in new.context["buckets"]] == [
+        ("new", 1),
+        ("due_soon", 1),
+        ("overdue", 1),
+        ("open", 3),
+    ]
+    overdue = text_of(official.get("/queue/?bucket=overdue"))
+    assert late.number in overdue and fresh.number not in overdue and soon.number not in overdue
+    assert 'class="overdue"' in overdue
+    assert soon.number in text_of(official.get("/queue/?bucket=due_soon"))
+    assert world.shop_bureau.name not in text_of(browser(world.outsider_official).get("/queue/"))
+    wrong = official.get("/queue/?bucket=urgent")
+    assert wrong.status_code == 400 and "Choose one of: New, Due soon, Overdue, All open." in text_of(wrong)
+    refused = browser(world.consumer_user).get("/queue/")
+    assert refused.status_code == 403 and "只有工作人员才有待办案件" in text_of(refused)
