@@ -2,7 +2,6 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +21,8 @@ def sign_up(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                consumer = consumer_sign_up(**form.cleaned_data, preferred_language=translation.get_language())
+            # consumer_sign_up is atomic: a refused sign-up leaves no user behind.
+            consumer = consumer_sign_up(**form.cleaned_data, preferred_language=translation.get_language())
         except ValidationError as error:
             # The service's checks (identity number, phone, taken user name) name their fields.
             for field, messages in error.message_dict.items():
