@@ -4,6 +4,8 @@ events rendered in the reader's own language."""
 import datetime
 import decimal
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,15 @@ HISTORY_PAGE_SIZE = 50
 MAX_HISTORY_PAGE_SIZE = 200
 # A reconnecting client receives what it missed in pages of this size, and asks again for more.
 MAX_RESUME_BATCH = 1000
+
+
+def co_mediator_candidates(*, case) -> QuerySet:
+    """The users who may co-mediate `case`: the active officials of its co-mediating authority (the
+    consumer's home bureau, or the partner agency of a cross-border case)."""
+    users = get_user_model().objects.filter(is_active=True)
+    if case.co_mediating_authority_id is None:
+        return users.none()
+    return users.filter(official__authority_id=case.co_mediating_authority_id).order_by("last_name", "first_name", "pk")
 
 
 def room_seat_for(*, user, number: str) -> RoomParticipant | None:
@@ -301,7 +312,7 @@ SYSTEM_EVENT_TEXTS = {
 CURRENCY_SIGNS = {"CNY": "¥", "HKD": "HK$", "MOP": "MOP$", "USD": "US$", "EUR": "€", "GBP": "£", "JPY": "JP¥"}
 
 
-def _money(amount: str, currency: str) -> str:
+def money_text(amount: str, currency: str) -> str:
     """¥3,000.00, HK$120.50; other currencies by their code."""
     value = f"{decimal.Decimal(amount):,.2f}"
     sign = CURRENCY_SIGNS.get(currency)
@@ -313,13 +324,13 @@ def render_terms(terms: dict) -> str:
     parts = []
     currency = terms.get("currency") or "CNY"
     if terms.get("refund_amount"):
-        parts.append(_("refund %(amount)s") % {"amount": _money(terms["refund_amount"], currency)})
+        parts.append(_("refund %(amount)s") % {"amount": money_text(terms["refund_amount"], currency)})
     if terms.get("replacement"):
         parts.append(_("replacement"))
     if terms.get("repair"):
         parts.append(_("repair"))
     if terms.get("compensation_amount"):
-        parts.append(_("compensation %(amount)s") % {"amount": _money(terms["compensation_amount"], currency)})
+        parts.append(_("compensation %(amount)s") % {"amount": money_text(terms["compensation_amount"], currency)})
     if terms.get("perform_by"):
         day = datetime.date.fromisoformat(terms["perform_by"])
         parts.append(_("to be performed by %(date)s") % {"date": formats.date_format(day, "DATE_FORMAT")})

@@ -108,6 +108,19 @@ def find_transition(*, kind: str, source: str, action: str) -> Transition | None
     return _BY_KEY.get((kind, source, action))
 
 
+def transitions_open_to(*, user, case: Case) -> list[Transition]:
+    """The moves `user` may take on `case` now, in the table's order (what a page offers)."""
+    roles = roles_of(user, case)
+    return [
+        transition
+        for transition in TRANSITIONS
+        if transition.kind == case.kind
+        and transition.source == case.status
+        and roles & transition.actors
+        and (transition.action != "send_to_business" or case.entity.is_odr)
+    ]
+
+
 def roles_of(user, case: Case) -> set[Role]:
     roles: set[Role] = set()
     if user is None or not user.is_authenticated:

@@ -3,7 +3,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import IdDocumentType, Region
+from mediation.models import Case, CaseStatus, IdDocumentType, Region
+from mediation.selectors.rooms import co_mediator_candidates
+from mediation.services.transitions import Transition
 
 
 class SignUpForm(forms.Form):
@@ -42,3 +44,36 @@ class SignUpForm(forms.Form):
         if region is None:
             raise ValidationError(_("No region has the code %(code)s."), params={"code": code})
         return region
+
+
+class OfficialChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class CaseActionForm(forms.Form):
+    """One move of a case's life cycle as a form: the ground to choose when the move needs one, the
+    reason (or, for a settlement, the terms), and for starting mediation the co-mediator."""
+
+    def __init__(self, *args, transition: Transition, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        self.prefix = transition.action
+        if transition.grounds is not None:
+            self.fields["ground"] = forms.ChoiceField(label=_("Ground"), choices=transition.grounds.choices)
+        if transition.action == "start_mediation":
+            self.fields["co_mediator"] = OfficialChoiceField(
+                label=_("Co-mediator"),
+                queryset=co_mediator_candidates(case=case),
+                required=False,
+                empty_label=_("No co-mediator"),
+                help_text=_("An official of the consumer's home bureau or of the partner agency mediates with you."),
+            )
+        elif transition.reason_required or transition.grounds is not None:
+            label = _("Terms agreed") if transition.target == CaseStatus.SETTLED else _("Reason")
+            self.fields["reason"] = forms.CharField(
+                label=label,
+                max_length=2000,
+                required=transition.reason_required,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )

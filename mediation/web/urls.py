@@ -12,4 +12,7 @@ urlpatterns = [
     path("cases/", views.my_cases, name="cases"),
     path("queue/", views.queue, name="queue"),
     path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/actions/<str:action>/", views.case_action, name="case-action"),
+    path("cases/<str:number>/room/", views.room_page, name="room"),
+    path("help/<int:help_request_id>/", views.help_chat_page, name="help-chat"),
 ]

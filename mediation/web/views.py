@@ -1,16 +1,23 @@
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from mediation.models import Case
+from mediation.models import Case, MediationTerminationReason
 from mediation.selectors.cases import QueueBucket, authority_queue, case_for_viewer, cases_of_user
+from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
+from mediation.services.errors import TransitionNotAllowed
 from mediation.services.people import consumer_sign_up
-from mediation.services.transitions import ACTION_LABELS
-from mediation.web.forms import SignUpForm
+from mediation.services.rooms import mediation_start
+from mediation.services.transitions import ACTION_LABELS, case_transition, transitions_open_to
+from mediation.web.forms import CaseActionForm, SignUpForm
+from mediation.web.room_texts import room_texts
 
 
 def home(request):
@@ -100,16 +107,104 @@ DEADLINE_FIELDS = [
 ]
 
 
-@login_required
-def case_page(request, number: str):
-    """The case as the viewer's role may see it (the same roles as the API's case view): a business
-    sees the consumer by masked name and the timeline without the officials' reasons."""
-    case, viewer = case_for_viewer(user=request.user, number=number)
+def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm | None = None, status: int = 200):
     deadlines = [
         (Case._meta.get_field(name).verbose_name, getattr(case, name))
         for name in DEADLINE_FIELDS
         if getattr(case, name) is not None
     ]
     timeline = [(event, ACTION_LABELS.get(event.action, "")) for event in case.events.order_by("at", "pk")]
-    context = {"case": case, "viewer": viewer, "deadlines": deadlines, "timeline": timeline}
-    return render(request, "web/case.html", context)
+    actions = [
+        (
+            ACTION_LABELS[transition.action],
+            failed_form
+            if failed_form is not None and failed_form.transition == transition
+            else CaseActionForm(transition=transition, case=case),
+        )
+        for transition in transitions_open_to(user=request.user, case=case)
+    ]
+    context = {
+        "case": case,
+        "viewer": viewer,
+        "deadlines": deadlines,
+        "timeline": timeline,
+        "actions": actions,
+        "seat": room_seat_for(user=request.user, number=case.number),
+        "document": mediation_document_for_viewer(case=case, viewer=viewer),
+    }
+    return render(request, "web/case.html", context, status=status)
+
+
+@login_required
+def case_page(request, number: str):
+    """The case as the viewer's role may see it (the same roles as the API's case view): a business
+    sees the consumer by masked name and the timeline without the officials' reasons. It offers the
+    moves the viewer may take now, the way into the mediation room and the mediation document."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    return _case_page(request, case, viewer)
+
+
+@login_required
+@require_POST
+def case_action(request, number: str, action: str):
+    """Take one move of the case's life cycle from its page; a refusal is shown on the page, with
+    what was typed kept in the form."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    transition = next((t for t in transitions_open_to(user=request.user, case=case) if t.action == action), None)
+    if transition is None:
+        messages.error(request, _("This action is not open to you on this case now."))
+        return _case_page(request, case, viewer, status=409)
+    form = CaseActionForm(request.POST, transition=transition, case=case)
+    if form.is_valid():
+        try:
+            if action == "start_mediation":
+                mediation_start(case=case, actor=request.user, co_mediator=form.cleaned_data["co_mediator"])
+            else:
+                case_transition(case=case, action=action, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        except (TransitionNotAllowed, PermissionDenied) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
+            if action == "start_mediation":
+                return redirect("web:room", number=number)
+            return redirect("web:case", number=number)
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    return _case_page(request, case, viewer, failed_form=form, status=400)
+
+
+@login_required
+def room_page(request, number: str):
+    """The mediation room of a case for whoever has a seat in it; the page's script speaks
+    docs/room-protocol.md. Anyone else gets 404, as for a case they may not see."""
+    seat = room_seat_for(user=request.user, number=number)
+    if seat is None:
+        raise Http404
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    context = {
+        "case": case,
+        "viewer": viewer,
+        "seat": seat,
+        "socket_path": f"/ws/rooms/{number}/",
+        "room_texts": room_texts(),
+        "termination_reasons": MediationTerminationReason.choices,
+    }
+    return render(request, "web/room.html", context)
+
+
+@login_required
+def help_chat_page(request, help_request_id: int):
+    """The live chat of a consumer with the officials on duty (转人工), for the people seated in it."""
+    seat = assistance_seat_for(user=request.user, help_request_id=help_request_id)
+    if seat is None:
+        raise Http404
+    context = {
+        "help_request_id": help_request_id,
+        "seat": seat,
+        "socket_path": f"/ws/help/{help_request_id}/",
+        "room_texts": room_texts(),
+    }
+    return render(request, "web/help_chat.html", context)

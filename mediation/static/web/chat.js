@@ -62,7 +62,9 @@
   }
 
   function showHandoff(frame) {
-    if (frame.to === "case") {
+    if (frame.to === "official") {
+      addLink("/help/" + frame.help_request + "/", text("textOpenOfficialChat"));
+    } else if (frame.to === "case") {
       (frame.cases || []).forEach(function (filed) {
         addLink(filed.case_url, text("textOpenCase").replace("{number}", filed.number));
       });

@@ -1,0 +1,63 @@
+"""The words the room page's script shows, from the gettext catalogues, handed to the page as JSON
+(the script itself holds no user-facing text)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from mediation.models import ProposalStatus, RoomRole
+
+ROOM_TEXTS = {
+    "connecting": _("Connecting…"),
+    "offline": _("The connection was lost. Reconnecting…"),
+    "sending": _("Sending…"),
+    "notSent": _("Not sent yet; it will be sent again."),
+    "closed": _("The mediation has ended. The record stays readable."),
+    "adjourned": _("The mediation is adjourned: only the mediators may write until it resumes."),
+    "youAreMuted": _("A mediator has muted you."),
+    "caucusClosed": _("This private conversation is closed until a mediator opens it."),
+    "readOnly": _("You follow this room without writing in it."),
+    "online": _("online"),
+    "you": _("you"),
+    "olderMessages": _("Show earlier messages"),
+    "channelMain": _("Everyone"),
+    "channelMediators": _("Mediators only"),
+    "channelCaucusConsumer": _("Private: consumer"),
+    "channelCaucusMerchant": _("Private: business"),
+    "channelCaucusOwn": _("Private with the mediators"),
+    "proposal": _("Proposal no. {number}"),
+    "counterTo": _("counter-proposal to no. {number}"),
+    "refund": _("refund {amount}"),
+    "compensation": _("compensation {amount}"),
+    "replacement": _("replacement"),
+    "repair": _("repair"),
+    "performBy": _("to be performed by {date}"),
+    "acceptedBy": _("accepted by: {parties}"),
+    "nobodyYet": _("nobody yet"),
+    "consumer": RoomRole.CONSUMER.label,
+    "merchant": RoomRole.MERCHANT.label,
+    "accept": _("Accept"),
+    "reject": _("Reject"),
+    "counter": _("Counter-propose"),
+    "youAccepted": _("You accepted these terms."),
+    "noProposals": _("No proposal is open."),
+    "documentDrafted": _("Both parties accepted proposal no. {number}. The mediation document is ready to sign."),
+    "signedBy": _("Signed by: {parties}"),
+    "documentConfirmed": _("The lead mediator recorded the agreement. The case is settled."),
+    "openCaucus": _("Talk privately with {party}"),
+    "closeCaucus": _("End the private talk with {party}"),
+    "theConsumer": _("the consumer"),
+    "theBusiness": _("the business"),
+    "counterFor": _("Your counter-proposal to no. {number}"),
+    "proposeTitle": _("Propose terms"),
+    "released": _("The official ended this chat."),
+}
+ROLE_LABELS = dict(RoomRole.choices)
+PROPOSAL_STATUS_LABELS = dict(ProposalStatus.choices)
+
+
+def room_texts() -> dict:
+    """The script's words in the active language."""
+    return {
+        **{key: str(text) for key, text in ROOM_TEXTS.items()},
+        "roles": {role: str(label) for role, label in ROLE_LABELS.items()},
+        "proposalStatus": {status: str(label) for status, label in PROPOSAL_STATUS_LABELS.items()},
+    }
