@@ -22,6 +22,7 @@ from mediation.models import (
     ViolationType,
 )
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
+from mediation.services.transitions import Role
 
 # Input -----------------------------------------------------------------------------------------
 
@@ -351,8 +352,13 @@ class MerchantCaseSerializer(_CaseSerializer):
         return city.name
 
     def get_events(self, case: Case) -> list[dict]:
-        # Status changes only: reasons written by officials may quote the consumer.
-        return [{"at": e.at, "action": e.action, "to_status": e.to_status} for e in case.events.all()]
+        # Status changes only: reasons written by officials may quote the consumer. The business's
+        # own replies are its words.
+        return [
+            {"at": e.at, "action": e.action, "to_status": e.to_status}
+            | ({"reason": e.reason} if e.actor_role == Role.BUSINESS else {})
+            for e in case.events.all()
+        ]
 
 
 class PublicCaseSerializer(serializers.ModelSerializer):

@@ -1,5 +1,6 @@
 """Registering consumers with their real-name data, merchant staff and officials."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -125,3 +126,13 @@ def official_add(*, user, authority: Authority) -> Official:
     user.save(update_fields=["is_staff"])
     user.groups.add(officials_group())
     return official
+
+
+def consumer_language_set(*, consumer: Consumer, language: str) -> Consumer:
+    """The language a consumer reads the product in: the pages, the room's system messages and the
+    bot's hand-offs follow it wherever they log in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Unknown language: %(language)s.") % {"language": language}]})
+    consumer.preferred_language = language
+    consumer.save(update_fields=["preferred_language"])
+    return consumer

@@ -28,6 +28,7 @@ from mediation.services.working_days import add_working_days
 class Role(enum.StrEnum):
     CONSUMER = "consumer"  # the complainant or reporter of this case
     HANDLING_OFFICIAL = "handling_official"  # an official of the handling authority
+    BUSINESS = "business"  # the staff of the business a complaint is about
     SYSTEM = "system"  # the product itself (deadline jobs, submission)
 
 
@@ -48,12 +49,16 @@ C, R = CaseKind.COMPLAINT, CaseKind.REPORT
 CONSUMER = frozenset({Role.CONSUMER})
 OFFICIAL = frozenset({Role.HANDLING_OFFICIAL})
 CONSUMER_OR_SYSTEM = frozenset({Role.CONSUMER, Role.SYSTEM})
+BUSINESS = frozenset({Role.BUSINESS})
 
 TRANSITIONS: tuple[Transition, ...] = (
     # Complaint (投诉)
     Transition("send_to_business", C, S.SUBMITTED, S.ODR, CONSUMER_OR_SYSTEM),
     Transition("settle_directly", C, S.ODR, S.SETTLED, CONSUMER),
     Transition("escalate", C, S.ODR, S.SUBMITTED, CONSUMER_OR_SYSTEM),
+    # The business answers the complaint on the record (what it offers, or why it disagrees); the
+    # status stays. In the ODR window this is how it settles directly; the consumer then confirms.
+    *(Transition("respond", C, source, source, BUSINESS, reason_required=True) for source in (S.ODR, S.ACCEPTED)),
     Transition("accept", C, S.SUBMITTED, S.ACCEPTED, OFFICIAL),
     Transition("not_accept", C, S.SUBMITTED, S.NOT_ACCEPTED, OFFICIAL, grounds=NonAcceptanceGround),
     Transition("return", C, S.SUBMITTED, S.RETURNED, OFFICIAL, grounds=ReturnReason, reason_required=True),
@@ -85,6 +90,7 @@ ACTION_LABELS = {
     "send_to_business": gettext_lazy("send to the business"),
     "settle_directly": gettext_lazy("confirm direct settlement"),
     "escalate": gettext_lazy("pass to the authority"),
+    "respond": gettext_lazy("the business's reply"),
     "accept": gettext_lazy("accept"),
     "not_accept": gettext_lazy("not accept"),
     "return": gettext_lazy("return for correction"),
@@ -130,6 +136,9 @@ def roles_of(user, case: Case) -> set[Role]:
     official = getattr(user, "official", None)
     if official is not None and official.authority_id == case.handling_authority_id:
         roles.add(Role.HANDLING_OFFICIAL)
+    staff = getattr(user, "merchant_staff", None)
+    if staff is not None and case.kind == CaseKind.COMPLAINT and staff.entity_id == case.entity_id:
+        roles.add(Role.BUSINESS)
     return roles
 
 
@@ -140,6 +149,8 @@ def _apply_effects(
     today = timezone.localdate(now)
     changed = ["status", "next_due", "updated_at"]
     target = transition.target
+    if transition.action == "respond":  # on the record only: no status, no time limit moves
+        return ["updated_at"]
     if transition.action == "send_to_business":
         case.odr_due = add_working_days(today, rules.ODR_SETTLEMENT_WORKING_DAYS)
         case.business_notified_at = now

@@ -3,21 +3,27 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import Case, CaseStatus, IdDocumentType, Region
+from mediation.models import (
+    Case,
+    CaseCategory,
+    CaseKind,
+    CaseStatus,
+    Demand,
+    IdDocumentType,
+    IntakeChannel,
+    MarketEntity,
+    Region,
+    ViolationType,
+)
+from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import co_mediator_candidates
+from mediation.services.cases import MAX_FACTS_LENGTH
 from mediation.services.transitions import Transition
 
 
-class SignUpForm(forms.Form):
-    """实名注册: a consumer's account with their real-name data, as the complaint rules require."""
+class RealNameForm(forms.Form):
+    """实名信息: the real-name data a complaint needs, of a consumer signing up or of a caller."""
 
-    username = forms.RegexField(
-        label=_("User name"),
-        regex=r"^[\w.@+-]{3,150}$",
-        max_length=150,
-        error_messages={"invalid": _("3 to 150 letters, digits or . @ + - _")},
-    )
-    password = forms.CharField(label=_("Password"), min_length=8, max_length=128, widget=forms.PasswordInput)
     real_name = forms.CharField(label=_("Real name"), max_length=64)
     id_document_type = forms.ChoiceField(
         label=_("Identity document"), choices=IdDocumentType.choices, initial=IdDocumentType.RESIDENT_ID
@@ -31,11 +37,6 @@ class SignUpForm(forms.Form):
         help_text=_("The six-digit administrative code of the county or district you live in, e.g. 110105."),
     )
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
-
     def clean_home_region(self) -> Region | None:
         code = self.cleaned_data["home_region"].strip()
         if not code:
@@ -44,6 +45,124 @@ class SignUpForm(forms.Form):
         if region is None:
             raise ValidationError(_("No region has the code %(code)s."), params={"code": code})
         return region
+
+
+class SignUpForm(RealNameForm):
+    """实名注册: a consumer's account with their real-name data, as the complaint rules require."""
+
+    username = forms.RegexField(
+        label=_("User name"),
+        regex=r"^[\w.@+-]{3,150}$",
+        max_length=150,
+        error_messages={"invalid": _("3 to 150 letters, digits or . @ + - _")},
+    )
+    password = forms.CharField(label=_("Password"), min_length=8, max_length=128, widget=forms.PasswordInput)
+    field_order = ["username", "password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+def business_matching(text: str) -> MarketEntity:
+    """The one registered business `text` names (its credit code or its name); a ValidationError
+    that lists the candidates when it is not clear which one."""
+    try:
+        found = registry_search(query=text, limit=6)
+    except ValidationError as error:
+        raise ValidationError(error.messages) from None
+    exact = [entity for entity in found if entity.name == text or entity.uscc == text.upper()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise ValidationError(_("No registered business matches “%(text)s”."), params={"text": text})
+    names = "; ".join(f"{entity.name} ({entity.uscc})" for entity in found[:5])
+    raise ValidationError(
+        _("Several businesses match: %(names)s. Enter the full name or the credit code."), params={"names": names}
+    )
+
+
+INTAKE_CHANNELS = [
+    (channel, label)
+    for channel, label in IntakeChannel.choices
+    if channel not in (IntakeChannel.WEB, IntakeChannel.BOT)
+]
+
+
+class HotlineIntakeForm(RealNameForm):
+    """A case an official enters for a caller of the 12315 hotline (or a letter, or a visit): a
+    complaint with the caller's real-name data, or a report, which may be anonymous."""
+
+    intake_channel = forms.ChoiceField(label=_("Received by"), choices=INTAKE_CHANNELS, initial=IntakeChannel.HOTLINE)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
+    business = forms.CharField(
+        label=_("Business"), max_length=200, help_text=_("Its registered name or Unified Social Credit Code.")
+    )
+    facts = forms.CharField(label=_("Facts"), max_length=MAX_FACTS_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
+    place_of_purchase = forms.CharField(label=_("Place of purchase"), max_length=300, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *CaseCategory.choices], required=False)
+    brand = forms.CharField(label=_("Brand"), max_length=100, required=False)
+    purchase_date = forms.DateField(
+        label=_("Purchase date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    amount = forms.DecimalField(label=_("Amount (CNY)"), max_digits=12, decimal_places=2, min_value=0, required=False)
+    demand = forms.ChoiceField(label=_("Demand"), choices=[("", "—"), *Demand.choices], required=False)
+    demand_detail = forms.CharField(label=_("Demand in detail"), max_length=2000, required=False)
+    violation_type = forms.ChoiceField(
+        label=_("Violation"), choices=[("", "—"), *ViolationType.choices], required=False
+    )
+    is_anonymous = forms.BooleanField(label=_("The caller reports anonymously"), required=False)
+    field_order = ["intake_channel", "kind", "business", "facts"]
+
+    REAL_NAME_FIELDS = ("real_name", "id_number", "phone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Checked in clean(): an anonymous report needs none of the caller's data.
+        for name in self.REAL_NAME_FIELDS:
+            self.fields[name].required = False
+        self.fields["home_region"].help_text = _("The six-digit administrative code of where the caller lives.")
+
+    def clean_business(self) -> MarketEntity:
+        return business_matching(self.cleaned_data["business"].strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        anonymous_report = cleaned.get("kind") == CaseKind.REPORT and cleaned.get("is_anonymous")
+        if not anonymous_report:
+            for name in self.REAL_NAME_FIELDS:
+                if not cleaned.get(name):
+                    self.add_error(name, _("Needed unless the caller reports anonymously."))
+        return cleaned
+
+    def caller_data(self) -> dict | None:
+        """The caller's real-name data for consumer_register, or None for an anonymous report."""
+        cleaned = self.cleaned_data
+        if cleaned["kind"] == CaseKind.REPORT and cleaned["is_anonymous"]:
+            return None
+        return {name: cleaned[name] for name in (*self.REAL_NAME_FIELDS, "id_document_type", "home_region")}
+
+    def case_data(self) -> dict:
+        """The service's arguments for the case, by its kind."""
+        cleaned = self.cleaned_data
+        common = {
+            "entity": cleaned["business"],
+            "facts": cleaned["facts"],
+            "place_of_purchase": cleaned["place_of_purchase"],
+            "category": cleaned["category"],
+            "intake_channel": cleaned["intake_channel"],
+        }
+        if cleaned["kind"] == CaseKind.REPORT:
+            return {**common, "violation_type": cleaned["violation_type"], "is_anonymous": cleaned["is_anonymous"]}
+        return {
+            **common,
+            "brand": cleaned["brand"],
+            "purchase_date": cleaned["purchase_date"],
+            "amount": cleaned["amount"],
+            "demand": cleaned["demand"],
+            "demand_detail": cleaned["demand_detail"],
+        }
 
 
 class OfficialChoiceField(forms.ModelChoiceField):

@@ -2,6 +2,7 @@
 (the script itself holds no user-facing text)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mediation.models import ProposalStatus, RoomRole
 
@@ -32,6 +33,9 @@ ROOM_TEXTS = {
     "performBy": _("to be performed by {date}"),
     "acceptedBy": _("accepted by: {parties}"),
     "nobodyYet": _("nobody yet"),
+    # The same separator the server puts between settlement terms (render_terms).
+    "termSeparator": _("; "),
+    "listSeparator": pgettext_lazy("between the items of a short list", ", "),
     "consumer": RoomRole.CONSUMER.label,
     "merchant": RoomRole.MERCHANT.label,
     "accept": _("Accept"),

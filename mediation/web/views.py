@@ -1,22 +1,28 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from mediation.models import Case, MediationTerminationReason
-from mediation.selectors.cases import QueueBucket, authority_queue, case_for_viewer, cases_of_user
+from mediation.models import Case, CaseKind, MarketEntity, MediationTerminationReason
+from mediation.selectors.cases import QueueBucket, authority_queue, case_for_viewer, cases_of_user, viewer_role
+from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
+from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
+from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.errors import TransitionNotAllowed
-from mediation.services.people import consumer_sign_up
+from mediation.services.people import consumer_language_set, consumer_register, consumer_sign_up
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTION_LABELS, case_transition, transitions_open_to
-from mediation.web.forms import CaseActionForm, SignUpForm
+from mediation.web.forms import CaseActionForm, HotlineIntakeForm, SignUpForm
 from mediation.web.room_texts import room_texts
 
 
@@ -41,9 +47,39 @@ def sign_up(request):
     return render(request, "web/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _remember_language(response, language: str):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_POST
+def language_switch(request):
+    """Switch the pages' language (Django's set_language) and, for a consumer, keep it on their
+    account: it then follows them to other devices and into the room's system messages."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    consumer = getattr(request.user, "consumer", None)
+    if consumer is not None and language in dict(settings.LANGUAGES):
+        consumer_language_set(consumer=consumer, language=language)
+    return response
+
+
 class LogInView(auth_views.LoginView):
     template_name = "web/log_in.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        consumer = getattr(form.get_user(), "consumer", None)
+        if consumer is not None:  # their own language, on whichever device they log in
+            _remember_language(response, consumer.preferred_language)
+        return response
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -208,3 +244,70 @@ def help_chat_page(request, help_request_id: int):
         "room_texts": room_texts(),
     }
     return render(request, "web/help_chat.html", context)
+
+
+def disclosure_index(request):
+    """消费投诉信息公示: find a business by name or credit code; without a search, the businesses
+    with the most handled complaints. Public, no log-in."""
+    query = request.GET.get("q", "").strip()[:100]
+    context = {"query": query}
+    if not query:
+        context["leaders"] = most_complained_about()
+        return render(request, "web/disclosure_index.html", context)
+    try:
+        found = registry_search(query=query, limit=20)
+    except ValidationError as error:
+        context["error"] = " ".join(error.messages)
+        return render(request, "web/disclosure_index.html", context, status=400)
+    counts = complaint_counts(entities=found)
+    context["results"] = [(entity, counts.get(entity.pk, 0)) for entity in found]
+    return render(request, "web/disclosure_index.html", context)
+
+
+def disclosure_page(request, entity_id: int):
+    """One business's published complaint figures; counts and categories only."""
+    entity = get_object_or_404(MarketEntity, pk=entity_id)
+    return render(request, "web/disclosure.html", {"disclosure": complaint_disclosure(entity=entity)})
+
+
+HOTLINE_FIELD_GROUPS = {
+    "case_fields": ["intake_channel", "kind", "business", "facts", "place_of_purchase", "category"],
+    "caller_fields": ["real_name", "id_document_type", "id_number", "phone", "home_region"],
+    "complaint_fields": ["brand", "purchase_date", "amount", "demand", "demand_detail"],
+    "report_fields": ["violation_type", "is_anonymous"],
+}
+# Where the services' own refusals belong on the form.
+HOTLINE_ERROR_FIELDS = {"consumer": "real_name", "reporter": "real_name", "entity": "business"}
+
+
+@login_required
+def hotline_intake(request):
+    """An official enters a complaint or report that came by the hotline, a letter or a visit."""
+    if getattr(request.user, "official", None) is None:
+        raise PermissionDenied(_("Only officials enter cases for callers."))
+    form = HotlineIntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():  # a caller's record is kept only with their case
+                caller_data = form.caller_data()
+                caller = consumer_register(**caller_data) if caller_data else None
+                if form.cleaned_data["kind"] == CaseKind.COMPLAINT:
+                    case = complaint_submit(consumer=caller, entered_by=request.user, **form.case_data())
+                else:
+                    case = report_submit(reporter=caller, entered_by=request.user, **form.case_data())
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                field = HOTLINE_ERROR_FIELDS.get(field, field)
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s is filed; %(authority)s handles it.")
+                % {"number": case.number, "authority": case.handling_authority.name},
+            )
+            if viewer_role(request.user, case) is not None:
+                return redirect("web:case", number=case.number)
+            return redirect("web:hotline")
+    context = {"form": form, **HOTLINE_FIELD_GROUPS}
+    return render(request, "web/hotline.html", context, status=400 if form.errors else 200)

@@ -92,7 +92,7 @@
     }
     if (terms.perform_by) parts.push(fill(T.performBy, { date: day(terms.perform_by) }));
     if (terms.free_text) parts.push(terms.free_text);
-    return parts.join("; ");
+    return parts.join(T.termSeparator);
   }
 
   function channelLabel(channel) {
@@ -310,7 +310,7 @@
       const accepted = [];
       if (proposal.consumer_accepted) accepted.push(T.consumer);
       if (proposal.merchant_accepted) accepted.push(T.merchant);
-      item.appendChild(element("p", "muted", fill(T.acceptedBy, { parties: accepted.join(", ") || T.nobodyYet })));
+      item.appendChild(element("p", "muted", fill(T.acceptedBy, { parties: accepted.join(T.listSeparator) || T.nobodyYet })));
       if (isParty && proposal.status === "open" && room.status === "open") {
         if (proposal[myRole + "_accepted"]) {
           item.appendChild(element("p", "muted", T.youAccepted));
@@ -343,7 +343,7 @@
     if (paper.merchant_signed) signed.push(T.merchant);
     documentBox.querySelector(".document-state").textContent = paper.confirmed
       ? T.documentConfirmed
-      : fill(T.documentDrafted, { number: paper.proposal }) + " " + fill(T.signedBy, { parties: signed.join(", ") || T.nobodyYet });
+      : fill(T.documentDrafted, { number: paper.proposal }) + " " + fill(T.signedBy, { parties: signed.join(T.listSeparator) || T.nobodyYet });
     const sign = documentBox.querySelector("[data-action=sign]");
     if (sign) sign.hidden = paper.confirmed || paper[myRole + "_signed"] || room.status !== "open";
     const record = documentBox.querySelector("[data-action=record_agreement]");

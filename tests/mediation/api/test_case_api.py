@@ -1,5 +1,7 @@
 """The journey of a complaint and a report through the API, as each party drives it."""
 
+import json
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -108,6 +110,30 @@ def test_odr_complaint_goes_to_the_business_first(world):
     assert merchant_view.status_code == 200 and merchant_view.data["viewer"] == "merchant"
     settled = consumer.post(f"/api/cases/{response.data['number']}/actions/settle_directly/", {"reason": "已退款"})
     assert settled.data["status"] == "settled" and settled.data["settled_directly"] is True
+
+
+def test_the_business_replies_on_the_record_and_reads_its_own_reply_but_no_official_reason(world):
+    consumer = client_for(world.consumer_user)
+    number = consumer.post("/api/complaints/", _complaint_body(world, send_to_business=True), format="json").data[
+        "number"
+    ]
+    merchant = client_for(world.shop_staff)
+    refused = merchant.post(f"/api/cases/{number}/actions/respond/", {"reason": " "}, format="json")
+    assert refused.status_code == 400 and "reason" in refused.data
+    assert merchant.post(f"/api/cases/{number}/actions/escalate/").status_code == 403
+    reply = "同意退货退款，三日内上门取件。"
+    replied = merchant.post(f"/api/cases/{number}/actions/respond/", {"reason": reply}, format="json")
+    assert replied.status_code == 200 and replied.data["status"] == "odr"
+    assert replied.data["events"][-1] == {**replied.data["events"][-1], "action": "respond", "reason": reply}
+    consumer.post(f"/api/cases/{number}/actions/escalate/")
+    official_reason = "消费者来电补充了电话号码13812345678"
+    client_for(world.shop_official).post(
+        f"/api/cases/{number}/actions/return/", {"ground": "information_missing", "reason": official_reason}
+    )
+    events = merchant.get(f"/api/cases/{number}/").data["events"]
+    assert [event.get("reason") for event in events if event["action"] == "respond"] == [reply]
+    assert official_reason not in json.dumps(events, ensure_ascii=False, default=str)
+    assert consumer.get(f"/api/cases/{number}/").data["events"][2]["reason"] == reply
 
 
 def test_bot_files_for_a_consumer_with_its_token_and_can_do_nothing_else(world):

@@ -60,7 +60,13 @@ def test_every_move(world, kind, status, action):
         assert case.events.count() == events_before
         return
 
-    actor = world.consumer_user if Role.CONSUMER in transition.actors else world.shop_official
+    actor = (
+        world.consumer_user
+        if Role.CONSUMER in transition.actors
+        else world.shop_staff
+        if Role.BUSINESS in transition.actors
+        else world.shop_official
+    )
     moved = case_transition(case=case, action=action, actor=actor, **_arguments(transition))
     assert moved.status == transition.target
     case.refresh_from_db()
@@ -73,7 +79,9 @@ def test_every_move(world, kind, status, action):
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: f"{t.kind}-{t.source}-{t.action}")
 def test_other_people_may_not_move_the_case(world, transition):
     case = factories.with_status(_case(world, transition.kind), transition.source)
-    intruders = [world.shop_staff, world.outsider_official, world.home_official]
+    intruders = [world.outsider_official, world.home_official]
+    if Role.BUSINESS not in transition.actors:
+        intruders.append(world.shop_staff)
     if Role.CONSUMER not in transition.actors:
         intruders.append(world.consumer_user)
     if Role.HANDLING_OFFICIAL not in transition.actors:

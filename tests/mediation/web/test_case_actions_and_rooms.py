@@ -160,19 +160,43 @@ def test_amounts_are_shown_with_the_currency_sign_and_grouped_digits(world, comp
     assert "¥3,500.00" in page(browser(world.consumer_user).get(f"/cases/{complaint.number}/"))
 
 
-def test_a_business_in_the_odr_window_is_told_by_when_to_settle_and_the_consumer_may_confirm(world, complaint):
+def test_a_business_in_the_odr_window_replies_on_the_record_and_the_consumer_confirms_the_settlement(world, complaint):
     case_transition(case=complaint, action="send_to_business", actor=world.consumer_user)
     complaint.refresh_from_db()
-    merchant_page = page(browser(world.shop_staff).get(f"/cases/{complaint.number}/"))
-    assert "请在此日期前与消费者直接和解" in merchant_page
-    assert f"{complaint.odr_due.year}年{complaint.odr_due.month}月{complaint.odr_due.day}日" in merchant_page
-    assert "actions/" not in merchant_page  # a business takes no move of the case's life cycle
+    merchant = browser(world.shop_staff)
+    shown = page(merchant.get(f"/cases/{complaint.number}/"))
+    assert "请在此日期前与消费者直接和解" in shown
+    assert f"{complaint.odr_due.year}年{complaint.odr_due.month}月{complaint.odr_due.day}日" in shown
+    assert f'action="/cases/{complaint.number}/actions/respond/"' in shown
+    assert shown.count("/actions/") == 1  # the business's only move is its reply
+
+    empty = merchant.post(f"/cases/{complaint.number}/actions/respond/", {"respond-reason": ""})
+    assert empty.status_code == 400 and "该字段是必填项。" in page(empty)
+    reply = "非常抱歉，我们同意全额退款3500元，三日内上门取回空调。"
+    assert merchant.post(f"/cases/{complaint.number}/actions/respond/", {"respond-reason": reply}).status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == CaseStatus.ODR and complaint.next_due == complaint.odr_due
+    assert reply in page(merchant.get(f"/cases/{complaint.number}/"))
 
     consumer = browser(world.consumer_user)
     shown = page(consumer.get(f"/cases/{complaint.number}/"))
+    assert reply in shown
     assert 'actions/settle_directly/"' in shown and 'actions/escalate/"' in shown
     assert consumer.post(f"/cases/{complaint.number}/actions/settle_directly/").status_code == 302
     assert Case.objects.get(pk=complaint.pk).status == CaseStatus.SETTLED
+
+
+def test_a_business_never_reads_what_officials_wrote_on_the_timeline(world, complaint):
+    official = browser(world.shop_official)
+    reason = "消费者张三来电补充：空调外机漏水"
+    official.post(
+        f"/cases/{complaint.number}/actions/return/", {"return-ground": "information_missing", "return-reason": reason}
+    )
+    assert reason in page(browser(world.consumer_user).get(f"/cases/{complaint.number}/"))
+    complaint.refresh_from_db()
+    case_transition(case=complaint, action="resubmit", actor=world.consumer_user)
+    case_transition(case=complaint, action="accept", actor=world.shop_official)
+    assert reason not in page(browser(world.shop_staff).get(f"/cases/{complaint.number}/"))
 
 
 @pytest.mark.parametrize(

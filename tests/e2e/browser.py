@@ -1,0 +1,113 @@
+"""Driving the pages in Debian's Chromium through Playwright: logging in, and chatting with the
+triage bot the way a person does (typing, pressing the bot's buttons, waiting for its turn)."""
+
+import datetime
+import os
+import re
+
+from django.conf import settings
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+PHONE_SCREEN = {"width": 390, "height": 844}
+DESK_SCREEN = {"width": 1280, "height": 900}
+TURN_SECONDS = 60
+ARTIFACTS = settings.VAR_DIR / "artifacts"
+
+
+def chromium_path() -> str:
+    return os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def launch(playwright) -> Browser:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+
+
+def logged_in_page(browser: Browser, base: str, username: str, password: str, **context_options) -> Page:
+    """A browser context of its own (its own cookies: one person), logged in through the form."""
+    context: BrowserContext = browser.new_context(**context_options)
+    page = context.new_page()
+    page.goto(f"{base}/log-in/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base}/cases/")
+    return page
+
+
+def bot_messages(page: Page) -> int:
+    return page.locator("#chat .from-bot").count()
+
+
+def wait_for_the_bots_turn(page: Page, bot_messages_before: int) -> None:
+    """Until the typing line is gone (the turn's `done` frame) and the bot has said something new
+    or a hand-off link is shown. A timeout shows the conversation as the person sees it."""
+    try:
+        page.wait_for_function(
+            """(before) => document.querySelector('#chat .status-line').textContent === ''
+                && (document.querySelectorAll('#chat .from-bot').length > before
+                    || document.querySelector('#chat a.handoff') !== null)""",
+            arg=bot_messages_before,
+            timeout=TURN_SECONDS * 1000,
+        )
+    except PlaywrightTimeoutError:
+        transcript = page.locator("#chat").inner_text()
+        raise AssertionError(f"the bot's turn did not end; the chat shows:\n{transcript}") from None
+
+
+def say(page: Page, text: str) -> None:
+    before = bot_messages(page)
+    page.fill("#chat-text", text)
+    page.keyboard.press("Enter")
+    wait_for_the_bots_turn(page, before)
+
+
+def press(page: Page, title_part: str) -> None:
+    before = bot_messages(page)
+    page.locator("#chat .from-bot").last.locator("button.choice", has_text=title_part).first.click()
+    wait_for_the_bots_turn(page, before)
+
+
+OPENING = "我在星辰电器买的冰箱坏了，商家一直拖着不处理，我要投诉"
+
+
+def file_the_fridge_complaint_by_chatting(page: Page, base: str) -> str:
+    """From the chat page: the person tells of the broken fridge bought at the West Lake shop and
+    answers the bot's questions until the complaint is filed. Returns the case number."""
+    bought = bought_ten_days_ago()
+    # What the person answers to each question (a marker in the question, then a reply to type or
+    # a button to press).
+    answers = [
+        ("想先确认一下", ("press", "我要投诉")),
+        ("名字相近", ("press", "西湖店")),
+        ("是哪家商家", ("say", "星辰电器")),
+        ("在哪里买的", ("say", "杭州西湖区文三路的门店")),
+        ("买的是什么", ("say", "一台冰箱")),
+        ("哪一类商品或服务", ("press", "家用电器")),
+        ("什么品牌", ("say", "海尔")),
+        ("哪天买的", ("say", f"{bought.year}年{bought.month}月{bought.day}日")),
+        ("花了多少钱", ("say", "三千五百元")),
+        ("说说经过", ("say", "冰箱买回来第三天就不制冷了，找商家好几次都说等等，一直不给处理")),
+        ("怎么解决", ("say", "要求退款")),
+        ("请核对", ("press", "确认提交")),
+    ]
+    expect(page.locator("#chat")).to_have_class(re.compile("connected"))
+    say(page, OPENING)
+    expect(page.locator("#chat .from-user").first).to_have_text(OPENING)
+    for _turn in range(30):
+        if page.locator("#chat a.handoff").count():
+            break
+        question = page.locator("#chat .from-bot .bubble").last.inner_text()
+        marker, (how, reply) = next(
+            ((marker, action) for marker, action in answers if marker in question), (None, (None, None))
+        )
+        assert marker, f"unexpected question: {question}"
+        press(page, reply) if how == "press" else say(page, reply)
+    handoff = page.locator("#chat a.handoff")
+    expect(handoff).to_have_count(1)
+    return re.search(r"TS\d{14}", handoff.inner_text()).group(0)
+
+
+def bought_ten_days_ago() -> datetime.date:
+    return datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date() - datetime.timedelta(days=10)

@@ -1,0 +1,201 @@
+"""The whole journey of a cross-region complaint in four browsers (Debian's Chromium through
+Playwright, one context per person, against daphne, Rasa and the action server):
+
+- a consumer from Beijing files a complaint against a Hangzhou shop by chatting with the bot;
+- an official of the shop's bureau accepts it and starts mediation with an official of the
+  consumer's home bureau, who reads the room in English;
+- the business joins; the four exchange messages live;
+- a private talk (caucus) with the consumer reaches the consumer and the mediators only;
+- the business proposes, the consumer accepts, both sign, the lead mediator records the agreement;
+- the case shows settled, and each party downloads its copy of the mediation document (the
+  business's names the consumer by the masked name only).
+
+Each role's room page is saved as a screenshot under var/artifacts/."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from mediation.models import Case, CaseStatus, RoomEvent
+from tests import factories
+from tests.e2e.browser import (
+    ARTIFACTS,
+    DESK_SCREEN,
+    PHONE_SCREEN,
+    file_the_fridge_complaint_by_chatting,
+    launch,
+    logged_in_page,
+)
+
+pytestmark = [pytest.mark.bot_e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "调解-2026-密码"
+LIVE_SECONDS = 15
+
+
+def with_password(user, first_name: str = "", last_name: str = ""):
+    user.set_password(PASSWORD)
+    user.first_name, user.last_name = first_name, last_name
+    user.save()
+    return user
+
+
+@pytest.fixture
+def cast(people):
+    """The consumer of `people` (from 北京朝阳区), the West Lake shop's staff, an official of the
+    shop's bureau (杭州西湖区) and one of the consumer's home bureau (北京朝阳区)."""
+    return {
+        "consumer": with_password(people["consumer"].user),
+        "merchant": with_password(factories.merchant(people["west_lake"]), "店长", "王"),
+        "lead": with_password(factories.official(factories.bureau("330106")), "明", "陈"),
+        "co": with_password(factories.official(factories.bureau("110105")), "Hong", "Zhao"),
+    }
+
+
+def live(page: Page):
+    return expect(page.locator("#room .messages"))
+
+
+def say_in_room(page: Page, text: str) -> None:
+    page.fill("#room-text", text)
+    page.keyboard.press("Enter")
+    expect(page.locator("#room .message.from-user:not(.pending) .bubble", has_text=text)).to_have_count(1)
+
+
+def enter_room_from_case_page(page: Page, base: str, number: str) -> None:
+    page.goto(f"{base}/cases/{number}/")
+    page.locator("main a.button", has_text="调解室").click()
+    page.wait_for_url(f"{base}/cases/{number}/room/")
+    expect(page.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+
+
+def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers(product, people, cast):
+    base = f"http://127.0.0.1:{product['web_port']}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        consumer = logged_in_page(
+            browser, base, cast["consumer"].username, PASSWORD, viewport=PHONE_SCREEN, locale="zh-CN"
+        )
+        lead = logged_in_page(browser, base, cast["lead"].username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN")
+        co = logged_in_page(browser, base, cast["co"].username, PASSWORD, viewport=DESK_SCREEN, locale="en-GB")
+        merchant = logged_in_page(
+            browser, base, cast["merchant"].username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN"
+        )
+        expect(merchant.locator("main")).to_contain_text("还没有转给贵企业的投诉")  # nothing before it is accepted
+
+        # The consumer files by chatting.
+        consumer.goto(f"{base}/chat/")
+        number = file_the_fridge_complaint_by_chatting(consumer, base)
+
+        # The shop's bureau finds it among its new cases, accepts it and starts mediation.
+        lead.locator("header nav a", has_text="待办案件").click()
+        lead.locator("main table a", has_text=number).click()
+        lead.wait_for_url(f"{base}/cases/{number}/")
+        lead.locator("form.action-accept button[type=submit]").click()
+        expect(lead.locator(".notices")).to_contain_text("已完成：受理。")
+        starting = lead.locator("form.action-start_mediation")
+        starting.locator("select").select_option(str(cast["co"].pk))
+        starting.locator("button[type=submit]").click()
+        lead.wait_for_url(f"{base}/cases/{number}/room/")
+        expect(lead.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+
+        # The co-mediator of the consumer's home bureau, reading in English, finds it in the open cases.
+        co.goto(f"{base}/queue/?bucket=open")
+        co.locator("main table a", has_text=number).click()
+        co.locator("main a.button", has_text="Enter the mediation room").click()
+        co.wait_for_url(f"{base}/cases/{number}/room/")
+        expect(co.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+        expect(co.locator("#room nav.channels")).to_contain_text("Mediators only")
+
+        # The business sees the complaint now and joins; so does the consumer.
+        merchant.goto(f"{base}/cases/")
+        merchant.locator("main table a", has_text=number).click()
+        enter_room_from_case_page(merchant, base, number)
+        enter_room_from_case_page(consumer, base, number)
+        everyone = {"consumer": consumer, "merchant": merchant, "lead": lead, "co": co}
+        for page in everyone.values():
+            expect(page.locator("#room .people li.online")).to_have_count(4, timeout=LIVE_SECONDS * 1000)
+
+        # Messages go live to all four.
+        lines = {
+            "lead": "各位好，我是西湖区市场监管局的调解员，今天在线调解这起冰箱投诉。",
+            "co": "Hello, I co-mediate for the consumer's home bureau in Chaoyang, Beijing.",
+            "consumer": "冰箱买了三天就不制冷，我希望退款。",
+            "merchant": "我们愿意上门检测，确认是质量问题就退款。",
+        }
+        for who, text in lines.items():
+            say_in_room(everyone[who], text)
+            for page in everyone.values():
+                live(page).to_contain_text(text, timeout=LIVE_SECONDS * 1000)
+
+        # A private talk with the consumer reaches the consumer and the mediators, never the business.
+        lead.locator("button[data-caucus=consumer]").click()
+        expect(lead.locator("button[data-caucus=consumer]")).to_have_attribute("aria-pressed", "true")
+        lead.locator("#room nav.channels button", has_text="单独沟通：消费者").click()
+        private_question = "私下问一下：您最低能接受多少退款？"
+        say_in_room(lead, private_question)
+        consumer.locator("#room nav.channels button", has_text="与调解员单独沟通").click()
+        live(consumer).to_contain_text(private_question, timeout=LIVE_SECONDS * 1000)
+        private_answer = "退三千元我就接受。"
+        say_in_room(consumer, private_answer)
+        live(lead).to_contain_text(private_answer, timeout=LIVE_SECONDS * 1000)
+        co.locator("#room nav.channels button", has_text="Private: consumer").click()
+        live(co).to_contain_text(private_answer, timeout=LIVE_SECONDS * 1000)
+        expect(merchant.locator("#room nav.channels")).not_to_contain_text("消费者")
+        merchant_room_html = merchant.content()
+        assert private_question not in merchant_room_html and private_answer not in merchant_room_html
+        lead.locator("button[data-caucus=consumer]").click()
+        expect(lead.locator("button[data-caucus=consumer]")).to_have_attribute("aria-pressed", "false")
+        consumer.locator("#room nav.channels button", has_text="全体").click()
+        lead.locator("#room nav.channels button", has_text="全体").click()
+
+        # The business proposes; the consumer accepts; both sign; the lead mediator records it.
+        proposal = merchant.locator("form.propose-form")
+        proposal.locator("[name=refund_amount]").fill("3000")
+        proposal.locator("[name=free_text]").fill("七日内上门取回冰箱并退款")
+        proposal.locator("button[type=submit]").click()
+        for page in everyone.values():
+            expect(page.locator(".proposals .proposal")).to_contain_text("七日内上门取回冰箱并退款")
+        expect(consumer.locator(".proposals .proposal")).to_contain_text("退款¥3,000.00")
+        expect(co.locator(".proposals .proposal")).to_contain_text("refund CN¥3,000.00")
+        consumer.locator(".proposals .proposal button[data-response=accept]").click()
+        for page in everyone.values():
+            expect(page.locator("#room .document")).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        consumer.locator("[data-action=sign]").click()
+        merchant.locator("[data-action=sign]").click()
+        expect(lead.locator("[data-action=record_agreement]")).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        for who, page in everyone.items():
+            expect(page.locator("#room .document-state")).to_contain_text(
+                "Signed by: Consumer, Business" if who == "co" else "已签署：消费者、经营者"
+            )
+            page.screenshot(path=ARTIFACTS / f"room-{who}.png", full_page=True)
+        lead.locator("[data-action=record_agreement]").click()
+        for who, page in everyone.items():
+            expect(page.locator("#room .status-line")).to_contain_text(
+                "The mediation has ended" if who == "co" else "本次调解已结束", timeout=LIVE_SECONDS * 1000
+            )
+            expect(page.locator("#room-text")).to_be_disabled()
+
+        # The case is settled, and each party downloads its copy of the mediation document.
+        copies = {}
+        for who in ("consumer", "merchant"):
+            page = everyone[who]
+            page.goto(f"{base}/cases/{number}/")
+            expect(page.locator("main .status")).to_have_text("已达成和解")
+            with page.expect_download() as download:
+                page.locator("main a.document-download").click()
+            copies[who] = download.value.path().read_text(encoding="utf-8")
+            page.screenshot(path=ARTIFACTS / f"case-settled-{who}.png", full_page=True)
+        browser.close()
+
+    for copy in copies.values():
+        assert number in copy and "3,000.00" in copy and people["west_lake"].name in copy
+    assert "李四" in copies["consumer"]
+    assert "李四" not in copies["merchant"] and people["consumer"].masked_name in copies["merchant"]
+
+    case = Case.objects.select_related("co_mediating_authority").get(number=number)
+    assert case.is_cross_region and case.co_mediating_authority.region_id == "110105"
+    assert case.status == CaseStatus.SETTLED and "七日内上门取回冰箱并退款" in case.settlement_terms
+    private = RoomEvent.objects.filter(room__case=case, channel="caucus:consumer", kind="message")
+    assert sorted(private.values_list("text", flat=True)) == sorted([private_question, private_answer])

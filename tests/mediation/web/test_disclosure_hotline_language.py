@@ -1,0 +1,185 @@
+"""The public complaint disclosure, the officials' hotline intake form and the language a person
+chooses, as they reach a browser."""
+
+import pytest
+from django.test import Client
+
+from mediation.models import Case, CaseKind, Consumer, IntakeChannel
+from mediation.services.rooms import mediation_start
+from mediation.services.transitions import case_transition
+from tests import factories
+
+
+def browser(user=None, language: str = "zh-hans") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def record(world):
+    """Five complaints about the shop: one settled in mediation, one whose mediation was
+    terminated, one settled directly in the ODR window, one merely accepted (another category),
+    and one still waiting for the acceptance decision, which is not the business's record yet."""
+    official, consumer = world.shop_official, world.consumer_user
+
+    def filed(**extra):
+        return factories.complaint(consumer=world.consumer, entity=world.shop, **extra)
+
+    settled = case_transition(case=filed(), action="accept", actor=official)
+    mediation_start(case=settled, actor=official)
+    case_transition(case=settled, action="settle", actor=official, reason="退款3000元")
+    terminated = case_transition(case=filed(), action="accept", actor=official)
+    mediation_start(case=terminated, actor=official)
+    case_transition(case=terminated, action="terminate", actor=official, ground="agreement_impossible")
+    direct = case_transition(case=filed(), action="send_to_business", actor=consumer)
+    case_transition(case=direct, action="settle_directly", actor=consumer)
+    case_transition(case=filed(category="G01"), action="accept", actor=official)
+    waiting = filed(facts="这一件还在等受理决定，不应公开。")
+    return {"waiting": waiting, "all": list(Case.objects.filter(entity=world.shop))}
+
+
+def test_a_business_disclosure_counts_handled_complaints_mediation_success_and_direct_settlement(world, record):
+    shown = page(browser().get(f"/disclosure/{world.shop.pk}/"))
+    assert world.shop.name in shown
+    assert '<dd class="complaints">4</dd>' in shown
+    assert "50.0%" in shown  # one of two mediations ended in agreement
+    assert "25.0%" in shown  # one of four settled before the authority stepped in
+    assert '<li>家用电器及电子产品 <span class="muted">3</span></li><li>食品 <span class="muted">1</span></li>' in shown
+
+
+def test_the_disclosure_publishes_no_personal_data_and_no_case(world, record):
+    shown = page(browser().get(f"/disclosure/{world.shop.pk}/"))
+    identity = world.consumer.identity
+    for secret in (identity.real_name, identity.id_number, identity.phone[-11:], world.consumer_user.username):
+        assert secret not in shown
+    for case in record["all"]:
+        assert case.number not in shown and case.facts not in shown
+
+
+def test_the_disclosure_is_found_by_name_and_lists_the_most_complained_about(world, record):
+    client = browser()
+    found = page(client.get("/disclosure/", {"q": world.shop.name}))
+    assert f'href="/disclosure/{world.shop.pk}/"' in found and "4 件投诉" in found
+    leaders = page(client.get("/disclosure/"))
+    assert f'href="/disclosure/{world.shop.pk}/"' in leaders
+    refused = client.get("/disclosure/", {"q": "有限公司"})
+    assert refused.status_code == 400 and "名称中的至少两个字" in page(refused)
+    assert browser().get("/disclosure/999999999/").status_code == 404
+
+
+def test_the_disclosure_reads_in_english(world, record):
+    shown = page(browser(language="en").get(f"/disclosure/{world.shop.pk}/"))
+    assert "Mediation success rate" in shown and "Settled directly with the business" in shown
+    assert "4 complaints" in page(browser(language="en").get("/disclosure/", {"q": world.shop.name}))
+
+
+CALLER = {
+    "real_name": "赵六",
+    "id_document_type": "resident_id",
+    "phone": "13700001111",
+    "home_region": "110105",
+}
+
+
+def hotline_complaint(world, **changes):
+    return {
+        "intake_channel": "hotline",
+        "kind": "complaint",
+        "business": world.shop.uscc,
+        "facts": "来电反映：买的洗衣机漏水，商家不给修。",
+        "category": "G02",
+        "demand": "repair",
+        "amount": "2199",
+        "id_number": factories.resident_id(serial="777"),
+        **CALLER,
+        **changes,
+    }
+
+
+def test_an_official_enters_a_callers_complaint_which_lands_with_the_authority_of_jurisdiction(world):
+    client = browser(world.shop_official)
+    assert "替来电人登记" in page(client.get("/hotline/"))
+    response = client.post("/hotline/", hotline_complaint(world))
+    case = Case.objects.get(facts="来电反映：买的洗衣机漏水，商家不给修。")
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
+    assert case.kind == CaseKind.COMPLAINT and case.intake_channel == IntakeChannel.HOTLINE
+    assert case.entered_by == world.shop_official and case.consumer.user is None
+    assert case.consumer.identity.real_name == "赵六" and case.handling_authority == world.shop_bureau
+
+    # Entered at the consumer's home bureau, the case still goes to the shop's; the official is told.
+    elsewhere = browser(world.home_official)
+    response = elsewhere.post("/hotline/", hotline_complaint(world, facts="另一位来电人的投诉。"), follow=True)
+    other = Case.objects.get(facts="另一位来电人的投诉。")
+    assert other.handling_authority == world.shop_bureau
+    assert f"案件{other.number}已登记" in page(response) and world.shop_bureau.name in page(response)
+
+
+def test_bad_intake_data_is_refused_field_by_field_and_nothing_is_kept(world):
+    client = browser(world.shop_official)
+    consumers = Consumer.objects.count()
+    missing = client.post("/hotline/", hotline_complaint(world, real_name="", phone=""))
+    assert missing.status_code == 400 and page(missing).count("匿名举报以外必须填写") == 2
+    bad_id = client.post("/hotline/", hotline_complaint(world, id_number="110105199003071234"))
+    assert bad_id.status_code == 400 and "身份证号码" in page(bad_id)
+    no_category = client.post("/hotline/", hotline_complaint(world, category=""))
+    assert no_category.status_code == 400 and "请选择商品或服务类别" in page(no_category)
+    unknown = client.post("/hotline/", hotline_complaint(world, business="完全不存在的某某某公司"))
+    assert unknown.status_code == 400 and "没有与" in page(unknown)
+    assert Consumer.objects.count() == consumers and not Case.objects.exists()
+
+
+def test_a_name_several_businesses_share_is_answered_with_the_candidates(world):
+    factories.shop(name="杭州西湖鑫达家用电器维修部")
+    response = browser(world.shop_official).post("/hotline/", hotline_complaint(world, business="鑫达家用电器"))
+    assert response.status_code == 400 and world.shop.uscc in page(response)
+
+
+def test_an_anonymous_report_needs_no_caller_data(world):
+    client = browser(world.shop_official)
+    response = client.post(
+        "/hotline/",
+        {
+            "intake_channel": "letter",
+            "kind": "report",
+            "business": world.shop.name,
+            "facts": "来信举报：店内销售无3C标志的插线板。",
+            "violation_type": "counterfeit",
+            "is_anonymous": "on",
+            "id_document_type": "resident_id",
+        },
+    )
+    assert response.status_code == 302
+    report = Case.objects.get(kind=CaseKind.REPORT)
+    assert report.consumer is None and report.is_anonymous and report.intake_channel == IntakeChannel.LETTER
+
+
+def test_only_officials_enter_cases_for_callers(world):
+    for user in (world.consumer_user, world.shop_staff):
+        response = browser(user).post("/hotline/", hotline_complaint(world))
+        assert response.status_code == 403 and "只有工作人员" in page(response)
+    assert not Case.objects.exists()
+
+
+def test_a_consumers_language_follows_them_to_a_new_device_and_the_switch_keeps_it(world):
+    user = world.consumer_user
+    user.set_password("换个设备-2026")
+    user.save()
+    phone = browser()
+    assert phone.post("/language/", {"language": "en", "next": "/"}).status_code == 302  # before logging in
+    laptop = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    phone.force_login(user)
+    phone.post("/language/", {"language": "en", "next": "/cases/"})
+    world.consumer.refresh_from_db()
+    assert world.consumer.preferred_language == "en"
+    laptop.post("/log-in/", {"username": user.username, "password": "换个设备-2026"})
+    assert '<html lang="en">' in page(laptop.get("/cases/"))
+    laptop.post("/language/", {"language": "zh-hans", "next": "/cases/"})
+    world.consumer.refresh_from_db()
+    assert world.consumer.preferred_language == "zh-hans"
+    assert "我的案件" in page(laptop.get("/cases/"))
