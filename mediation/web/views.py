@@ -270,12 +270,12 @@ def disclosure_page(request, entity_id: int):
     return render(request, "web/disclosure.html", {"disclosure": complaint_disclosure(entity=entity)})
 
 
-HOTLINE_FIELD_GROUPS = {
-    "case_fields": ["intake_channel", "kind", "business", "facts", "place_of_purchase", "category"],
-    "caller_fields": ["real_name", "id_document_type", "id_number", "phone", "home_region"],
-    "complaint_fields": ["brand", "purchase_date", "amount", "demand", "demand_detail"],
-    "report_fields": ["violation_type", "is_anonymous"],
-}
+HOTLINE_FIELD_GROUPS = [
+    (_("The case"), ["intake_channel", "kind", "business", "facts", "place_of_purchase", "category"]),
+    (_("The caller"), ["real_name", "id_document_type", "id_number", "phone", "home_region"]),
+    (_("For a complaint"), ["brand", "purchase_date", "amount", "demand", "demand_detail"]),
+    (_("For a report"), ["violation_type", "is_anonymous"]),
+]
 # Where the services' own refusals belong on the form.
 HOTLINE_ERROR_FIELDS = {"consumer": "real_name", "reporter": "real_name", "entity": "business"}
 
@@ -309,5 +309,5 @@ def hotline_intake(request):
             if viewer_role(request.user, case) is not None:
                 return redirect("web:case", number=case.number)
             return redirect("web:hotline")
-    context = {"form": form, **HOTLINE_FIELD_GROUPS}
+    context = {"form": form, "field_groups": HOTLINE_FIELD_GROUPS}
     return render(request, "web/hotline.html", context, status=400 if form.errors else 200)

@@ -6,7 +6,8 @@ Playwright, one context per person, against daphne, Rasa and the action server):
   consumer's home bureau, who reads the room in English;
 - the business joins; the four exchange messages live;
 - a private talk (caucus) with the consumer reaches the consumer and the mediators only;
-- the business proposes, the consumer accepts, both sign, the lead mediator records the agreement;
+- the mediators confer in their own channel; the business proposes, the consumer counters, the
+  business accepts; both sign, the lead mediator records the agreement;
 - the case shows settled, and each party downloads its copy of the mediation document (the
   business's names the consumer by the masked name only).
 
@@ -129,6 +130,14 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
             for page in everyone.values():
                 live(page).to_contain_text(text, timeout=LIVE_SECONDS * 1000)
 
+        # The mediators confer in their own channel, which the parties do not have.
+        lead.locator("#room nav.channels button", has_text="仅调解员").click()
+        aside = "两位当事人差距不大，先分别单独沟通。"
+        say_in_room(lead, aside)
+        co.locator("#room nav.channels button", has_text="Mediators only").click()
+        live(co).to_contain_text(aside, timeout=LIVE_SECONDS * 1000)
+        co.locator("#room nav.channels button", has_text="Everyone").click()
+
         # A private talk with the consumer reaches the consumer and the mediators, never the business.
         lead.locator("button[data-caucus=consumer]").click()
         expect(lead.locator("button[data-caucus=consumer]")).to_have_attribute("aria-pressed", "true")
@@ -143,23 +152,35 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         co.locator("#room nav.channels button", has_text="Private: consumer").click()
         live(co).to_contain_text(private_answer, timeout=LIVE_SECONDS * 1000)
         expect(merchant.locator("#room nav.channels")).not_to_contain_text("消费者")
-        merchant_room_html = merchant.content()
-        assert private_question not in merchant_room_html and private_answer not in merchant_room_html
+        for party in (merchant, consumer):
+            expect(party.locator("#room nav.channels")).not_to_contain_text("仅调解员")
+            assert aside not in party.content()
+        assert private_question not in merchant.content() and private_answer not in merchant.content()
         lead.locator("button[data-caucus=consumer]").click()
         expect(lead.locator("button[data-caucus=consumer]")).to_have_attribute("aria-pressed", "false")
         consumer.locator("#room nav.channels button", has_text="全体").click()
         lead.locator("#room nav.channels button", has_text="全体").click()
 
-        # The business proposes; the consumer accepts; both sign; the lead mediator records it.
+        # The business proposes; the consumer counters; the business accepts the counter-proposal.
         proposal = merchant.locator("form.propose-form")
-        proposal.locator("[name=refund_amount]").fill("3000")
-        proposal.locator("[name=free_text]").fill("七日内上门取回冰箱并退款")
+        proposal.locator("[name=refund_amount]").fill("2500")
         proposal.locator("button[type=submit]").click()
         for page in everyone.values():
+            expect(page.locator(".proposals .proposal")).to_contain_text(
+                "第1号方案" if page is not co else "Proposal no. 1"
+            )
+        expect(consumer.locator(".proposals .proposal")).to_contain_text("退款¥2,500.00")
+        consumer.locator(".proposals .proposal button[data-response=counter]").click()
+        counter = consumer.locator("form.propose-form")
+        expect(counter.locator(".counter-note")).to_contain_text("第1号方案")
+        counter.locator("[name=refund_amount]").fill("3000")
+        counter.locator("[name=free_text]").fill("七日内上门取回冰箱并退款")
+        counter.locator("button[type=submit]").click()
+        for page in everyone.values():
             expect(page.locator(".proposals .proposal")).to_contain_text("七日内上门取回冰箱并退款")
-        expect(consumer.locator(".proposals .proposal")).to_contain_text("退款¥3,000.00")
+        expect(merchant.locator(".proposals .proposal")).to_contain_text("退款¥3,000.00")
         expect(co.locator(".proposals .proposal")).to_contain_text("refund CN¥3,000.00")
-        consumer.locator(".proposals .proposal button[data-response=accept]").click()
+        merchant.locator(".proposals .proposal button[data-response=accept]").click()
         for page in everyone.values():
             expect(page.locator("#room .document")).to_be_visible(timeout=LIVE_SECONDS * 1000)
         consumer.locator("[data-action=sign]").click()

@@ -3,23 +3,13 @@ mediation with a co-mediator), the consumer's and the business's own moves, the 
 and the chat with an official on duty. Each role's page is also read in English."""
 
 import pytest
-from django.test import Client
 
 from mediation.models import Case, CaseStatus, HelpRequest, MediationRoom, RoomRole
 from mediation.services.assistance import help_request_open, official_duty_set
 from mediation.services.settlement import document_sign, proposal_make, proposal_respond
 from mediation.services.transitions import case_transition
 from tests import factories
-
-
-def browser(user, language: str = "zh-hans") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    return response.content.decode()
+from tests.mediation.web.pages import browser, page
 
 
 @pytest.fixture

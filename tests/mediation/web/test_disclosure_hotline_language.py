@@ -2,23 +2,12 @@
 chooses, as they reach a browser."""
 
 import pytest
-from django.test import Client
 
 from mediation.models import Case, CaseKind, Consumer, IntakeChannel
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import case_transition
 from tests import factories
-
-
-def browser(user=None, language: str = "zh-hans") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def page(response) -> str:
-    return response.content.decode()
+from tests.mediation.web.pages import browser, page
 
 
 @pytest.fixture
@@ -172,7 +161,7 @@ def test_a_consumers_language_follows_them_to_a_new_device_and_the_switch_keeps_
     user.save()
     phone = browser()
     assert phone.post("/language/", {"language": "en", "next": "/"}).status_code == 302  # before logging in
-    laptop = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    laptop = browser(language="zh-hans")
     phone.force_login(user)
     phone.post("/language/", {"language": "en", "next": "/cases/"})
     world.consumer.refresh_from_db()

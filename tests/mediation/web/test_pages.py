@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from mediation.models import Case, Consumer
 from mediation.services.transitions import case_transition
 from tests import factories
+from tests.mediation.web.pages import browser, page
 
 SIGN_UP = {
     "username": "lihua",
@@ -22,27 +22,16 @@ SIGN_UP = {
 }
 
 
-def browser(user=None, language: str | None = None) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language) if language else Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def text_of(response) -> str:
-    return response.content.decode()
-
-
 def test_the_home_page_is_chinese_by_default_and_english_when_switched(places):
     client = browser()
     chinese = client.get("/")
     assert chinese.status_code == 200
-    assert '<html lang="zh-hans">' in text_of(chinese) and "注册" in text_of(chinese)
-    assert 'name="viewport"' in text_of(chinese)
+    assert '<html lang="zh-hans">' in page(chinese) and "注册" in page(chinese)
+    assert 'name="viewport"' in page(chinese)
     switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert switched.status_code == 302
     english = client.get("/")
-    assert '<html lang="en">' in text_of(english) and "Sign up" in text_of(english)
+    assert '<html lang="en">' in page(english) and "Sign up" in page(english)
 
 
 def test_a_consumer_signs_up_with_real_name_data_and_lands_on_their_cases(places):
@@ -52,7 +41,7 @@ def test_a_consumer_signs_up_with_real_name_data_and_lands_on_their_cases(places
     consumer = Consumer.objects.get(user__username="lihua")
     assert consumer.identity.real_name == "李华" and consumer.home_region.code == "110105"
     assert consumer.preferred_language == "zh-hans"
-    assert "还没有" in text_of(client.get("/cases/"))
+    assert "还没有" in page(client.get("/cases/"))
 
 
 @pytest.mark.parametrize(
@@ -78,7 +67,7 @@ def test_bad_sign_up_data_is_refused_field_by_field_in_the_users_language(
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert list(errors) == ["id_number"] and id_number_error in errors["id_number"][0].lower()
-    assert id_number_error in text_of(response).lower()
+    assert id_number_error in page(response).lower()
     assert not get_user_model().objects.filter(username="lihua").exists()
 
 
@@ -97,7 +86,7 @@ def test_log_in_takes_the_person_where_they_were_going_and_a_wrong_password_says
     client = browser(language="en")
     assert client.get("/cases/")["Location"] == "/log-in/?next=/cases/"
     wrong = client.post("/log-in/", {"username": world.consumer_user.username, "password": "nope"})
-    assert wrong.status_code == 400 and "correct username and password" in text_of(wrong)
+    assert wrong.status_code == 400 and "correct username and password" in page(wrong)
     right = client.post(
         "/log-in/?next=/cases/",
         {"username": world.consumer_user.username, "password": "正确的密码-2026", "next": "/cases/"},
@@ -110,10 +99,10 @@ def test_log_in_takes_the_person_where_they_were_going_and_a_wrong_password_says
 def test_my_cases_lists_the_consumers_own_cases_with_status_and_next_due_date(world):
     own = factories.complaint(consumer=world.consumer, entity=world.shop)
     someone_else = factories.complaint(consumer=factories.consumer(real_name="王五"), entity=world.shop)
-    page = text_of(browser(world.consumer_user).get("/cases/"))
-    assert own.number in page and someone_else.number not in page
-    assert own.get_status_display() in page
-    assert f'datetime="{own.next_due:%Y-%m-%d}"' in page
+    shown = page(browser(world.consumer_user).get("/cases/"))
+    assert own.number in shown and someone_else.number not in shown
+    assert own.get_status_display() in shown
+    assert f'datetime="{own.next_due:%Y-%m-%d}"' in shown
 
 
 def sent_to_the_business(world):
@@ -125,13 +114,13 @@ def sent_to_the_business(world):
 def test_the_case_page_shows_the_consumer_their_case_deadlines_and_timeline(world):
     case = sent_to_the_business(world)
     response = browser(world.consumer_user, language="en").get(f"/cases/{case.number}/")
-    page = text_of(response)
+    shown = page(response)
     assert response.status_code == 200
-    assert case.facts in page and world.shop.name in page and case.handling_authority.name in page
-    assert "Direct settlement due" in page and f'datetime="{case.odr_due:%Y-%m-%d}"' in page
-    assert "Acceptance decision due" in page and f'datetime="{case.acceptance_due:%Y-%m-%d}"' in page
-    assert page.count("<li><time") == case.events.count() == 2
-    assert "Settling directly with the business" in page and "(send to the business)" in page
+    assert case.facts in shown and world.shop.name in shown and case.handling_authority.name in shown
+    assert "Direct settlement due" in shown and f'datetime="{case.odr_due:%Y-%m-%d}"' in shown
+    assert "Acceptance decision due" in shown and f'datetime="{case.acceptance_due:%Y-%m-%d}"' in shown
+    assert shown.count("<li><time") == case.events.count() == 2
+    assert "Settling directly with the business" in shown and "(send to the business)" in shown
     stranger = factories.consumer(real_name="王五")
     assert browser(stranger.user).get(f"/cases/{case.number}/").status_code == 404
     assert browser(world.consumer_user).get("/cases/TS00000000000000/").status_code == 404
@@ -141,23 +130,23 @@ def test_a_business_sees_the_consumer_masked_and_nothing_of_their_identity(world
     case = sent_to_the_business(world)
     identity = world.consumer.identity
     response = browser(world.shop_staff).get(f"/cases/{case.number}/")
-    page = text_of(response)
-    assert response.status_code == 200 and case.facts in page
-    assert world.consumer.masked_name in page
+    shown = page(response)
+    assert response.status_code == 200 and case.facts in shown
+    assert world.consumer.masked_name in shown
     for private in (identity.real_name, identity.id_number, identity.phone, world.consumer_user.username):
-        assert private not in page
-    assert case.handling_authority.name not in page  # the officials' section is not for the business
+        assert private not in shown
+    assert case.handling_authority.name not in shown  # the officials' section is not for the business
 
 
 def test_the_chat_page_is_for_signed_in_people_and_loads_its_script_from_this_server(world):
     assert browser().get("/chat/")["Location"] == "/log-in/?next=/chat/"
-    page = text_of(browser(world.consumer_user).get("/chat/"))
-    assert 'data-socket-path="/ws/bot/"' in page and 'src="/static/web/chat.js"' in page
-    assert "打开案件 {number}" in page  # the hand-off link's text, in the page's language
-    assert "//" not in page.split('src="')[1].split('"')[0]  # no other host: nothing from a CDN
-    cases = text_of(browser(world.consumer_user).get("/cases/"))
+    shown = page(browser(world.consumer_user).get("/chat/"))
+    assert 'data-socket-path="/ws/bot/"' in shown and 'src="/static/web/chat.js"' in shown
+    assert "打开案件 {number}" in shown  # the hand-off link's text, in the page's language
+    assert "//" not in shown.split('src="')[1].split('"')[0]  # no other host: nothing from a CDN
+    cases = page(browser(world.consumer_user).get("/cases/"))
     assert 'href="/chat/"' in cases
-    assert 'href="/chat/"' not in text_of(browser(world.shop_staff).get("/cases/"))
+    assert 'href="/chat/"' not in page(browser(world.shop_staff).get("/cases/"))
 
 
 def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does(world):
@@ -172,20 +161,20 @@ def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does
     official = browser(world.shop_official, language="en")
     new = official.get("/queue/")
     assert new.status_code == 200
-    page = text_of(new)
-    assert world.shop_bureau.name in page and fresh.number in page and late.number not in page
+    shown = page(new)
+    assert world.shop_bureau.name in shown and fresh.number in shown and late.number not in shown
     assert [(bucket, count) for bucket, _label, count in new.context["buckets"]] == [
         ("new", 1),
         ("due_soon", 1),
         ("overdue", 1),
         ("open", 3),
     ]
-    overdue = text_of(official.get("/queue/?bucket=overdue"))
+    overdue = page(official.get("/queue/?bucket=overdue"))
     assert late.number in overdue and fresh.number not in overdue and soon.number not in overdue
     assert 'class="overdue"' in overdue
-    assert soon.number in text_of(official.get("/queue/?bucket=due_soon"))
-    assert world.shop_bureau.name not in text_of(browser(world.outsider_official).get("/queue/"))
+    assert soon.number in page(official.get("/queue/?bucket=due_soon"))
+    assert world.shop_bureau.name not in page(browser(world.outsider_official).get("/queue/"))
     wrong = official.get("/queue/?bucket=urgent")
-    assert wrong.status_code == 400 and "Choose one of: New, Due soon, Overdue, All open." in text_of(wrong)
+    assert wrong.status_code == 400 and "Choose one of: New, Due soon, Overdue, All open." in page(wrong)
     refused = browser(world.consumer_user).get("/queue/")
-    assert refused.status_code == 403 and "只有工作人员才有待办案件" in text_of(refused)
+    assert refused.status_code == 403 and "只有工作人员才有待办案件" in page(refused)
