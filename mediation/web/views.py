@@ -26,6 +26,18 @@ from mediation.web.forms import CaseActionForm, HotlineIntakeForm, SignUpForm
 from mediation.web.room_texts import room_texts
 
 
+def add_service_errors(form, error: ValidationError, *, fields: dict[str, str] | None = None) -> None:
+    """Put a service's refusal on the form: each message on the field it names (through `fields`
+    where the service's name differs from the form's), the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, problems in error.message_dict.items():
+        name = (fields or {}).get(name, name)
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
 def home(request):
     return render(request, "web/home.html")
 
@@ -38,9 +50,7 @@ def sign_up(request):
             consumer = consumer_sign_up(**form.cleaned_data, preferred_language=translation.get_language())
         except ValidationError as error:
             # The service's checks (identity number, phone, taken user name) name their fields.
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
         else:
             login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("web:cases")
@@ -198,9 +208,7 @@ def case_action(request, number: str, action: str):
             else:
                 case_transition(case=case, action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         except (TransitionNotAllowed, PermissionDenied) as error:
             form.add_error(None, str(error))
         else:
@@ -296,10 +304,7 @@ def hotline_intake(request):
                 else:
                     case = report_submit(reporter=caller, entered_by=request.user, **form.case_data())
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                field = HOTLINE_ERROR_FIELDS.get(field, field)
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error, fields=HOTLINE_ERROR_FIELDS)
         else:
             messages.success(
                 request,
