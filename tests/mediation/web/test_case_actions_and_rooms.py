@@ -6,6 +6,7 @@ import pytest
 
 from mediation.models import Case, CaseStatus, HelpRequest, MediationRoom, RoomRole
 from mediation.services.assistance import help_request_open, official_duty_set
+from mediation.services.registry import entity_register
 from mediation.services.settlement import document_sign, proposal_make, proposal_respond
 from mediation.services.transitions import case_transition
 from tests import factories
@@ -97,6 +98,21 @@ def test_mediation_starts_with_a_co_mediator_of_the_consumers_home_bureau_and_op
         RoomRole.CONSUMER: world.consumer_user.pk,
         RoomRole.MERCHANT: world.shop_staff.pk,
     }
+
+
+def test_a_cross_border_mediation_starts_with_an_official_of_the_partner_agency(world):
+    hong_kong_shop = entity_register(name="香港铜锣湾美妆店", country_code="HK", business_region=world.places.hong_kong)
+    case = factories.complaint(consumer=world.consumer, entity=hong_kong_shop)
+    partner = factories.official(case.co_mediating_authority)
+    case_transition(case=case, action="accept", actor=world.home_official)
+    client = browser(world.home_official)
+    assert f'<option value="{partner.pk}">' in page(client.get(f"/cases/{case.number}/"))
+    start = f"/cases/{case.number}/actions/start_mediation/"
+    response = client.post(start, {"start_mediation-co_mediator": partner.pk})
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/room/"
+    shown = page(browser(partner, "en").get(f"/cases/{case.number}/room/"))
+    assert 'data-role="co_mediator"' in shown and "Mediation room" in shown
+    assert case.co_mediating_authority.name == "香港消费者委员会"
 
 
 @pytest.fixture
