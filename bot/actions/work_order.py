@@ -131,6 +131,16 @@ def merchant_query(text: str) -> str:
     return _MERCHANT_FILLER.sub("", text.strip()).strip(" 。.!！,，")[:100]
 
 
+def merchant_queries(answer: str, names_found: list[Any]) -> list[str]:
+    """What to look up, best first: the whole answer without the words around it, then each
+    merchant name the NLU found in it, longest first. The whole answer comes first because the NLU
+    may cut a full registered name into pieces (杭州 / 金太阳超市 / 有限公司), and a piece alone finds
+    nothing or the wrong business; a name within a longer sentence ("是在星辰电器买的") is found by
+    the NLU's piece."""
+    pieces = sorted((str(name) for name in names_found if name), key=len, reverse=True)
+    return list(dict.fromkeys(query for query in map(merchant_query, [answer, *pieces]) if query))
+
+
 def pick_choice(choices: list[dict[str, Any]], text: str, chosen_id: Any) -> dict[str, Any] | None:
     """The offered merchant the person picked: by its button, its number in the list, or its name."""
     if chosen_id is not None:
@@ -206,11 +216,12 @@ class ValidateWorkOrderForm(FormValidationAction):
                 return self._merchant_found(picked, dispatcher)
             if not text:
                 return {"merchant": None}
-        query = merchant_query(_entity(tracker, "merchant") or text)
-        if not query:
+        answer = _text(tracker, (tracker.latest_message or {}).get("text")) or text
+        queries = merchant_queries(answer, _entities(tracker, "merchant"))
+        if not queries:
             return {"merchant": None, "merchant_choices": None}
         try:
-            found = await self.api.search_entities(query, limit=5)
+            query, found = await self._search_registry(queries)
         except MediationUnavailable:
             dispatcher.utter_message(response="utter_registry_unavailable")
             return {"merchant": None}
@@ -228,6 +239,18 @@ class ValidateWorkOrderForm(FormValidationAction):
             for entity in found
         ]
         return {"merchant": None, "merchant_choices": offered, "merchant_not_found": None}
+
+    async def _search_registry(self, queries: list[str]) -> tuple[str, list[dict[str, Any]]]:
+        """The first query the registry knows exactly (by name or credit code), else the first
+        that finds anything, with what it found."""
+        first_found: tuple[str, list[dict[str, Any]]] = (queries[0], [])
+        for query in queries:
+            found = await self.api.search_entities(query, limit=5)
+            if any(query in (entity["name"], entity["uscc"]) for entity in found):
+                return query, found
+            if found and not first_found[1]:
+                first_found = (query, found)
+        return first_found
 
     @staticmethod
     def _merchant_found(entity: dict[str, Any], dispatcher: CollectingDispatcher) -> dict[str, Any]:

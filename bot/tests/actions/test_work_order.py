@@ -1,3 +1,4 @@
+import asyncio
 import datetime
 
 import pytest
@@ -122,6 +123,46 @@ def form_tracker(text, intent, slots=None, entities=()):
         {"name": "work_order_form"},
         "action_listen",
     )
+
+
+class RegistryStandIn:
+    """The mediation API's registry search over a few names: an exact name or credit code, else the
+    names holding the query. It records what it was asked."""
+
+    def __init__(self, names):
+        self.entities = [
+            {"id": number, "name": name, "uscc": f"91330106MA{number:08d}", "business_region": None}
+            for number, name in enumerate(names, 1)
+        ]
+        self.queries = []
+
+    async def search_entities(self, query, *, limit=5):
+        self.queries.append(query)
+        return [entity for entity in self.entities if query in entity["name"] or query == entity["uscc"]][:limit]
+
+
+@pytest.mark.parametrize(
+    "answer, pieces, found, asked",
+    [
+        # The NLU kept only the suffix of a full name: the whole answer finds it.
+        ("杭州金太阳超市有限公司", ["有限公司"], "杭州金太阳超市有限公司", ["杭州金太阳超市有限公司"]),
+        # The name within a sentence: the whole answer finds nothing, the NLU's piece finds it.
+        ("是在金太阳超市买的", ["金太阳超市"], "杭州金太阳超市有限公司", ["在金太阳超市买的", "金太阳超市"]),
+        # Two shops hold the name: the person is offered both.
+        ("星辰电器", ["星辰电器"], None, ["星辰电器"]),
+    ],
+)
+def test_the_merchant_is_looked_up_by_the_whole_answer_then_by_the_names_the_nlu_found(answer, pieces, found, asked):
+    registry = RegistryStandIn(["杭州金太阳超市有限公司", "杭州星辰电器西湖店有限公司", "杭州星辰电器滨江店有限公司"])
+    form, dispatcher = ValidateWorkOrderForm(api=registry), CollectingDispatcher()
+    tracker = form_tracker(answer, "inform", entities=[{"entity": "merchant", "value": piece} for piece in pieces])
+    result = asyncio.run(form.validate_merchant(pieces[0], dispatcher, tracker, {}))
+    assert result["merchant"] == found and registry.queries == asked
+    if found is None:
+        assert [choice["name"] for choice in result["merchant_choices"]] == [
+            "杭州星辰电器西湖店有限公司",
+            "杭州星辰电器滨江店有限公司",
+        ]
 
 
 def test_an_optional_answer_can_be_skipped_and_a_required_one_cannot():
