@@ -127,10 +127,13 @@ class HotlineIntakeForm(RealNameForm):
     def clean_business(self) -> MarketEntity:
         return business_matching(self.cleaned_data["business"].strip())
 
+    def _anonymous_report(self) -> bool:
+        cleaned = self.cleaned_data
+        return cleaned.get("kind") == CaseKind.REPORT and bool(cleaned.get("is_anonymous"))
+
     def clean(self):
         cleaned = super().clean()
-        anonymous_report = cleaned.get("kind") == CaseKind.REPORT and cleaned.get("is_anonymous")
-        if not anonymous_report:
+        if not self._anonymous_report():
             for name in self.REAL_NAME_FIELDS:
                 if not cleaned.get(name):
                     self.add_error(name, _("Needed unless the caller reports anonymously."))
@@ -138,9 +141,9 @@ class HotlineIntakeForm(RealNameForm):
 
     def caller_data(self) -> dict | None:
         """The caller's real-name data for consumer_register, or None for an anonymous report."""
-        cleaned = self.cleaned_data
-        if cleaned["kind"] == CaseKind.REPORT and cleaned["is_anonymous"]:
+        if self._anonymous_report():
             return None
+        cleaned = self.cleaned_data
         return {name: cleaned[name] for name in (*self.REAL_NAME_FIELDS, "id_document_type", "home_region")}
 
     def case_data(self) -> dict:

@@ -216,6 +216,7 @@ def case_action(request, number: str, action: str):
             if action == "start_mediation":
                 return redirect("web:room", number=number)
             return redirect("web:case", number=number)
+    # Read again: a move refused because someone else moved the case first shows where it stands now.
     case, viewer = case_for_viewer(user=request.user, number=number)
     return _case_page(request, case, viewer, failed_form=form, status=400)
 
