@@ -128,13 +128,31 @@ class BotChatConsumer(AsyncWebsocketConsumer):
         except BotUnavailable:
             history = None
         help_request = await database_sync_to_async(latest_help_request_of)(user=self.user)
-        welcome = {"type": "welcome", "history": history or [], "history_available": history is not None}
+        bot_ready = history is not None
+        welcome = {"type": "welcome", "history": history or [], "history_available": bot_ready, "bot_ready": bot_ready}
         if help_request is not None and help_request.is_open:
             # A person who reconnects while an official is answering them is sent back to that chat.
             welcome["with_official"] = help_handoff(help_request)
         await self.send_frame(welcome)
+        if not bot_ready:
+            self.ready_watch = asyncio.create_task(self._tell_when_ready())
+
+    async def _tell_when_ready(self) -> None:
+        """The bot did not answer at connect (starting, training its model, or down): ask again
+        every few seconds and tell the page once it answers, with the conversation so far."""
+        while True:
+            await asyncio.sleep(settings.BOT_READY_POLL_SECONDS)
+            try:
+                history = await self._history()
+            except BotUnavailable:
+                continue
+            await self.send_frame({"type": "bot_ready", "history": history})
+            return
 
     async def disconnect(self, code):
+        watch = getattr(self, "ready_watch", None)
+        if watch is not None:
+            watch.cancel()
         if getattr(self, "http", None) is not None:
             await self.http.aclose()
 

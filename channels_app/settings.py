@@ -180,6 +180,8 @@ MEDIATION_PERIOD_WORKING_DAYS = int(os.environ.get("MEDIATION_PERIOD_WORKING_DAY
 BOT_URL = os.environ.get("BOT_URL", "http://127.0.0.1:5005").rstrip("/")
 BOT_API_TOKEN = os.environ.get("BOT_API_TOKEN", "")
 BOT_TIMEOUT_SECONDS = float(os.environ.get("BOT_TIMEOUT_SECONDS", "30"))
+# While the bot is starting (loading or training its model), how often an open chat asks again.
+BOT_READY_POLL_SECONDS = float(os.environ.get("BOT_READY_POLL_SECONDS", "3"))
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@
 # Prints the model's path on the last line.
 set -euo pipefail
 cd "$(dirname "$0")/../bot"
-hash=$(cat config.yml chinese_tokenizer.py triage_classifier.py requirements.txt $(find domain data -type f | sort) | sha256sum | cut -c1-16)
+hash=$(cat config.yml chinese_tokenizer.py text_features.py intent_classifier.py triage_classifier.py entity_tagger.py requirements.txt $(find domain data -type f | sort) | sha256sum | cut -c1-16)
 model="models/$hash.tar.gz"
 if [[ ! -f "$model" ]]; then
     echo "Training the bot's model ($hash); this takes a few minutes on two cores ..." >&2

@@ -53,6 +53,7 @@ def _wait_for(url: str, processes: list[subprocess.Popen], timeout: float) -> No
 @dataclass
 class Stack:
     web_port: int
+    bot_token: str = ""
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -67,9 +68,12 @@ class Stack:
                 process.wait()
 
 
-def start_stack(*, database_url: str, tracker_url: str, bot_token: str, logs: Path, extra_env=None) -> Stack:
-    """Start daphne and the bot and wait until all three answer. `database_url` is the web
-    service's database, `tracker_url` the bot's conversations, `bot_token` the bot's API token."""
+def start_stack(
+    *, database_url: str, logs: Path, tracker_url: str = "", bot_token: str = "", with_bot: bool = True, extra_env=None
+) -> Stack:
+    """Start daphne and (unless `with_bot` is false) the bot, and wait until each answers.
+    `database_url` is the web service's database, `tracker_url` the bot's conversations,
+    `bot_token` the bot's token for the mediation API."""
     web_port, bot_port, action_port = free_port(), free_port(), free_port()
     bot_api_token = secrets.token_urlsafe(16)
     environment = {
@@ -83,11 +87,12 @@ def start_stack(*, database_url: str, tracker_url: str, bot_token: str, logs: Pa
         "BOT_TRACKER_URL": tracker_url,
         **(extra_env or {}),
     }
-    stack = Stack(web_port)
+    stack = Stack(web_port, bot_token)
     commands = {
         "web": [sys.executable, "-m", "channels_app.serve", "-b", "127.0.0.1", "-p", str(web_port), "asgi:application"],
-        "bot": ["bash", "scripts/run-bot.sh", f"http://127.0.0.1:{web_port}", bot_token],
     }
+    if with_bot:
+        commands["bot"] = ["bash", "scripts/run-bot.sh", f"http://127.0.0.1:{web_port}", bot_token]
     for name, command in commands.items():
         stack.processes.append(
             subprocess.Popen(
@@ -101,8 +106,9 @@ def start_stack(*, database_url: str, tracker_url: str, bot_token: str, logs: Pa
         )
     try:
         _wait_for(f"http://127.0.0.1:{web_port}/healthz", stack.processes, 60)
-        _wait_for(f"http://127.0.0.1:{action_port}/health", stack.processes, BOT_START_SECONDS)
-        _wait_for(f"http://127.0.0.1:{bot_port}/status?token={bot_api_token}", stack.processes, BOT_START_SECONDS)
+        if with_bot:
+            _wait_for(f"http://127.0.0.1:{action_port}/health", stack.processes, BOT_START_SECONDS)
+            _wait_for(f"http://127.0.0.1:{bot_port}/status?token={bot_api_token}", stack.processes, BOT_START_SECONDS)
     except BaseException:
         stack.stop()
         raise

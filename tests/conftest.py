@@ -1,10 +1,24 @@
+import os
+
 import pytest
+from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from mediation.models import Region
 from mediation.services.reference_data import reference_data_load
 from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def channel_layer_of_this_worker():
+    """Parallel workers (pytest-xdist) share one Redis and each has its own database, so two of them
+    can make the same case number: each worker's channel layer, and the servers its tests start,
+    keep their Redis keys apart under a prefix of their own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    layer = settings.CHANNEL_LAYERS["default"]
+    if worker and "CONFIG" in layer:
+        layer["CONFIG"]["prefix"] = os.environ["CHANNEL_LAYER_PREFIX"] = f"test-{worker}"
 
 
 @pytest.fixture(scope="session")

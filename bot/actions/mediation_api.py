@@ -48,9 +48,11 @@ class MediationApi:
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             raise MediationUnavailable(str(error)) from error
 
-    async def search_entities(self, query: str, *, limit: int = 5) -> list[dict[str, Any]]:
-        """Registry entries matching a fragment of a name or a credit code, best first."""
-        status, body = await self._call("GET", "/api/registry/entities/", params={"q": query, "limit": str(limit)})
+    async def search_entities(self, query: str, *, limit: int = 5, near: str = "") -> list[dict[str, Any]]:
+        """Registry entries matching a fragment of a name or a credit code, best first; with `near`
+        (a place as the person wrote it), that city's businesses first."""
+        params = {"q": query, "limit": str(limit), **({"near": near[:100]} if near else {})}
+        status, body = await self._call("GET", "/api/registry/entities/", params=params)
         if status == 400:
             return []
         if status != 200:

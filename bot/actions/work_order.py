@@ -141,6 +141,25 @@ def merchant_queries(answer: str, names_found: list[Any]) -> list[str]:
     return list(dict.fromkeys(query for query in map(merchant_query, [answer, *pieces]) if query))
 
 
+# A name shorter than this inside a sentence is more likely a piece of a longer one (星辰 in 星辰电器).
+MIN_NAME_IN_TEXT = 4
+
+
+def exact_matches(query: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the person named exactly: the business whose credit code they gave, or whose whole
+    registered name they wrote (alone or in a sentence); of nested names (星辰电器 and
+    杭州星辰电器有限公司) the longest. Empty when they named none exactly."""
+    by_code = [entity for entity in found if entity.get("uscc") and entity["uscc"] == query.upper()]
+    if by_code:
+        return by_code[:1]
+    written = [
+        entity
+        for entity in found
+        if entity["name"] == query or (len(entity["name"]) >= MIN_NAME_IN_TEXT and entity["name"] in query)
+    ]
+    return sorted(written, key=lambda entity: len(entity["name"]), reverse=True)[:1]
+
+
 def pick_choice(choices: list[dict[str, Any]], text: str, chosen_id: Any) -> dict[str, Any] | None:
     """The offered merchant the person picked: by its button, its number in the list, or its name."""
     if chosen_id is not None:
@@ -220,13 +239,16 @@ class ValidateWorkOrderForm(FormValidationAction):
         queries = merchant_queries(answer, _entities(tracker, "merchant"))
         if not queries:
             return {"merchant": None, "merchant_choices": None}
+        near = " ".join(
+            str(place) for place in [*_entities(tracker, "place"), tracker.get_slot("purchase_place")] if place
+        )
         try:
-            query, found = await self._search_registry(queries)
+            query, found = await self._search_registry(queries, near=near)
         except MediationUnavailable:
             dispatcher.utter_message(response="utter_registry_unavailable")
             return {"merchant": None}
-        exact = [entity for entity in found if query in (entity["name"], entity["uscc"])]
-        if len(exact) == 1 or len(found) == 1:
+        exact = exact_matches(query, found)
+        if exact or len(found) == 1:
             return self._merchant_found((exact or found)[0], dispatcher)
         if not found:
             return {"merchant": None, "merchant_choices": None, "merchant_not_found": query}
@@ -240,13 +262,13 @@ class ValidateWorkOrderForm(FormValidationAction):
         ]
         return {"merchant": None, "merchant_choices": offered, "merchant_not_found": None}
 
-    async def _search_registry(self, queries: list[str]) -> tuple[str, list[dict[str, Any]]]:
-        """The first query the registry knows exactly (by name or credit code), else the first
-        that finds anything, with what it found."""
+    async def _search_registry(self, queries: list[str], *, near: str = "") -> tuple[str, list[dict[str, Any]]]:
+        """The first query the registry knows exactly (by name or credit code, or a registered
+        name written whole in it), else the first that finds anything, with what it found."""
         first_found: tuple[str, list[dict[str, Any]]] = (queries[0], [])
         for query in queries:
-            found = await self.api.search_entities(query, limit=5)
-            if any(query in (entity["name"], entity["uscc"]) for entity in found):
+            found = await self.api.search_entities(query, limit=5, near=near)
+            if exact_matches(query, found):
                 return query, found
             if found and not first_found[1]:
                 first_found = (query, found)

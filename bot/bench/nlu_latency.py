@@ -1,5 +1,5 @@
 """NLU parse latency of the trained bot model, in process (what `/model/parse` costs without HTTP):
-every utterance of the held-out file parsed ROUNDS times after a warm-up; prints p50, p99 and max.
+every utterance of the held-out files parsed ROUNDS times after a warm-up; prints p50, p99 and max.
 
 Usage (in the bot's environment, from bot/): python bench/nlu_latency.py MODEL [--rounds 5]"""
 
@@ -16,12 +16,14 @@ from bench.common import percentile  # noqa: E402
 
 from tools.check_entity_alignment import examples_of, plain_and_spans  # noqa: E402
 
-HELD_OUT = BOT / "tests" / "nlu_heldout.yml"
+HELD_OUT = BOT / "tests" / "heldout"
 
 
 def utterances() -> list[str]:
     """The held-out utterances as a person typed them (without the entity annotations)."""
-    return [plain_and_spans(example)[0] for _intent, example in examples_of(HELD_OUT)]
+    return [
+        plain_and_spans(example)[0] for path in sorted(HELD_OUT.glob("*.yml")) for _intent, example in examples_of(path)
+    ]
 
 
 async def main(model: str, rounds: int) -> None:

@@ -1,5 +1,5 @@
 """The triage component on its own, with a real tokenizer, real training and a real save and load:
-it re-judges only the three tracks, shares DIET's confidence in them among them, leaves every
+it re-judges only the three tracks, shares the intent classifier's confidence in them among them, leaves every
 other intent alone, and refuses a saved model holding anything but its own parts."""
 
 from fractions import Fraction
@@ -72,7 +72,7 @@ def trained(tokenizer, storage):
 
 
 def parsed(tokenizer, text: str, ranking: list[dict]) -> Message:
-    """A message as DIET leaves it: tokens, an intent and a ranking."""
+    """A message as the intent classifier leaves it: tokens, an intent and a ranking."""
     message = Message.build(text=text)
     tokenizer.process([message])
     message.set("intent", dict(ranking[0]))
@@ -80,7 +80,7 @@ def parsed(tokenizer, text: str, ranking: list[dict]) -> Message:
     return message
 
 
-def test_a_track_diet_was_sure_of_is_re_judged_and_keeps_diets_confidence_in_the_tracks(tokenizer, trained):
+def test_a_track_the_intent_classifier_chose_is_re_judged_and_keeps_its_confidence_in_the_tracks(tokenizer, trained):
     ranking = [{"name": "complaint", "confidence": 0.7}, ELSEWHERE]
     message = parsed(tokenizer, "我没买 但看见他们卖假药 请查处", ranking)
     trained.process([message])
@@ -105,7 +105,7 @@ def test_each_track_is_told_apart(tokenizer, trained):
         assert message.get("intent")["name"] == track, text
 
 
-def test_any_other_intent_is_left_as_diet_said(tokenizer, trained):
+def test_any_other_intent_is_left_as_the_intent_classifier_said(tokenizer, trained):
     ranking = [{"name": "greet", "confidence": 0.6}, {"name": "complaint", "confidence": 0.4}]
     message = parsed(tokenizer, "你好 我没买但他们卖假药", ranking)
     trained.process([message])
@@ -127,6 +127,6 @@ def test_without_examples_of_two_tracks_it_saves_nothing_and_changes_nothing(tok
 
 def test_a_saved_model_holding_anything_else_is_refused(storage, trained, tmp_path):
     with storage.write_to(Resource("tampered")) as directory:
-        skops_io.dump({"words": trained.words, "extra": Fraction(1, 3)}, directory / MODEL_FILE)
+        skops_io.dump({"words": trained.features.words, "extra": Fraction(1, 3)}, directory / MODEL_FILE)
     with pytest.raises(TypeError, match="should not"):
         TriageClassifier.load({}, storage, Resource("tampered"), execution_context())

@@ -67,19 +67,29 @@ class RegistrySearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, required=True, description="Fragment of the name, or (part of) the code"),
             OpenApiParameter("limit", int, required=False),
+            OpenApiParameter(
+                "near",
+                str,
+                required=False,
+                description="A region code, or a text naming the place (杭州, 杭州市西湖区文三路): "
+                "that city's businesses first",
+            ),
         ],
         responses=s.EntitySerializer(many=True),
     )
     def get(self, request):
         query = request.query_params.get("q", "")
+        near = request.query_params.get("near", "")
         if len(query) > 100:
             raise DjangoValidationError({"q": [_("The search text is too long (at most 100 characters).")]})
+        if len(near) > 100:
+            raise DjangoValidationError({"near": [_("The place is too long (at most 100 characters).")]})
         try:
             limit = int(request.query_params.get("limit", 20))
         except ValueError:
             raise DjangoValidationError({"limit": [_("limit must be a whole number.")]}) from None
         try:
-            entities = registry_search(query=query, limit=limit)
+            entities = registry_search(query=query, limit=limit, near=near)
         except DjangoValidationError as error:
             raise DjangoValidationError({"q": error.messages}) from None
         return Response(s.EntitySerializer(entities, many=True).data)

@@ -1,6 +1,7 @@
 """Searching the registry of market entities."""
 
 import contextlib
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
-from mediation.models import MarketEntity
+from mediation.models import MarketEntity, Region, RegionLevel
 from mediation.services.identifiers import validate_uscc
 from mediation.services.registry import normalize_name, query_search_terms, query_word_terms
 
@@ -38,9 +39,69 @@ def has_search_terms(terms: list[str]) -> Q | RawSQL:
     return condition
 
 
-# Each tier ranks at most this many of its matches. A fragment matching tens of thousands of names
-# ranks the first candidates found; a narrower one is ranked in full.
-TIER_CANDIDATES = 500
+# A tier with at most this many matches is read whole and ranked in full (a bitmap lookup of a few
+# thousand rows). One with more is read in the order of the name-length index instead, shortest
+# first, until enough are found: with so many matches that scan stops early.
+RANKED_IN_FULL = 5000
+# How many code prefixes a code search reads.
+CODE_CANDIDATES = 500
+
+# A registered name written inside a longer text ("我在杭州星辰电器西湖店有限公司买的冰箱") is found by
+# looking up every piece of the text this long as a whole name: an index probe each.
+NAME_IN_TEXT_LENGTHS = range(4, 41)
+
+
+def names_within(text: str) -> list[str]:
+    """Every piece of `text` that could be a whole registered name, longest first."""
+    pieces = {
+        text[start : start + length]
+        for start in range(len(text))
+        for length in NAME_IN_TEXT_LENGTHS
+        if start + length <= len(text)
+    }
+    return sorted(pieces, key=len, reverse=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> dict[str, list[tuple[str, str]]]:
+    """Short names of the mainland's provinces and prefectures (杭州 for 杭州市, 内蒙古 for 内蒙古自治区)
+    → their (level, code). Read once per process: the divisions change once a year at most."""
+    suffixes = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "地区", "省", "市", "盟")
+    places: dict[str, list[tuple[str, str]]] = {}
+    levels = (RegionLevel.PROVINCE, RegionLevel.PREFECTURE)
+    for code, name, level in Region.objects.filter(level__in=levels, is_current=True).values_list(
+        "code", "name", "level"
+    ):
+        short = next((name[: -len(suffix)] for suffix in suffixes if name.endswith(suffix)), name)
+        for spelling in {name, short} if len(short) >= 2 else {name}:
+            places.setdefault(spelling, []).append((level, code))
+    return places
+
+
+def place_prefix(near: str) -> str:
+    """The region-code prefix of the place `near` names: a region code, or a text naming a city
+    (杭州, 杭州市西湖区文三路) or else a province (浙江). The city's four digits, the province's
+    two; empty when it names neither."""
+    near = (near or "").strip()
+    if re.fullmatch(r"\d{6}", near):
+        return near[:4] if near[2:4] != "00" else near[:2]
+    found = [
+        (len(spelling), level, code)
+        for spelling, entries in _places().items()
+        if spelling in near
+        for level, code in entries
+    ]
+    prefectures = [item for item in found if item[1] == RegionLevel.PREFECTURE]
+    if prefectures:
+        return max(prefectures)[2][:4]
+    return max(found)[2][:2] if found else ""
+
+
+def _in_place(prefix: str) -> Q:
+    """Businesses operating in the region whose codes start with `prefix`: a list of codes, so that
+    the index of the business region column serves it."""
+    codes = list(Region.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    return Q(business_region_id__in=codes)
 
 
 @contextlib.contextmanager
@@ -56,10 +117,14 @@ def _bitmap_scans_only():
         yield
 
 
-def registry_search(*, query: str, limit: int = 20) -> list[MarketEntity]:
+def registry_search(*, query: str, limit: int = 20, near: str = "") -> list[MarketEntity]:
     """Businesses matching a fragment of their name or their Unified Social Credit Code, best
-    first: the exact name, names starting with the fragment, names holding its words as whole
-    words, then names merely holding its characters; shorter names first within each tier.
+    first: registered names written whole inside the query (longest first), the exact name, names
+    starting with the fragment, names holding its words as whole words, then names merely holding
+    its characters; shorter names first within each tier.
+
+    `near` (a region code, or a text naming a place; else the query itself) puts the businesses of
+    that city (or province) first: its starting, word and character tiers, then everyone's.
 
     Every tier is a bounded index lookup, so a fragment that matches half the registry costs no
     more than a rare one. Raises ValidationError for a query that cannot find anything useful."""
@@ -72,7 +137,7 @@ def registry_search(*, query: str, limit: int = 20) -> list[MarketEntity]:
             return list(entities.filter(uscc=validate_uscc(upper))[:1])
         with _bitmap_scans_only():
             codes = sorted(
-                MarketEntity.objects.filter(uscc__startswith=upper).values_list("uscc", "id")[:TIER_CANDIDATES]
+                MarketEntity.objects.filter(uscc__startswith=upper).values_list("uscc", "id")[:CODE_CANDIDATES]
             )
         found = entities.in_bulk([pk for _code, pk in codes[:limit]])
         return [found[pk] for _code, pk in codes[:limit]]
@@ -84,20 +149,44 @@ def registry_search(*, query: str, limit: int = 20) -> list[MarketEntity]:
             code="query_too_short",
         )
     words = query_word_terms(raw)
-    tiers = [
-        MarketEntity.objects.filter(name=raw),
-        MarketEntity.objects.filter(name__startswith=raw),
-        *([MarketEntity.objects.filter(has_search_terms(words))] if words else []),
-        MarketEntity.objects.filter(has_search_terms(terms)),
+    prefix = place_prefix(near) or place_prefix(raw)
+    closeness = [
+        Q(name__startswith=raw),
+        *([has_search_terms(words)] if words else []),
+        has_search_terms(terms),
     ]
     ranked: list[int] = []
     with _bitmap_scans_only():
+        if len(raw) > NAME_IN_TEXT_LENGTHS.start:
+            within = dict(MarketEntity.objects.filter(name__in=names_within(raw)).values_list("id", "name"))
+            ranked += sorted(within, key=lambda pk: (-len(within[pk]), pk))[:limit]
+        tiers = [MarketEntity.objects.filter(name=raw)]
+        if prefix:
+            tiers += [MarketEntity.objects.filter(condition).filter(_in_place(prefix)) for condition in closeness]
+        tiers += [MarketEntity.objects.filter(condition) for condition in closeness]
         for tier in tiers:
             if len(ranked) >= limit:
                 break
-            candidates = tier.exclude(pk__in=ranked).values_list("id", Length("name"))[:TIER_CANDIDATES]
-            ranked += [pk for pk, _length in sorted(candidates, key=lambda row: (row[1], row[0]))][
-                : limit - len(ranked)
-            ]
+            ranked += _shortest_first(tier.exclude(pk__in=ranked), limit - len(ranked))
     found = entities.in_bulk(ranked)
     return [found[pk] for pk in ranked]
+
+
+def _shortest_first(tier, count: int) -> list[int]:
+    """The ids of the tier's `count` shortest names (ties by id): all its matches ranked when there
+    are few, else read in the order of the name-length index, which stops after `count`."""
+    candidates = list(tier.values_list("id", Length("name"))[: RANKED_IN_FULL + 1])
+    if len(candidates) <= RANKED_IN_FULL:
+        return [pk for pk, _length in sorted(candidates, key=lambda row: (row[1], row[0]))][:count]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = on")
+            cursor.execute("SET LOCAL enable_sort = off")
+    ordered = list(tier.order_by(Length("name"), "id").values_list("id", flat=True)[:count])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = on")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_sort = on")
+    return ordered

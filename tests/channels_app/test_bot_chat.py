@@ -61,7 +61,12 @@ async def test_only_a_signed_in_user_may_chat(bot_down):
 
 async def test_when_the_bot_is_down_the_person_is_told_to_send_again_and_the_chat_stays_open(bot_down, consumer):
     communicator = await chat_as(consumer.user)
-    assert await frame(communicator) == {"type": "welcome", "history": [], "history_available": False}
+    assert await frame(communicator) == {
+        "type": "welcome",
+        "history": [],
+        "history_available": False,
+        "bot_ready": False,
+    }
     await communicator.send_to(text_data=json.dumps({"type": "message", "text": "我要投诉", "client_msg_id": "a1"}))
     error = await frame(communicator)
     assert error["code"] == "bot_unavailable" and error["client_msg_id"] == "a1"
@@ -149,7 +154,7 @@ class RasaStandIn:
     Rasa's REST channel and HTTP API. The conversation through the real Rasa is in the end-to-end
     test."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         self.requests: list[tuple[str, str, dict]] = []
         stand_in = self
 
@@ -177,7 +182,7 @@ class RasaStandIn:
                 self.end_headers()
                 self.wfile.write(encoded)
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -268,3 +273,19 @@ async def test_when_the_bot_cannot_be_resumed_the_message_is_refused_and_the_res
     unresumed = await database_sync_to_async(HelpRequest.objects.get)(pk=help_request.pk)
     assert unresumed.bot_resumed_at is None
     await communicator.disconnect()
+
+
+async def test_a_chat_opened_while_the_bot_is_starting_is_told_when_it_can_answer(bot_down, consumer, settings):
+    settings.BOT_READY_POLL_SECONDS = 0.2
+    communicator = await chat_as(consumer.user)
+    welcome = await frame(communicator)
+    assert welcome["bot_ready"] is False
+    # The bot comes up where it was expected (its model trained and loaded) while the person waits.
+    stand_in = RasaStandIn(port=int(settings.BOT_URL.rsplit(":", 1)[1]))
+    try:
+        assert await frame(communicator) == {"type": "bot_ready", "history": []}
+        await communicator.send_to(text_data=json.dumps({"type": "message", "text": "我要投诉", "client_msg_id": "a1"}))
+        assert (await frame(communicator))["text"] == "我在，继续说。"
+    finally:
+        await communicator.disconnect()
+        stand_in.server.shutdown()

@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 from django.db import connection
 
@@ -7,18 +9,45 @@ from tests import factories
 from tests.channels_app.room_client import session_cookie
 
 
-@pytest.fixture
-def product(places, tmp_path):
-    """daphne, Rasa and the action server, wired as `make run` wires them, on the test database."""
+def _database_url() -> str:
     database = connection.settings_dict
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def bot_stack(django_db_setup, django_db_blocker, tmp_path_factory):
+    """daphne, Rasa and the action server, wired as `make run` wires them, on the test database:
+    started once for every test that needs them (Rasa takes 20 to 60 s to load its model). The
+    tables are emptied between tests; the bot's service token is made again for each (`product`)."""
+    bot_token = secrets.token_hex(20)
     stack = start_stack(
-        database_url=f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        database_url=_database_url(),
         tracker_url=fresh_postgres_database("test_bot_tracker"),
-        bot_token=bot_service_account_ensure().key,
-        logs=tmp_path,
+        bot_token=bot_token,
+        logs=tmp_path_factory.mktemp("bot-stack"),
     )
-    yield {"web_port": stack.web_port}
+    yield stack
     stack.stop()
+
+
+@pytest.fixture
+def product(bot_stack, places):
+    """The whole product, with the bot's service account as the action server knows it."""
+    bot_service_account_ensure(key=bot_stack.bot_token)
+    return {"web_port": bot_stack.web_port}
+
+
+@pytest.fixture(scope="session")
+def web_stack(django_db_setup, django_db_blocker, tmp_path_factory):
+    """daphne alone (no bot), on the test database, for the pages' and the room's browser tests."""
+    stack = start_stack(database_url=_database_url(), with_bot=False, logs=tmp_path_factory.mktemp("web-stack"))
+    yield stack
+    stack.stop()
+
+
+@pytest.fixture
+def web(web_stack, places):
+    return {"web_port": web_stack.web_port}
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The whole journey of a cross-region complaint in four browsers (Debian's Chromium through
-Playwright, one context per person, against daphne, Rasa and the action server):
+Playwright, one context per person, against daphne):
 
-- a consumer from Beijing files a complaint against a Hangzhou shop by chatting with the bot;
+- a consumer from Beijing has filed a complaint against a Hangzhou shop (through the filing
+  service, as the bot and the form do; filing by chatting is tests/e2e/test_pages_in_browser.py);
 - an official of the shop's bureau accepts it and starts mediation with an official of the
   consumer's home bureau, who reads the room in English;
 - the business joins; the four exchange messages live;
@@ -18,18 +19,17 @@ import re
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from mediation.models import Case, CaseStatus, RoomEvent
+from mediation.models import Case, CaseStatus, IntakeChannel, RoomEvent
 from tests import factories
 from tests.e2e.browser import (
     ARTIFACTS,
     DESK_SCREEN,
     PHONE_SCREEN,
-    file_the_fridge_complaint_by_chatting,
     launch,
     logged_in_page,
 )
 
-pytestmark = [pytest.mark.bot_e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "调解-2026-密码"
 LIVE_SECONDS = 15
@@ -71,8 +71,8 @@ def enter_room_from_case_page(page: Page, base: str, number: str) -> None:
     expect(page.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
 
 
-def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers(product, people, cast):
-    base = f"http://127.0.0.1:{product['web_port']}"
+def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers(web, people, cast):
+    base = f"http://127.0.0.1:{web['web_port']}"
     with sync_playwright() as playwright:
         browser = launch(playwright)
         consumer = logged_in_page(
@@ -85,9 +85,16 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         )
         expect(merchant.locator("main")).to_contain_text("还没有转给贵企业的投诉")  # nothing before it is accepted
 
-        # The consumer files by chatting.
-        consumer.goto(f"{base}/chat/")
-        number = file_the_fridge_complaint_by_chatting(consumer, base)
+        # The consumer's complaint about the fridge, filed as the bot files it.
+        number = factories.complaint(
+            consumer=people["consumer"],
+            entity=people["west_lake"],
+            facts="冰箱买回来第三天就不制冷了，找商家好几次都说等等，一直不给处理",
+            brand="海尔",
+            intake_channel=IntakeChannel.BOT,
+        ).number
+        consumer.goto(f"{base}/cases/{number}/")
+        expect(consumer.locator("main")).to_contain_text(number)
 
         # The shop's bureau finds it among its new cases, accepts it and starts mediation.
         lead.locator("header nav a", has_text="待办案件").click()

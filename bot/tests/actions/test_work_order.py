@@ -126,8 +126,8 @@ def form_tracker(text, intent, slots=None, entities=()):
 
 
 class RegistryStandIn:
-    """The mediation API's registry search over a few names: an exact name or credit code, else the
-    names holding the query. It records what it was asked."""
+    """The mediation API's registry search over a few names: names written whole in the query, an
+    exact credit code, else the names holding the query. It records what it was asked, and where."""
 
     def __init__(self, names):
         self.entities = [
@@ -135,10 +135,16 @@ class RegistryStandIn:
             for number, name in enumerate(names, 1)
         ]
         self.queries = []
+        self.places = []
 
-    async def search_entities(self, query, *, limit=5):
+    async def search_entities(self, query, *, limit=5, near=""):
         self.queries.append(query)
-        return [entity for entity in self.entities if query in entity["name"] or query == entity["uscc"]][:limit]
+        self.places.append(near)
+        return [
+            entity
+            for entity in self.entities
+            if query in entity["name"] or entity["name"] in query or query == entity["uscc"]
+        ][:limit]
 
 
 @pytest.mark.parametrize(
@@ -150,6 +156,13 @@ class RegistryStandIn:
         ("是在金太阳超市买的", ["金太阳超市"], "杭州金太阳超市有限公司", ["在金太阳超市买的", "金太阳超市"]),
         # Two shops hold the name: the person is offered both.
         ("星辰电器", ["星辰电器"], None, ["星辰电器"]),
+        # A full registered name inside a sentence is that business, whatever the NLU cut out.
+        (
+            "我在杭州星辰电器西湖店有限公司买的冰箱坏了",
+            ["星辰电器"],
+            "杭州星辰电器西湖店有限公司",
+            ["我在杭州星辰电器西湖店有限公司买的冰箱坏了"],
+        ),
     ],
 )
 def test_the_merchant_is_looked_up_by_the_whole_answer_then_by_the_names_the_nlu_found(answer, pieces, found, asked):
@@ -163,6 +176,15 @@ def test_the_merchant_is_looked_up_by_the_whole_answer_then_by_the_names_the_nlu
             "杭州星辰电器西湖店有限公司",
             "杭州星辰电器滨江店有限公司",
         ]
+
+
+def test_the_place_the_person_named_goes_with_the_search():
+    registry = RegistryStandIn(["杭州星辰电器西湖店有限公司", "杭州星辰电器滨江店有限公司"])
+    form, dispatcher = ValidateWorkOrderForm(api=registry), CollectingDispatcher()
+    entities = [{"entity": "merchant", "value": "星辰电器"}, {"entity": "place", "value": "杭州"}]
+    tracker = form_tracker("杭州的星辰电器", "inform", entities=entities)
+    asyncio.run(form.validate_merchant("星辰电器", dispatcher, tracker, {}))
+    assert registry.places and set(registry.places) == {"杭州"}
 
 
 def test_an_optional_answer_can_be_skipped_and_a_required_one_cannot():

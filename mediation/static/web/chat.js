@@ -107,23 +107,35 @@
     if (!waiting) setStatus("");
   }
 
+  const starting = root.querySelector(".bot-starting");
+
+  function showHistory(history) {
+    list.textContent = "";
+    (history || []).forEach(function (entry) {
+      if (entry.from === "user") {
+        if (!entry.choice) add("user", entry.text);
+      } else {
+        const item = add("bot", entry.text || "");
+        addButtons(item, entry.buttons);
+        if (entry.handoff) showHandoff(entry.handoff);
+      }
+    });
+  }
+
   function receive(frame) {
     if (frame.type === "welcome") {
-      list.textContent = "";
-      (frame.history || []).forEach(function (entry) {
-        if (entry.from === "user") {
-          if (!entry.choice) add("user", entry.text);
-        } else {
-          const item = add("bot", entry.text || "");
-          addButtons(item, entry.buttons);
-          if (entry.handoff) showHandoff(entry.handoff);
-        }
-      });
-      if (frame.history_available === false) setStatus(text("textHistoryMissing"));
+      showHistory(frame.history);
+      // The bot is starting (or down): say so, with the other way to reach the 12315 service.
+      starting.hidden = frame.bot_ready !== false;
+      if (frame.bot_ready !== false && frame.history_available === false) setStatus(text("textHistoryMissing"));
       else setStatus("");
       if (frame.with_official) showHandoff(frame.with_official);
       ready = true;
       root.classList.add("connected");
+    } else if (frame.type === "bot_ready") {
+      showHistory(frame.history);
+      starting.hidden = true;
+      setStatus(text("textBotReady"));
     } else if (frame.type === "bot") {
       addButtons(add("bot", frame.text || ""), frame.buttons);
     } else if (frame.type === "handoff") {

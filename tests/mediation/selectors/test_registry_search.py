@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from mediation.models import MarketEntity
+from mediation.selectors import registry as registry_selector
 from mediation.selectors.registry import has_search_terms, registry_search
 from mediation.services.registry import entity_register, name_search_terms, query_search_terms
 from tests import factories
@@ -95,3 +96,48 @@ def test_tiers_do_not_repeat_and_respect_the_limit(registry):
     names = _names("华为", limit=2)
     assert len(names) == 2 == len(set(names))
     assert len(_names("华为", limit=50)) == len(set(_names("华为", limit=50))) == 3
+
+
+@pytest.fixture
+def same_trade_name(places):
+    """星辰 shops across the country, the West Lake one's full registered name among them."""
+    shops = {
+        "太原星辰电子店": "140105",
+        "济南星辰茶叶店": "370102",
+        "星辰电器": "110105",
+        "深圳星辰电器商行": "440305",
+        "杭州星辰电器滨江店有限公司": "330108",
+        "杭州星辰电器西湖店有限公司": "330106",
+        "星辰电器城": "330106",
+    }
+    return {name: factories.shop(name=name, region=region) for name, region in shops.items()}
+
+
+def test_a_full_registered_name_inside_a_sentence_finds_that_business_first(same_trade_name):
+    sentence = "我在杭州星辰电器西湖店有限公司买的冰箱坏了，商家一直拖着不处理，我要投诉"
+    assert _names(sentence)[0] == "杭州星辰电器西湖店有限公司"
+    # Of nested registered names (星辰电器, 星辰电器城) written whole, the longest comes first.
+    assert _names("在星辰电器城二楼买的")[:2] == ["星辰电器城", "星辰电器"]
+
+
+def test_a_partial_name_ranks_the_exact_name_then_names_holding_every_word_then_the_rest(same_trade_name):
+    ranked = _names("星辰电器")
+    assert ranked[0] == "星辰电器"  # the exact name
+    holding_the_words = {"深圳星辰电器商行", "杭州星辰电器滨江店有限公司", "杭州星辰电器西湖店有限公司", "星辰电器城"}
+    assert set(ranked[1:5]) == holding_the_words
+    assert set(ranked[5:]) == set()  # 太原星辰电子店 and 济南星辰茶叶店 hold 星辰 but not 电器
+
+
+def test_the_place_puts_that_citys_businesses_first(same_trade_name):
+    assert _names("星辰")[:1] == ["星辰电器"]  # shortest first, without a place
+    for near in ("杭州", "杭州市西湖区文三路的门店", "330106", "浙江"):
+        ranked = _names("星辰", near=near)
+        assert set(ranked[:3]) == {"星辰电器城", "杭州星辰电器滨江店有限公司", "杭州星辰电器西湖店有限公司"}, near
+        assert ranked[3] == "星辰电器"  # then the rest, shortest first
+    assert _names("太原 星辰")[0] == "太原星辰电子店"  # a place in the query itself
+    assert _names("星辰", near="火星")[:1] == ["星辰电器"]  # a place the registry does not know changes nothing
+
+
+def test_a_fragment_matching_more_names_than_are_ranked_in_full_still_gets_the_shortest(same_trade_name, monkeypatch):
+    monkeypatch.setattr(registry_selector, "RANKED_IN_FULL", 2)
+    assert _names("星辰", limit=3) == ["星辰电器", "星辰电器城", "太原星辰电子店"]
