@@ -3,8 +3,12 @@
 Seeds the `bench` database up to --entities synthetic entities (once; later runs reuse them), then
 times registry_search for a mix of what people type: an industry word or a city alone (each matching
 tens of thousands of names), a trade name, trade name with industry, city with trade name, a full
-name, a full credit code and a code prefix. Prints median and p99 per kind
+name, a full credit code and a code prefix; and what the bot sends: a full registered name inside a
+sentence, and a trade name with the place the person named. Prints median and p99 per kind
 and overall. Target: median under 20 ms, p99 under 50 ms.
+
+It also checks what comes first: the business itself for a full name (alone or in a sentence) and
+its code, and for a trade name with a place, the businesses of that city before any other.
 """
 
 import argparse
@@ -66,30 +70,42 @@ def main() -> None:
         head = name.split(industry)[0] if industry else name[:4]
         return head[-2:], industry, head
 
-    queries: list[tuple[str, str]] = []
+    # (kind, query, near, the entity the search must put first or None, the city prefix whose
+    # businesses must come first or None)
+    queries: list[tuple[str, str, str, object, str | None]] = []
     for entity in sample:
         trade, industry, head = trade_name(entity.name)
+        city = (entity.business_region_id or "")[:4]
         queries += [
-            ("industry word", industry or trade),
-            ("city", head[:-2][:2] or trade),
-            ("trade name", trade),
-            ("trade name + industry", trade + industry),
-            ("city + trade name", head),
-            ("full name", entity.name),
-            ("full code", entity.uscc),
-            ("code prefix", entity.uscc[:10]),
+            ("industry word", industry or trade, "", None, None),
+            ("city", head[:-2][:2] or trade, "", None, None),
+            ("trade name", trade, "", None, None),
+            ("trade name + industry", trade + industry, "", None, None),
+            ("city + trade name", head, "", None, None),
+            ("full name", entity.name, "", entity, None),
+            ("full code", entity.uscc, "", entity, None),
+            ("code prefix", entity.uscc[:10], "", None, None),
+            ("name in a sentence", f"我在{entity.name}买的东西坏了，商家一直拖着不处理，我要投诉", "", entity, None),
+            ("trade name + place", trade, entity.business_region_id or "", None, city or None),
         ]
     rnd.shuffle(queries)
-    for _, query in queries[:50]:  # warm the caches
-        list(registry_search(query=query))
+    for _, query, near, _first, _city in queries[:50]:  # warm the caches
+        list(registry_search(query=query, near=near))
 
     timings: dict[str, list[float]] = {}
+    right: dict[str, list[bool]] = {}
     hits = 0
-    for kind, query in queries:
+    for kind, query, near, first, city in queries:
         started = time.perf_counter()
-        results = list(registry_search(query=query))
+        results = list(registry_search(query=query, near=near))
         timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
         hits += bool(results)
+        if first is not None:
+            right.setdefault(kind, []).append(bool(results) and results[0].pk == first.pk)
+        if city is not None and results:
+            in_city = [(result.business_region_id or "").startswith(city) for result in results]
+            # The city's businesses first: no business of the city after one from elsewhere.
+            right.setdefault(kind, []).append(in_city == sorted(in_city, reverse=True) and in_city[0])
     every = [t for values in timings.values() for t in values]
     print(f"\nRegistry search over {total:,} entities in PostgreSQL, {len(every)} queries, {hits} with results")
     print(f"{'query kind':<24}{'median ms':>10}{'p99 ms':>10}")
@@ -99,6 +115,11 @@ def main() -> None:
     print(f"{'all':<24}{median:>10.2f}{p99:>10.2f}")
     verdict = "met" if median < 20 and p99 < 50 else "NOT met"
     print(f"Target (median < 20 ms, p99 < 50 ms): {verdict}")
+    print("What comes first:")
+    for kind, outcomes in sorted(right.items()):
+        print(f"  {kind:<22}{sum(outcomes)} of {len(outcomes)} right")
+    if not all(all(outcomes) for outcomes in right.values()):
+        sys.exit("The search put something else first (above).")
 
 
 if __name__ == "__main__":

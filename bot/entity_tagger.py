@@ -38,6 +38,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from text_features import TrainedHere
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ def spans(tokens: list[Token], labels: list[str], confidences: list[float]) -> l
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class CrfEntityTagger(GraphComponent, EntityExtractorMixin):
+class CrfEntityTagger(TrainedHere, GraphComponent, EntityExtractorMixin):
     @classmethod
     def required_components(cls) -> list[type]:
         return [Tokenizer]
@@ -152,21 +153,9 @@ class CrfEntityTagger(GraphComponent, EntityExtractorMixin):
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.component_config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
         self.tags: dict[str, str] = {}
         self.tagger: pycrfsuite.Tagger | None = None
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrfEntityTagger:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         self.tags = dictionary_tags(Path(self.component_config["dictionary_path"]))
@@ -176,7 +165,9 @@ class CrfEntityTagger(GraphComponent, EntityExtractorMixin):
             tokens = example.get(TOKENS_NAMES[TEXT])
             if not tokens or example.get(TEXT, "").startswith("/"):
                 continue
-            entities = [entity for entity in example.get(ENTITIES) or [] if entity[ENTITY_ATTRIBUTE_TYPE] not in ignored]
+            entities = [
+                entity for entity in example.get(ENTITIES) or [] if entity[ENTITY_ATTRIBUTE_TYPE] not in ignored
+            ]
             trainer.append(sentence_features(tokens, self.tags), bio_labels(tokens, entities))
         trainer.set_params(
             {
@@ -233,6 +224,3 @@ class CrfEntityTagger(GraphComponent, EntityExtractorMixin):
             ]
             message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(entities), add_to_output=True)
         return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data

@@ -34,7 +34,7 @@ from scipy.optimize import minimize_scalar
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
-from text_features import NgramFeatures, load_model, save_model
+from text_features import NgramFeatures, TrainedHere, save_model, saved_model
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def fitted_temperature(scores: np.ndarray, truth: np.ndarray) -> float:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class LinearIntentClassifier(GraphComponent, IntentClassifier):
+class LinearIntentClassifier(TrainedHere, GraphComponent, IntentClassifier):
     @classmethod
     def required_components(cls) -> list[type]:
         return [Tokenizer, RegexFeaturizer]
@@ -85,23 +85,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
+        self.config = self.component_config
         self.features: NgramFeatures | None = None
         self.classifier: LinearSVC | None = None
         self.temperature = 1.0
         self.regex_width = 0
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LinearIntentClassifier:
-        return cls(config, model_storage, resource)
 
     def _matrix(self, messages: list[Message]) -> csr_matrix:
         regex = [regex_sentence_features(message, self.regex_width) for message in messages]
@@ -160,20 +149,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
     def _persist(self) -> None:
-        with self._model_storage.write_to(self._resource) as directory:
-            save_model(
-                directory / MODEL_FILE,
-                {
-                    "features": self.features.to_dict(),
-                    "classifier": self.classifier,
-                    "temperature": self.temperature,
-                    "regex_width": self.regex_width,
-                },
-            )
+        model = {
+            "features": self.features.to_dict(),
+            "classifier": self.classifier,
+            "temperature": self.temperature,
+            "regex_width": self.regex_width,
+        }
+        save_model(self._model_storage, self._resource, MODEL_FILE, model)
 
     @classmethod
     def load(
@@ -185,13 +168,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> LinearIntentClassifier:
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                if not path.exists():
-                    raise ValueError(path)
-                model = load_model(path, "intent model")
-        except ValueError:
+        model = saved_model(model_storage, resource, MODEL_FILE, "intent model")
+        if model is None:
             logger.warning("LinearIntentClassifier has no trained model; it says nothing.")
             return component
         component.features = NgramFeatures.from_dict(model["features"])

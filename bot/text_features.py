@@ -12,9 +12,13 @@ from typing import Any
 
 import numpy as np
 import skops.io as skops_io
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -92,8 +96,9 @@ TRUSTED_TYPES = [
 ]
 
 
-def save_model(path: Path, model: dict[str, Any]) -> None:
-    skops_io.dump(model, path)
+def save_model(model_storage: ModelStorage, resource: Resource, file_name: str, model: dict[str, Any]) -> None:
+    with model_storage.write_to(resource) as directory:
+        skops_io.dump(model, directory / file_name)
 
 
 def load_model(path: Path, what: str) -> dict[str, Any]:
@@ -103,3 +108,37 @@ def load_model(path: Path, what: str) -> dict[str, Any]:
     if unexpected:
         raise TypeError(f"The saved {what} holds types it should not: {unexpected}")
     return skops_io.load(path, trusted=found)
+
+
+def saved_model(model_storage: ModelStorage, resource: Resource, file_name: str, what: str) -> dict[str, Any] | None:
+    """What the component saved when it was trained, or None if training saved nothing (too few
+    examples to learn from)."""
+    try:
+        with model_storage.read_from(resource) as directory:
+            path = directory / file_name
+            return load_model(path, what) if path.exists() else None
+    except ValueError:  # the resource was never written
+        return None
+
+
+class TrainedHere:
+    """What the bot's own components share: made from their config and storage, and they leave
+    the training data as they found it."""
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
+        self.component_config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ):
+        return cls(config, model_storage, resource)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -26,13 +26,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
-from text_features import NgramFeatures, load_model, save_model
+from text_features import NgramFeatures, TrainedHere, save_model, saved_model
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "triage.skops"
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class TriageClassifier(GraphComponent, IntentClassifier):
+class TriageClassifier(TrainedHere, GraphComponent, IntentClassifier):
     @classmethod
     def required_components(cls) -> list[type]:
         return [Tokenizer]
@@ -46,21 +46,11 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource)
+        self.config = self.component_config
         self.features: NgramFeatures | None = None
         self.classifier: LogisticRegression | None = None
 
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TriageClassifier:
-        return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
         intents = set(self.config["intents"])
@@ -108,12 +98,9 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT, dict(ranking[0]), add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
     def _persist(self) -> None:
-        with self._model_storage.write_to(self._resource) as directory:
-            save_model(directory / MODEL_FILE, {"features": self.features.to_dict(), "classifier": self.classifier})
+        model = {"features": self.features.to_dict(), "classifier": self.classifier}
+        save_model(self._model_storage, self._resource, MODEL_FILE, model)
 
     @classmethod
     def load(
@@ -125,13 +112,8 @@ class TriageClassifier(GraphComponent, IntentClassifier):
         **kwargs: Any,
     ) -> TriageClassifier:
         component = cls(config, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                if not path.exists():
-                    raise ValueError(path)
-                model = load_model(path, "triage model")
-        except ValueError:
+        model = saved_model(model_storage, resource, MODEL_FILE, "triage model")
+        if model is None:
             # Trained without examples of two tracks (train() saved nothing): the ranking stands.
             logger.warning("TriageClassifier has no trained model; the intent classifier's ranking stands.")
             return component

@@ -47,7 +47,11 @@ async def main(model: str, rounds: int) -> None:
 
 
 if __name__ == "__main__":
+    # Quiet: Rasa logs every parse through structlog (not the logging module) at debug level.
     logging.disable(logging.WARNING)
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     parser = argparse.ArgumentParser()
     parser.add_argument("model")
     parser.add_argument("--rounds", type=int, default=5)

@@ -142,14 +142,14 @@ def test_a_saved_intent_model_holding_anything_else_is_refused(storage, intents)
 
 
 TAGGED = [
-    ("我在[星辰电器](merchant)买的[冰箱](product)坏了", None),
-    ("[上个月](date)在[国美](merchant)买的[空调](product)漏水", None),
-    ("[华为](brand)的[手机](product)花了[三千](amount)", None),
-    ("在[苏宁](merchant)买的[洗衣机](product)不转了", None),
-    ("[京东](merchant)上买的[耳机](product)没声音", None),
-    ("[海尔](brand)[冰箱](product)花了[两千八](amount)", None),
-    ("[昨天](date)在[永辉超市](merchant)买的[牛奶](product)过期了", None),
-    ("[格力](brand)[空调](product)[五千](amount)块买的", None),
+    "我在[星辰电器](merchant)买的[冰箱](product)坏了",
+    "[上个月](date)在[国美](merchant)买的[空调](product)漏水",
+    "[华为](brand)的[手机](product)花了[三千](amount)",
+    "在[苏宁](merchant)买的[洗衣机](product)不转了",
+    "[京东](merchant)上买的[耳机](product)没声音",
+    "[海尔](brand)[冰箱](product)花了[两千八](amount)",
+    "[昨天](date)在[永辉超市](merchant)买的[牛奶](product)过期了",
+    "[格力](brand)[空调](product)[五千](amount)块买的",
 ]
 
 
@@ -166,11 +166,12 @@ def annotated(example: str) -> Message:
     return Message.build(text=plain, intent="complaint", entities=entities)
 
 
-def test_the_tagger_finds_the_merchant_product_and_amount_of_a_new_sentence(storage, preprocess, tmp_path):
-    examples = [annotated(example) for example, _ in TAGGED] * 3
-    tagger = CrfEntityTagger.create({"dictionary_path": DICTIONARY}, storage, Resource("tagger"), execution_context("t"))
+def test_the_tagger_finds_the_merchant_and_product_of_a_sentence_it_was_not_trained_on(storage, preprocess):
+    examples = [annotated(example) for example in TAGGED] * 3
+    config = {"dictionary_path": DICTIONARY}
+    tagger = CrfEntityTagger.create(config, storage, Resource("tagger"), execution_context("t"))
     tagger.train(TrainingData(preprocess(examples, training=True)))
-    loaded = CrfEntityTagger.load({"dictionary_path": DICTIONARY}, storage, Resource("tagger"), execution_context("t"))
+    loaded = CrfEntityTagger.load(config, storage, Resource("tagger"), execution_context("t"))
     message = Message.build(text="在苏宁买的冰箱坏了")
     loaded.process(preprocess([message]))
     found = {(entity["entity"], entity["value"]) for entity in message.get("entities")}
