@@ -88,6 +88,58 @@ async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(prod
     assert history[-1]["from"] == "bot" and history[-1]["handoff"]["cases"][0]["number"] == case.number
 
 
+@database_sync_to_async
+def regions_of(entity_ids: list[str]) -> list[str]:
+    from mediation.models import MarketEntity
+
+    regions = dict(MarketEntity.objects.filter(pk__in=entity_ids).values_list("pk", "business_region_id"))
+    return [regions[int(pk)] or "" for pk in entity_ids]
+
+
+@database_sync_to_async
+def registry_of_many_shops_named_xingchen(count: int = 300) -> None:
+    """Hundreds of shops across the country sharing the trade name 星辰 (the West Lake and Binjiang
+    shops of `people` among them), in a registry of thousands of synthetic entities."""
+    from mediation.models import Region
+    from mediation.services.registry import entity_register
+    from mediation.services.synthetic_registry import seed_registry
+
+    seed_registry(count=5000)
+    counties = list(Region.objects.filter(level="county", is_current=True, code__lt="710000").order_by("code"))
+    trades = ["电器", "电子", "家电", "超市", "茶叶", "五金", "服饰", "通讯"]
+    for number in range(count):
+        county = counties[(number * 37) % len(counties)]
+        name = f"{county.name}星辰{trades[number % len(trades)]}{number}号店"
+        entity_register(name=name, uscc=factories.uscc(county.code), business_region=county)
+
+
+async def test_in_a_registry_of_many_namesakes_the_full_name_in_the_first_message_is_that_business(product, people):
+    await registry_of_many_shops_named_xingchen()
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
+        frames = await chat.say("我在杭州星辰电器西湖店有限公司买的冰箱坏了，商家一直拖着不处理，我要投诉")
+        if any("想先确认一下" in frame.get("text", "") for frame in frames):
+            frames = await chat.say("/complaint")
+        said = " ".join(frame.get("text", "") for frame in frames)
+        assert "找到了：杭州星辰电器西湖店有限公司" in said, chat.transcript
+        await chat.say("/cancel")
+        # A trade name shared by hundreds, with the city: that city's shops are offered first.
+        frames = await chat.say("我在杭州的星辰电器买的洗衣机坏了，我要投诉")
+        if any("想先确认一下" in frame.get("text", "") for frame in frames):
+            frames = await chat.say("/complaint")
+        offers = [frame for frame in frames if frame.get("buttons") and "名字相近" in frame.get("text", "")]
+        if not offers:  # the NLU did not pick the name out of the message: the form asks for it
+            frames = await chat.say("杭州的星辰电器")
+            offers = [frame for frame in frames if frame.get("buttons") and "名字相近" in frame.get("text", "")]
+        assert offers, chat.transcript
+        offered = [
+            json.loads(button["payload"].removeprefix("/inform"))["merchant_id"] for button in offers[-1]["buttons"]
+        ]
+        regions = await regions_of(offered)
+        # Hangzhou's businesses (codes 3301…) first: none of them after a business from elsewhere.
+        in_hangzhou = [region.startswith("3301") for region in regions]
+        assert in_hangzhou[0] and in_hangzhou == sorted(in_hangzhou, reverse=True), (offers[-1], regions)
+
+
 async def test_a_report_is_filed_anonymously_a_mixed_order_twice_and_a_cancelled_one_not_at_all(product, people):
     answer = answers(
         [

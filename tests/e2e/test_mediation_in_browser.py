@@ -73,6 +73,15 @@ def enter_room_from_case_page(page: Page, base: str, number: str) -> None:
 
 def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers(web, people, cast):
     base = f"http://127.0.0.1:{web['web_port']}"
+    # The consumer's complaint about the fridge, filed as the bot files it (before the browsers
+    # start: the database is not used from inside Playwright's event loop).
+    number = factories.complaint(
+        consumer=people["consumer"],
+        entity=people["west_lake"],
+        facts="冰箱买回来第三天就不制冷了，找商家好几次都说等等，一直不给处理",
+        brand="海尔",
+        intake_channel=IntakeChannel.BOT,
+    ).number
     with sync_playwright() as playwright:
         browser = launch(playwright)
         consumer = logged_in_page(
@@ -85,14 +94,6 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         )
         expect(merchant.locator("main")).to_contain_text("还没有转给贵企业的投诉")  # nothing before it is accepted
 
-        # The consumer's complaint about the fridge, filed as the bot files it.
-        number = factories.complaint(
-            consumer=people["consumer"],
-            entity=people["west_lake"],
-            facts="冰箱买回来第三天就不制冷了，找商家好几次都说等等，一直不给处理",
-            brand="海尔",
-            intake_channel=IntakeChannel.BOT,
-        ).number
         consumer.goto(f"{base}/cases/{number}/")
         expect(consumer.locator("main")).to_contain_text(number)
 
