@@ -7,7 +7,10 @@ a complaint no investigation).
 
 Once the track is settled, the work order starts with what the first message already said: the
 merchant, product, brand, date and amount it names, and the message itself as the account of
-what happened when it is long enough to be one. The form checks these like any other answer."""
+what happened when it is long enough to be one. A registered business named in full in the message
+("我在杭州星辰电器西湖店有限公司买的冰箱坏了") is the merchant even where the NLU did not pick the name
+out: the registry is asked for names written whole in the message. The form checks these like any
+other answer."""
 
 from typing import Any
 
@@ -15,7 +18,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.work_order import SHORTEST_FACTS
+from actions.mediation_api import MediationApi, MediationUnavailable
+from actions.work_order import SHORTEST_FACTS, exact_matches
 
 TRIAGE_INTENTS = ("complaint", "report", "complaint_and_report")
 SURE_CONFIDENCE = 0.6  # the leading track needs at least this confidence ...
@@ -29,6 +33,9 @@ ENTITY_SLOTS = {
 }
 # An account of what happened says who did what: longer than a bare "我要投诉".
 SHORTEST_ACCOUNT = 3 * SHORTEST_FACTS
+# The registry search takes at most 100 characters: a longer message is read in windows that
+# overlap by more than the longest name looked for inside a text (40 characters).
+SEARCH_WINDOW, SEARCH_STEP = 100, 55
 
 
 def triage_track(intent_ranking: list[dict[str, Any]]) -> str | None:
@@ -44,6 +51,9 @@ def triage_track(intent_ranking: list[dict[str, Any]]) -> str | None:
 
 
 class ActionTriage(Action):
+    def __init__(self, api: MediationApi | None = None):
+        self.api = api or MediationApi()
+
     def name(self) -> str:
         return "action_triage"
 
@@ -61,10 +71,10 @@ class ActionTriage(Action):
             account = [] if text.startswith("/") else [SlotSet("first_account", text)]
             return [SlotSet("case_track", None), SlotSet("track_settled", False), *account]
         dispatcher.utter_message(response=f"utter_track_{track}")
-        return [SlotSet("case_track", track), SlotSet("track_settled", True), *self._prefilled(tracker, message, text)]
+        prefilled = await self._prefilled(tracker, message, text)
+        return [SlotSet("case_track", track), SlotSet("track_settled", True), *prefilled]
 
-    @staticmethod
-    def _prefilled(tracker: Tracker, message: dict, text: str) -> list[dict]:
+    async def _prefilled(self, tracker: Tracker, message: dict, text: str) -> list[dict]:
         account = tracker.get_slot("first_account") if text.startswith("/") else text
         events = [SlotSet("first_account", None)]
         if account and len(account) >= SHORTEST_ACCOUNT:
@@ -73,4 +83,21 @@ class ActionTriage(Action):
             slot = ENTITY_SLOTS.get(entity.get("entity"))
             if slot and entity.get("value"):
                 events.append(SlotSet(slot, entity["value"]))
+        if account and not any(event["name"] == "merchant" for event in events):
+            named = await self._business_named_in_full(account)
+            if named:
+                events.append(SlotSet("merchant", named))
         return events
+
+    async def _business_named_in_full(self, account: str) -> str | None:
+        """The registered name written whole in the message, if there is one (the longest)."""
+        starts = range(0, max(1, len(account) - SEARCH_WINDOW + SEARCH_STEP), SEARCH_STEP)
+        for start in starts:
+            window = account[start : start + SEARCH_WINDOW]
+            try:
+                found = exact_matches(window, await self.api.search_entities(window, limit=5))
+            except MediationUnavailable:
+                return None  # the form asks for the merchant and checks the answer then
+            if found:
+                return found[0]["name"]
+        return None

@@ -27,7 +27,19 @@ def test_the_track_is_taken_only_when_the_nlu_is_sure(scores, track):
     assert triage_track(ranking(**scores)) == track
 
 
-def run_triage(text, intent, intent_ranking, *, slots=None, entities=()):
+class RegistryStandIn:
+    """The registry search over a few names: the names written whole in the query."""
+
+    def __init__(self, names=()):
+        self.names = list(names)
+        self.queries = []
+
+    async def search_entities(self, query, *, limit=5, near=""):
+        self.queries.append(query)
+        return [{"id": number, "name": name, "uscc": ""} for number, name in enumerate(self.names, 1) if name in query]
+
+
+def run_triage(text, intent, intent_ranking, *, slots=None, entities=(), registry=None):
     tracker = Tracker(
         sender_id="u1",
         slots=slots or {},
@@ -44,7 +56,7 @@ def run_triage(text, intent, intent_ranking, *, slots=None, entities=()):
         latest_action_name="action_listen",
     )
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionTriage().run(dispatcher, tracker, {}))
+    events = asyncio.run(ActionTriage(api=registry or RegistryStandIn()).run(dispatcher, tracker, {}))
     return [message["response"] for message in dispatcher.messages], events
 
 
@@ -95,3 +107,20 @@ def test_the_work_order_starts_with_what_the_first_message_said():
     # A bare "我要投诉" is no account of what happened: the form will ask.
     _said, events = run_triage("我要投诉", "complaint", ranking(complaint=0.95))
     assert "facts" not in {event["name"] for event in events}
+
+
+def test_a_business_named_in_full_in_the_first_message_is_the_merchant_even_unrecognised_by_the_nlu():
+    registry = RegistryStandIn(["杭州星辰电器西湖店有限公司", "星辰电器"])
+    story = "我在杭州星辰电器西湖店有限公司买的冰箱坏了，商家一直拖着不处理，我要投诉"
+    _said, events = run_triage(story, "complaint", ranking(complaint=0.97), registry=registry)
+    assert {"event": "slot", "name": "merchant", "value": "杭州星辰电器西湖店有限公司", "timestamp": None} in events
+    # A long story is searched in overlapping windows of at most 100 characters.
+    long_story = "上个月" + "一直拖着不处理，" * 20 + "在杭州星辰电器西湖店有限公司买的冰箱坏了"
+    _said, events = run_triage(long_story, "complaint", ranking(complaint=0.97), registry=registry)
+    assert any(event["name"] == "merchant" and event["value"] == "杭州星辰电器西湖店有限公司" for event in events)
+    assert all(len(query) <= 100 for query in registry.queries)
+    # A merchant the NLU found is left to the form, which checks it.
+    registry.queries.clear()
+    entities = [{"entity": "merchant", "value": "星辰电器"}]
+    _said, events = run_triage("在星辰电器买的冰箱坏了要退款", "complaint", ranking(complaint=0.97), entities=entities, registry=registry)
+    assert registry.queries == [] and [e["value"] for e in events if e["name"] == "merchant"] == ["星辰电器"]
