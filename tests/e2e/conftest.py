@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from mediation.services.accounts import bot_service_account_ensure
-from scripts.stack import fresh_postgres_database, start_stack
+from scripts.stack import free_port, fresh_postgres_database, start_stack
 from tests import factories
 from tests.channels_app.room_client import session_cookie
 
@@ -39,8 +39,14 @@ def product(bot_stack, places):
 
 @pytest.fixture(scope="session")
 def web_stack(django_db_setup, django_db_blocker, tmp_path_factory):
-    """daphne alone (no bot), on the test database, for the pages' and the room's browser tests."""
-    stack = start_stack(database_url=_database_url(), with_bot=False, logs=tmp_path_factory.mktemp("web-stack"))
+    """daphne alone, on the test database, for the pages' and the room's browser tests. The bot is
+    not there (its address is a port nothing listens on): as while `make run` is still training it."""
+    stack = start_stack(
+        database_url=_database_url(),
+        with_bot=False,
+        logs=tmp_path_factory.mktemp("web-stack"),
+        extra_env={"BOT_URL": f"http://127.0.0.1:{free_port()}", "BOT_TIMEOUT_SECONDS": "2"},
+    )
     yield stack
     stack.stop()
 
