@@ -148,7 +148,8 @@ MIN_NAME_IN_TEXT = 4
 def exact_matches(query: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """What the person named exactly: the business whose credit code they gave, or whose whole
     registered name they wrote (alone or in a sentence); of nested names (星辰电器 and
-    杭州星辰电器有限公司) the longest. Empty when they named none exactly."""
+    杭州星辰电器有限公司) the longest, and every business registered under that very name. Empty
+    when they named none exactly."""
     by_code = [entity for entity in found if entity.get("uscc") and entity["uscc"] == query.upper()]
     if by_code:
         return by_code[:1]
@@ -157,7 +158,8 @@ def exact_matches(query: str, found: list[dict[str, Any]]) -> list[dict[str, Any
         for entity in found
         if entity["name"] == query or (len(entity["name"]) >= MIN_NAME_IN_TEXT and entity["name"] in query)
     ]
-    return sorted(written, key=lambda entity: len(entity["name"]), reverse=True)[:1]
+    longest = max((len(entity["name"]) for entity in written), default=0)
+    return [entity for entity in written if len(entity["name"]) == longest]
 
 
 def pick_choice(choices: list[dict[str, Any]], text: str, chosen_id: Any) -> dict[str, Any] | None:
@@ -248,10 +250,12 @@ class ValidateWorkOrderForm(FormValidationAction):
             dispatcher.utter_message(response="utter_registry_unavailable")
             return {"merchant": None}
         exact = exact_matches(query, found)
-        if exact or len(found) == 1:
+        if len(exact) == 1 or len(found) == 1:
             return self._merchant_found((exact or found)[0], dispatcher)
         if not found:
             return {"merchant": None, "merchant_choices": None, "merchant_not_found": query}
+        # Several businesses registered under the very name the person wrote: offer those.
+        found = exact or found
         offered = [
             {
                 "id": entity["id"],

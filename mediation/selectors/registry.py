@@ -39,9 +39,9 @@ def has_search_terms(terms: list[str]) -> Q | RawSQL:
     return condition
 
 
-# A tier with at most this many matches is read whole and ranked in full (a bitmap lookup of a few
-# thousand rows). One with more is read in the order of the name-length index instead, shortest
-# first, until enough are found: with so many matches that scan stops early.
+# A tier is read whole and ranked in full (one bitmap lookup of at most this many rows). A fragment
+# matching more names than this (电器 alone: one business in forty) is too broad to rank: its
+# tier gives nothing, and a search that finds nothing else asks for the city or more of the name.
 RANKED_IN_FULL = 5000
 # How many code prefixes a code search reads.
 CODE_CANDIDATES = 500
@@ -160,33 +160,51 @@ def registry_search(*, query: str, limit: int = 20, near: str = "") -> list[Mark
         if len(raw) > NAME_IN_TEXT_LENGTHS.start:
             within = dict(MarketEntity.objects.filter(name__in=names_within(raw)).values_list("id", "name"))
             ranked += sorted(within, key=lambda pk: (-len(within[pk]), pk))[:limit]
-        tiers = [MarketEntity.objects.filter(name=raw)]
+        tiers = [(MarketEntity.objects.filter(name=raw), None)]
         if prefix:
-            tiers += [MarketEntity.objects.filter(condition).filter(_in_place(prefix)) for condition in closeness]
-        tiers += [MarketEntity.objects.filter(condition) for condition in closeness]
-        for tier in tiers:
+            tiers += [
+                (MarketEntity.objects.filter(condition).filter(_in_place(prefix)), f"place-{level}")
+                for level, condition in enumerate(closeness)
+            ]
+        tiers += [(MarketEntity.objects.filter(condition), f"all-{level}") for level, condition in enumerate(closeness)]
+        too_broad: set[str] = set()
+        for tier, name in tiers:
             if len(ranked) >= limit:
                 break
-            ranked += _shortest_first(tier.exclude(pk__in=ranked), limit - len(ranked))
+            # A later tier at the same place, or any tier everywhere, holds (about) every name of a
+            # tier before it: once one is too broad, those are too, and are not read.
+            if name and any(_wider_or_same(name, broad) for broad in too_broad):
+                continue
+            best = _shortest_first(tier.exclude(pk__in=ranked), limit - len(ranked))
+            if best is None:
+                too_broad.add(name)
+                continue
+            ranked += best
+    if not ranked and too_broad:
+        raise ValidationError(
+            _(
+                "More than %(count)s businesses match “%(query)s”. Please add the city, more of the name, "
+                "or the credit code."
+            )
+            % {"count": f"{RANKED_IN_FULL:,}", "query": raw},
+            code="query_too_broad",
+        )
     found = entities.in_bulk(ranked)
     return [found[pk] for pk in ranked]
 
 
-def _shortest_first(tier, count: int) -> list[int]:
-    """The ids of the tier's `count` shortest names (ties by id): all its matches ranked when there
-    are few, else read in the order of the name-length index, which stops after `count`."""
+def _wider_or_same(tier: str, broad: str) -> bool:
+    """Whether `tier` holds every name `broad` holds: a later condition at the same place, or any
+    condition everywhere after the same or an earlier one at the place."""
+    place, level = tier.rsplit("-", 1)
+    broad_place, broad_level = broad.rsplit("-", 1)
+    return int(level) >= int(broad_level) and (place == broad_place or place == "all")
+
+
+def _shortest_first(tier, count: int) -> list[int] | None:
+    """The ids of the tier's `count` shortest names (ties by id), all its matches ranked; None when
+    it matches more names than RANKED_IN_FULL."""
     candidates = list(tier.values_list("id", Length("name"))[: RANKED_IN_FULL + 1])
-    if len(candidates) <= RANKED_IN_FULL:
-        return [pk for pk, _length in sorted(candidates, key=lambda row: (row[1], row[0]))][:count]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = on")
-            cursor.execute("SET LOCAL enable_sort = off")
-    ordered = list(tier.order_by(Length("name"), "id").values_list("id", flat=True)[:count])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = on")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            cursor.execute("SET LOCAL enable_sort = on")
-    return ordered
+    if len(candidates) > RANKED_IN_FULL:
+        return None
+    return [pk for pk, _length in sorted(candidates, key=lambda row: (row[1], row[0]))][:count]

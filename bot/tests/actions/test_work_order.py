@@ -312,3 +312,12 @@ def test_a_valid_answer_to_the_question_taken_for_a_correction_is_that_answer():
     ):
         asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
         assert dispatcher.messages[-1]["response"] == "utter_ask_which_correction"
+
+
+def test_two_businesses_registered_under_the_very_name_written_are_both_offered():
+    registry = RegistryStandIn(["杭州星辰电器有限公司", "杭州星辰电器有限公司", "星辰电器"])
+    form, dispatcher = ValidateWorkOrderForm(api=registry), CollectingDispatcher()
+    tracker = form_tracker("在杭州星辰电器有限公司买的", "inform", entities=[])
+    result = asyncio.run(form.validate_merchant("在杭州星辰电器有限公司买的", dispatcher, tracker, {}))
+    assert result["merchant"] is None
+    assert [choice["id"] for choice in result["merchant_choices"]] == [1, 2]

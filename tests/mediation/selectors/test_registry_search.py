@@ -138,6 +138,18 @@ def test_the_place_puts_that_citys_businesses_first(same_trade_name):
     assert _names("星辰", near="火星")[:1] == ["星辰电器"]  # a place the registry does not know changes nothing
 
 
-def test_a_fragment_matching_more_names_than_are_ranked_in_full_still_gets_the_shortest(same_trade_name, monkeypatch):
+def test_a_fragment_too_broad_to_rank_asks_for_the_city_or_more_of_the_name(same_trade_name, monkeypatch):
+    monkeypatch.setattr(registry_selector, "RANKED_IN_FULL", 3)
+    # 电器 is in five names: more than can be ranked, and no name starts with it.
+    with pytest.raises(ValidationError, match="add the city") as refused:
+        registry_search(query="电器")
+    assert refused.value.code == "query_too_broad"
+    # With the city, the few of that city are ranked in full.
+    assert set(_names("电器", near="杭州")[:3]) == {
+        "星辰电器城",
+        "杭州星辰电器滨江店有限公司",
+        "杭州星辰电器西湖店有限公司",
+    }
+    # The exact name and the names starting with the fragment still come; the broad tiers give nothing.
     monkeypatch.setattr(registry_selector, "RANKED_IN_FULL", 2)
-    assert _names("星辰", limit=3) == ["星辰电器", "星辰电器城", "太原星辰电子店"]
+    assert _names("星辰电器") == ["星辰电器", "星辰电器城"]
