@@ -126,7 +126,7 @@ bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, t
 
 .PHONY: bench-bot
 bench-bot: $(STAMP) $(BOT_STAMP) services messages ## NLU parse latency of the trained model, and full bot turns through the WebSocket (p50, p99)
-	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) .venv/bin/python bench/nlu_latency.py "$$model"
+	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) .venv/bin/python -W ignore bench/nlu_latency.py "$$model"
 	$(BENCH_ENV) $(BIN)/python bench/bot_chat_bench.py
 
 .PHONY: bench-registry
