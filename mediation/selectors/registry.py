@@ -160,24 +160,25 @@ def registry_search(*, query: str, limit: int = 20, near: str = "") -> list[Mark
         if len(raw) > NAME_IN_TEXT_LENGTHS.start:
             within = dict(MarketEntity.objects.filter(name__in=names_within(raw)).values_list("id", "name"))
             ranked += sorted(within, key=lambda pk: (-len(within[pk]), pk))[:limit]
-        tiers = [(MarketEntity.objects.filter(name=raw), None)]
+        # Each tier with its scope: whether it is everywhere, and its closeness level (the exact
+        # name, which every later tier everywhere holds, first).
+        tiers = [(MarketEntity.objects.filter(name=raw), (True, -1))]
         if prefix:
+            in_place = _in_place(prefix)
             tiers += [
-                (MarketEntity.objects.filter(condition).filter(_in_place(prefix)), f"place-{level}")
+                (MarketEntity.objects.filter(condition).filter(in_place), (False, level))
                 for level, condition in enumerate(closeness)
             ]
-        tiers += [(MarketEntity.objects.filter(condition), f"all-{level}") for level, condition in enumerate(closeness)]
-        too_broad: set[str] = set()
-        for tier, name in tiers:
+        tiers += [(MarketEntity.objects.filter(condition), (True, level)) for level, condition in enumerate(closeness)]
+        too_broad: list[tuple[bool, int]] = []
+        for tier, scope in tiers:
             if len(ranked) >= limit:
                 break
-            # A later tier at the same place, or any tier everywhere, holds (about) every name of a
-            # tier before it: once one is too broad, those are too, and are not read.
-            if name and any(_wider_or_same(name, broad) for broad in too_broad):
+            if any(_holds_every_name_of(scope, broad) for broad in too_broad):
                 continue
             best = _shortest_first(tier.exclude(pk__in=ranked), limit - len(ranked))
             if best is None:
-                too_broad.add(name)
+                too_broad.append(scope)
                 continue
             ranked += best
     if not ranked and too_broad:
@@ -193,12 +194,13 @@ def registry_search(*, query: str, limit: int = 20, near: str = "") -> list[Mark
     return [found[pk] for pk in ranked]
 
 
-def _wider_or_same(tier: str, broad: str) -> bool:
-    """Whether `tier` holds every name `broad` holds: a later condition at the same place, or any
-    condition everywhere after the same or an earlier one at the place."""
-    place, level = tier.rsplit("-", 1)
-    broad_place, broad_level = broad.rsplit("-", 1)
-    return int(level) >= int(broad_level) and (place == broad_place or place == "all")
+def _holds_every_name_of(scope: tuple[bool, int], broad: tuple[bool, int]) -> bool:
+    """Whether a tier of `scope` holds (about) every name of the too-broad tier `broad`, and so is
+    too broad as well and need not be read: a later closeness level in the same place, or any
+    level everywhere from the same one on."""
+    everywhere, level = scope
+    broad_everywhere, broad_level = broad
+    return level >= broad_level and (everywhere or not broad_everywhere)
 
 
 def _shortest_first(tier, count: int) -> list[int] | None:

@@ -153,3 +153,13 @@ def test_a_fragment_too_broad_to_rank_asks_for_the_city_or_more_of_the_name(same
     # The exact name and the names starting with the fragment still come; the broad tiers give nothing.
     monkeypatch.setattr(registry_selector, "RANKED_IN_FULL", 2)
     assert _names("星辰电器") == ["星辰电器", "星辰电器城"]
+
+
+def test_an_exact_name_shared_by_more_businesses_than_can_be_ranked_is_refused_not_an_error(
+    same_trade_name, monkeypatch
+):
+    factories.shop(name="星辰电器", region="440305")
+    monkeypatch.setattr(registry_selector, "RANKED_IN_FULL", 1)
+    with pytest.raises(ValidationError) as refused:
+        registry_search(query="星辰电器")
+    assert refused.value.code == "query_too_broad"
