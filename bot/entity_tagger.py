@@ -158,8 +158,8 @@ class CrfEntityTagger(TrainedHere, GraphComponent, EntityExtractorMixin):
         self.tagger: pycrfsuite.Tagger | None = None
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.tags = dictionary_tags(Path(self.component_config["dictionary_path"]))
-        ignored = set(self.component_config["ignore"])
+        self.tags = dictionary_tags(Path(self.config["dictionary_path"]))
+        ignored = set(self.config["ignore"])
         trainer = pycrfsuite.Trainer(verbose=False)
         for example in training_data.nlu_examples:
             tokens = example.get(TOKENS_NAMES[TEXT])
@@ -171,9 +171,9 @@ class CrfEntityTagger(TrainedHere, GraphComponent, EntityExtractorMixin):
             trainer.append(sentence_features(tokens, self.tags), bio_labels(tokens, entities))
         trainer.set_params(
             {
-                "c1": self.component_config["L1"],
-                "c2": self.component_config["L2"],
-                "max_iterations": self.component_config["max_iterations"],
+                "c1": self.config["L1"],
+                "c2": self.config["L2"],
+                "max_iterations": self.config["max_iterations"],
                 "feature.possible_transitions": True,
             }
         )

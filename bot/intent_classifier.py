@@ -86,7 +86,6 @@ class LinearIntentClassifier(TrainedHere, GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, model_storage, resource)
-        self.config = self.component_config
         self.features: NgramFeatures | None = None
         self.classifier: LinearSVC | None = None
         self.temperature = 1.0

@@ -126,7 +126,7 @@ class TrainedHere:
     the training data as they found it."""
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
-        self.component_config = {**self.get_default_config(), **config}
+        self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
 

@@ -47,7 +47,6 @@ class TriageClassifier(TrainedHere, GraphComponent, IntentClassifier):
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource) -> None:
         super().__init__(config, model_storage, resource)
-        self.config = self.component_config
         self.features: NgramFeatures | None = None
         self.classifier: LogisticRegression | None = None
 
