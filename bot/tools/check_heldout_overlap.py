@@ -22,7 +22,9 @@ from pathlib import Path
 import yaml
 
 BOT = Path(__file__).resolve().parent.parent
-ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
+sys.path.insert(0, str(BOT))  # the bot's tools, also when this file is run as a script
+from tools.check_entity_alignment import plain_and_spans  # noqa: E402
+
 CASE_NUMBER = re.compile(r"(?:ts|jb)\s*\d[\d\s]{12,}\d", re.IGNORECASE)
 
 
@@ -41,7 +43,7 @@ def utterances(path: Path) -> list[tuple[str, str]]:
 
 
 def reduced(example: str) -> str:
-    text = ANNOTATION.sub(lambda match: match.group("text"), example)
+    text = plain_and_spans(example)[0]
     text = CASE_NUMBER.sub("#", unicodedata.normalize("NFKC", text).lower())
     return "".join(
         character for character in text if character == "#" or unicodedata.category(character)[0] in "LN"

@@ -16,6 +16,10 @@ from pathlib import Path
 
 from sklearn.metrics import accuracy_score, f1_score
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bot's tools, also as a script
+from tools.check_entity_alignment import plain_and_spans  # noqa: E402
+from tools.check_heldout_overlap import utterances  # noqa: E402
+
 TRIAGE = ["complaint", "report", "complaint_and_report"]
 
 
@@ -38,11 +42,8 @@ def predictions(results: Path) -> list[tuple[str, str, str]]:
 
 def heldout_files(directory: Path) -> dict[str, set[str]]:
     """file name → the plain texts of its utterances (annotations removed, as Rasa reports them)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from check_heldout_overlap import ANNOTATION, utterances
-
     return {
-        path.name: {ANNOTATION.sub(lambda match: match.group("text"), example) for _intent, example in utterances(path)}
+        path.name: {plain_and_spans(example)[0] for _intent, example in utterances(path)}
         for path in sorted(directory.glob("*.yml"))
     }
 
@@ -71,7 +72,7 @@ def main() -> int:
     print(f"intent macro F1: {f1_score(gold, predicted, average='macro', zero_division=0):.3f}")
 
     triage = [(g, p) for g, p in zip(gold, predicted, strict=True) if g in TRIAGE]
-    triage_accuracy = sum(g == p for g, p in triage) / len(triage)
+    _count, triage_accuracy = triage_accuracy_of(rows)
     print(f"complaint / report / both: {len(triage)} utterances, accuracy {triage_accuracy:.3f}")
     columns = TRIAGE + ["other"]
     short = {"complaint": "complaint", "report": "report", "complaint_and_report": "both", "other": "other"}
