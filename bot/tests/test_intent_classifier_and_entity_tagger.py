@@ -19,6 +19,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from tests.test_triage_classifier import EXAMPLES as TRACK_EXAMPLES
+
 BOT = Path(__file__).resolve().parent.parent
 DICTIONARY = str(BOT / "data" / "dictionary")
 EXAMPLES = {
@@ -35,12 +37,7 @@ EXAMPLES = {
         "check the status of my complaint",
     ],
     "complaint": [
-        "买的冰箱坏了 要退货",
-        "网课不想上了 把学费退给我",
-        "外卖送错了 给我退款",
-        "手机屏幕有坏点 要换新的",
-        "健身卡还剩半年 钱退我",
-        "衣服洗一次就掉色 我要退钱",
+        *TRACK_EXAMPLES["complaint"],
         "the blender I bought broke in a week, I want a refund",
         "装修拖了两个月 要赔违约金",
     ],

@@ -13,6 +13,15 @@ PHONE_SCREEN = {"width": 390, "height": 844}
 DESK_SCREEN = {"width": 1280, "height": 900}
 TURN_SECONDS = 60
 ARTIFACTS = settings.VAR_DIR / "artifacts"
+PASSWORD = "调解-2026-密码"
+
+
+def with_password(user, first_name: str = "", last_name: str = ""):
+    """The user, able to log in through the form with PASSWORD, with these names."""
+    user.set_password(PASSWORD)
+    user.first_name, user.last_name = first_name, last_name
+    user.save()
+    return user
 
 
 def chromium_path() -> str:

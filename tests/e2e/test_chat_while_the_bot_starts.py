@@ -4,17 +4,13 @@ the person is told so, given the 12315 hotline, and what they type is not lost."
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.e2e.browser import ARTIFACTS, PHONE_SCREEN, launch, logged_in_page
+from tests.e2e.browser import ARTIFACTS, PASSWORD, PHONE_SCREEN, launch, logged_in_page, with_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "王五的密码-2026"
-
 
 def test_the_chat_says_the_assistant_is_starting_and_gives_the_hotline(web, people):
-    user = people["consumer"].user
-    user.set_password(PASSWORD)
-    user.save()
+    user = with_password(people["consumer"].user)
     base = f"http://127.0.0.1:{web['web_port']}"
     with sync_playwright() as playwright:
         browser = launch(playwright)

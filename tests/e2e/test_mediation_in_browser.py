@@ -24,22 +24,16 @@ from tests import factories
 from tests.e2e.browser import (
     ARTIFACTS,
     DESK_SCREEN,
+    PASSWORD,
     PHONE_SCREEN,
     launch,
     logged_in_page,
+    with_password,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "调解-2026-密码"
 LIVE_SECONDS = 15
-
-
-def with_password(user, first_name: str = "", last_name: str = ""):
-    user.set_password(PASSWORD)
-    user.first_name, user.last_name = first_name, last_name
-    user.save()
-    return user
 
 
 @pytest.fixture

@@ -11,22 +11,20 @@ from mediation.models import Case, CaseKind, IntakeChannel
 from tests.e2e.browser import (
     ARTIFACTS,
     OPENING,
+    PASSWORD,
     PHONE_SCREEN,
     bought_ten_days_ago,
     file_the_fridge_complaint_by_chatting,
     launch,
     logged_in_page,
+    with_password,
 )
 
 pytestmark = [pytest.mark.bot_e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "李四的密码-2026"
-
 
 def test_a_consumer_files_a_complaint_by_chatting_in_the_browser_and_reads_the_case_page(product, people):
-    user = people["consumer"].user
-    user.set_password(PASSWORD)
-    user.save()
+    user = with_password(people["consumer"].user)
     base = f"http://127.0.0.1:{product['web_port']}"
 
     with sync_playwright() as playwright:
