@@ -17,6 +17,7 @@ from mediation.models import (
     Official,
     Region,
 )
+from mediation.selectors.cases import hides_the_reporter
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.transitions import ACTION_LABELS, case_transition
 
@@ -109,9 +110,16 @@ class CaseAdmin(admin.ModelAdmin):
         "business_notified_at",
     ]
 
-    actions = [
-        _transition_action(name) for name in ("accept", "start_mediation", "start_verification", "open_case", "close")
-    ]
+    # Moves that need nothing but the decision. Starting mediation opens its room with the parties'
+    # seats, so it is taken from the case page; settling and terminating happen in the room.
+    actions = [_transition_action(name) for name in ("accept", "start_verification", "open_case", "close")]
+
+    def get_exclude(self, request, obj=None):
+        excluded = list(super().get_exclude(request, obj) or [])
+        if obj is not None and hides_the_reporter(obj):
+            # Who reported, and the complaint filed with the report (which names them).
+            excluded += ["consumer", "linked_case"]
+        return excluded
 
     def has_delete_permission(self, request, obj=None):
         return False

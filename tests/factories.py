@@ -13,7 +13,8 @@ from mediation.models import Authority, AuthorityKind, Case, CaseStatus, EntityK
 from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.people import consumer_register, merchant_staff_add, official_add
 from mediation.services.registry import entity_register
-from mediation.services.rooms import mediation_start
+from mediation.services.rooms import mediation_start, mediation_terminate
+from mediation.services.settlement import agreement_record, document_sign, proposal_make, proposal_respond
 from mediation.services.synthetic_registry import synthetic_uscc
 from mediation.services.transitions import case_transition
 
@@ -101,12 +102,36 @@ def report(*, reporter, entity, **extra) -> Case:
     return report_submit(reporter=reporter, entity=entity, **fields)
 
 
+# Statuses a complaint reaches only after its business was told of it (ODR or acceptance).
+_BUSINESS_TOLD = {"odr", "accepted", "mediating", "settled", "terminated"}
+
+
 def with_status(case: Case, status: str) -> Case:
     """Put a case in a status for a test's starting point (tests only; the product moves cases
     through the transition service)."""
-    Case.objects.filter(pk=case.pk).update(status=status)
+    told = {"business_notified_at": timezone.now()} if status in _BUSINESS_TOLD and case.is_complaint else {}
+    Case.objects.filter(pk=case.pk).update(status=status, **told)
     case.refresh_from_db()
     return case
+
+
+def settle_in_room(case: Case, *, refund: str = "3000") -> Case:
+    """Settle a complaint in mediation the way the product does: in its room, on the business's
+    proposal, accepted and signed by both parties and recorded by the lead mediator."""
+    seats = {seat.role: seat for seat in case.room.participants.all()}
+    proposal = proposal_make(seat=seats["merchant"], terms={"refund_amount": refund})
+    proposal_respond(seat=seats["consumer"], number=proposal.number, response="accept")
+    document_sign(seat=seats["consumer"])
+    document_sign(seat=seats["merchant"])
+    agreement_record(seat=seats["lead_mediator"])
+    return Case.objects.get(pk=case.pk)
+
+
+def terminate_in_room(case: Case, *, ground: str = "agreement_impossible") -> Case:
+    """The lead mediator terminates the mediation in its room."""
+    lead = case.room.participants.get(role="lead_mediator")
+    mediation_terminate(actor=lead, reason=ground)
+    return Case.objects.get(pk=case.pk)
 
 
 class Places:

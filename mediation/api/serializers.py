@@ -21,6 +21,7 @@ from mediation.models import (
     RoomRole,
     ViolationType,
 )
+from mediation.selectors.cases import hides_the_reporter
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
 from mediation.services.transitions import Role
 
@@ -281,9 +282,19 @@ class ConsumerIdentityOutSerializer(serializers.Serializer):
     home_region = RegionSerializer(allow_null=True)
 
 
+def masked_consumer(consumer) -> dict:
+    """A consumer as seen from outside the mainland: masked name and home region."""
+    return {
+        "consumer_id": consumer.pk,
+        "masked_name": consumer.masked_name,
+        "home_region": RegionSerializer(consumer.home_region).data if consumer.home_region else None,
+    }
+
+
 class OfficialCaseSerializer(ConsumerCaseSerializer):
     consumer = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    linked_case = serializers.SerializerMethodField()
     possibly_time_barred = serializers.SerializerMethodField(
         help_text=_("The purchase lies more than three years before receipt: check the ground “time barred”.")
     )
@@ -301,6 +312,12 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
         except ValueError:  # 29 February
             limit = received.replace(year=received.year - years, day=28)
         return case.purchase_date < limit
+
+    def get_linked_case(self, case: Case) -> str | None:
+        # The complaint filed with an anonymous report names the reporter.
+        if case.linked_case_id is None or hides_the_reporter(case):
+            return None
+        return case.linked_case.number
 
     def get_consumer(self, case: Case) -> dict | None:
         # An anonymous reporter stays anonymous to officials as well.
@@ -322,11 +339,7 @@ class PartnerAgencyCaseSerializer(OfficialCaseSerializer):
     def get_consumer(self, case: Case) -> dict | None:
         if case.consumer is None or case.is_anonymous:
             return None
-        return {
-            "consumer_id": case.consumer_id,
-            "masked_name": case.consumer.masked_name,
-            "home_region": RegionSerializer(case.consumer.home_region).data if case.consumer.home_region else None,
-        }
+        return masked_consumer(case.consumer)
 
     def get_events(self, case: Case) -> list[dict]:
         return EventSerializer(case.events.all(), many=True).data
@@ -448,3 +461,16 @@ class OfficialHelpRequestSerializer(HelpRequestSerializer):
 
     class Meta(HelpRequestSerializer.Meta):
         fields = [*HelpRequestSerializer.Meta.fields, "consumer", "summary"]
+
+
+class PartnerHelpRequestSerializer(HelpRequestSerializer):
+    """A partner agency's view of a request for a person: as on its case view, the identity
+    document and phone stay in the mainland; a masked name and home region are enough to answer."""
+
+    consumer = serializers.SerializerMethodField()
+
+    class Meta(HelpRequestSerializer.Meta):
+        fields = [*HelpRequestSerializer.Meta.fields, "consumer", "summary"]
+
+    def get_consumer(self, help_request) -> dict:
+        return masked_consumer(help_request.consumer)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView as BaseAPIView
 
 from mediation.api import serializers as s
-from mediation.models import Authority, Consumer, HelpRequest, IntakeChannel, MarketEntity
+from mediation.models import Authority, AuthorityKind, Consumer, HelpRequest, IntakeChannel, MarketEntity
 from mediation.selectors.assistance import help_requests_of, help_requests_waiting
 from mediation.selectors.cases import (
     QueueBucket,
@@ -34,7 +34,7 @@ from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
 from mediation.services.assistance import help_request_join, help_request_open, help_request_release, official_duty_set
-from mediation.services.people import consumer_register, consumer_sign_up
+from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTIONS, case_transition
 
@@ -120,22 +120,25 @@ def _consumer_on_whose_behalf(request, consumer_id: int | str, *, refusal: str) 
 
 def _filing_party(request, data: dict) -> tuple[Consumer | None, str, object]:
     """Who files and through which channel: a consumer for themself, the bot's service account on a
-    consumer's behalf, or an official entering a hotline, letter or visit case."""
+    consumer's behalf, or an official of a bureau entering a hotline, letter or visit case."""
     user = request.user
     consumer_id = data.pop("consumer", None)
     caller = data.pop("caller", None)
     channel = data.pop("intake_channel", None)
     official = getattr(user, "official", None)
     if official is not None and (caller or channel):
+        require_intake_official(user)
+        if consumer_id is not None:
+            # Naming an existing person would put their case, and with it their real-name data,
+            # in the official's hands: every caller is entered with what they themself gave.
+            raise DjangoValidationError(
+                {"consumer": [_("Enter the caller's own real-name data; an existing consumer cannot be named.")]}
+            )
         if not channel:
             raise DjangoValidationError({"intake_channel": [_("Say how the case arrived: hotline, letter or visit.")]})
-        if caller:
-            consumer = consumer_register(user=None, **caller)
-        elif consumer_id:
-            consumer = get_object_or_404(Consumer, pk=consumer_id)
-        else:
+        if not caller:
             raise DjangoValidationError({"caller": [_("Give the caller's real-name data.")]})
-        return consumer, channel, user
+        return consumer_register(user=None, **caller), channel, user
     if caller or channel:
         raise PermissionDenied(_("Only officials enter cases for a caller."))
     if consumer_id is not None:
@@ -391,7 +394,12 @@ class HelpRequestListView(APIView):
         official = getattr(request.user, "official", None)
         if official is not None:
             requests = help_requests_waiting(authority=official.authority)
-            return Response(s.OfficialHelpRequestSerializer(requests, many=True).data)
+            serializer = (
+                s.PartnerHelpRequestSerializer
+                if official.authority.kind == AuthorityKind.PARTNER_AGENCY
+                else s.OfficialHelpRequestSerializer
+            )
+            return Response(serializer(requests, many=True).data)
         consumer = getattr(request.user, "consumer", None)
         if consumer is None:
             raise PermissionDenied(_("Only consumers and officials have requests for a person."))

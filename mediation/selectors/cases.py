@@ -41,18 +41,33 @@ PUBLISHED_STATUSES = (
 )
 
 
-def viewer_role(user, case: Case) -> Viewer | None:
-    """How `user` may see `case`, or None if not at all. A business sees a complaint only once it
-    has been told of it, and never sees a report."""
+class Relation(enum.StrEnum):
+    """How a person stands to one case: the one question every access rule asks first
+    (docs/security.md, "Relations")."""
+
+    OWN = "own"  # the consumer or reporter who filed it
+    HANDLING = "handling"  # an official of the handling bureau
+    CO_MEDIATING = "co_mediating"  # an official of the co-mediating bureau
+    PARTNER = "partner"  # staff of a partner agency outside the mainland, handling or co-mediating
+    BUSINESS = "business"  # staff of the business a complaint is about, once it has been told
+
+
+def case_relations(user, case: Case) -> frozenset[Relation]:
+    """Every relation `user` has to `case` (usually one; none for a stranger). The services,
+    serializers, pages and room all decide from this."""
     if user is None or not user.is_authenticated:
-        return None
+        return frozenset()
+    relations = set()
     if case.consumer_id is not None and case.consumer.user_id == user.id:
-        return Viewer.CONSUMER
+        relations.add(Relation.OWN)
     official = getattr(user, "official", None)
     if official is not None and official.authority_id in (case.handling_authority_id, case.co_mediating_authority_id):
         if official.authority.kind == AuthorityKind.PARTNER_AGENCY:
-            return Viewer.PARTNER_AGENCY
-        return Viewer.OFFICIAL
+            relations.add(Relation.PARTNER)
+        elif official.authority_id == case.handling_authority_id:
+            relations.add(Relation.HANDLING)
+        else:
+            relations.add(Relation.CO_MEDIATING)
     staff = getattr(user, "merchant_staff", None)
     if (
         staff is not None
@@ -60,8 +75,32 @@ def viewer_role(user, case: Case) -> Viewer | None:
         and staff.entity_id == case.entity_id
         and case.business_notified_at is not None
     ):
-        return Viewer.MERCHANT
-    return None
+        relations.add(Relation.BUSINESS)
+    return frozenset(relations)
+
+
+# Which view of a case a relation gives, the first that applies: a person's own case is always
+# seen as its consumer, even by an official who filed one of their own.
+_VIEWS = (
+    (Relation.OWN, Viewer.CONSUMER),
+    (Relation.HANDLING, Viewer.OFFICIAL),
+    (Relation.CO_MEDIATING, Viewer.OFFICIAL),
+    (Relation.PARTNER, Viewer.PARTNER_AGENCY),
+    (Relation.BUSINESS, Viewer.MERCHANT),
+)
+
+
+def viewer_role(user, case: Case) -> Viewer | None:
+    """How `user` may see `case`, or None if not at all. A business sees a complaint only once it
+    has been told of it, and never sees a report."""
+    relations = case_relations(user, case)
+    return next((viewer for relation, viewer in _VIEWS if relation in relations), None)
+
+
+def hides_the_reporter(case: Case) -> bool:
+    """An anonymous report, or the complaint filed together with one: nothing that leads from the
+    one to the other, or to the person, is shown to anyone but the person themself."""
+    return case.is_anonymous or (case.linked_case_id is not None and case.linked_case.is_anonymous)
 
 
 def case_for_viewer(*, user, number: str) -> tuple[Case, Viewer]:

@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mediation.models import (
     Authority,
+    AuthorityKind,
     Consumer,
     ConsumerIdentity,
     IdDocumentType,
@@ -125,6 +126,16 @@ def official_add(*, user, authority: Authority) -> Official:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     user.groups.add(officials_group())
+    return official
+
+
+def require_intake_official(user) -> Official:
+    """An official of a market-regulation bureau, who enters cases that came by the 12315 hotline,
+    a letter or a visit. Partner agencies outside the mainland co-mediate; they do not take in
+    12315 cases or register the mainland's callers."""
+    official = getattr(user, "official", None)
+    if official is None or official.authority.kind != AuthorityKind.BUREAU:
+        raise PermissionDenied(_("Only officials of a market-regulation bureau enter cases for callers."))
     return official
 
 

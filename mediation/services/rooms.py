@@ -87,7 +87,7 @@ def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
     with transaction.atomic():
         if co_mediator is not None:
             _check_co_mediator(case, co_mediator, field="co_mediator")
-        case = case_transition(case=case, action="start_mediation", actor=actor)
+        case = case_transition(case=case, action="start_mediation", actor=actor, in_room=True)
         room = MediationRoom.objects.create(case=case)
         seats = [
             RoomParticipant(
@@ -530,8 +530,9 @@ def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=Non
 
 
 def move_case(case: Case, **kwargs) -> Case:
+    """A case move the room makes (the agreement recorded, mediation terminated)."""
     try:
-        return case_transition(case=case, **kwargs)
+        return case_transition(case=case, in_room=True, **kwargs)
     except TransitionNotAllowed as refused:
         raise RoomActionRefused("case_refused", reason=refused.message) from None
     except (ValidationError, PermissionDenied) as refused:

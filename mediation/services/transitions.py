@@ -21,6 +21,7 @@ from mediation.models import (
     NonAcceptanceGround,
     ReturnReason,
 )
+from mediation.selectors.cases import Relation, case_relations
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.working_days import add_working_days
 
@@ -42,6 +43,11 @@ class Transition:
     # When set, the action needs a `ground` from these choices.
     grounds: type[models.TextChoices] | None = None
     reason_required: bool = False
+    # Taken only by the mediation room's services: starting opens the room with its seats, and the
+    # room's ending (the signed agreement, or the lead mediator's termination) ends the mediation.
+    # Over the API, the pages or the admin these moves would bypass the parties and their
+    # signatures (Order 121 Art. 24: the agreement is the parties' own).
+    in_room: bool = False
 
 
 S = CaseStatus
@@ -63,9 +69,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("not_accept", C, S.SUBMITTED, S.NOT_ACCEPTED, OFFICIAL, grounds=NonAcceptanceGround),
     Transition("return", C, S.SUBMITTED, S.RETURNED, OFFICIAL, grounds=ReturnReason, reason_required=True),
     Transition("resubmit", C, S.RETURNED, S.SUBMITTED, CONSUMER),
-    Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL),
-    Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True),
-    Transition("terminate", C, S.MEDIATING, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason),
+    Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
+    Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True, in_room=True),
+    Transition("terminate", C, S.MEDIATING, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason, in_room=True),
     *(
         Transition("withdraw", C, source, S.WITHDRAWN, CONSUMER)
         for source in (S.SUBMITTED, S.ODR, S.RETURNED, S.ACCEPTED, S.MEDIATING)
@@ -106,6 +112,14 @@ ACTION_LABELS = {
     "not_open_case": gettext_lazy("not open a case"),
 }
 
+ROOM_ONLY_MESSAGES = {
+    "start_mediation": gettext_lazy("Mediation starts by opening its room, from the case page."),
+    "settle": gettext_lazy(
+        "The agreement is recorded in the mediation room, once both parties have signed the mediation document."
+    ),
+    "terminate": gettext_lazy("Mediation is terminated by the lead mediator in the mediation room."),
+}
+
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 
@@ -114,8 +128,13 @@ def find_transition(*, kind: str, source: str, action: str) -> Transition | None
     return _BY_KEY.get((kind, source, action))
 
 
+# The room's moves that a case page offers: starting mediation opens the room (through
+# services.rooms.mediation_start); the others are taken inside the room.
+PAGE_ROOM_MOVES = frozenset({"start_mediation"})
+
+
 def transitions_open_to(*, user, case: Case) -> list[Transition]:
-    """The moves `user` may take on `case` now, in the table's order (what a page offers)."""
+    """The moves `user` may take on `case` from its page now, in the table's order."""
     roles = roles_of(user, case)
     return [
         transition
@@ -123,23 +142,22 @@ def transitions_open_to(*, user, case: Case) -> list[Transition]:
         if transition.kind == case.kind
         and transition.source == case.status
         and roles & transition.actors
+        and (not transition.in_room or transition.action in PAGE_ROOM_MOVES)
         and (transition.action != "send_to_business" or case.entity.is_odr)
     ]
 
 
+# The roles of the life-cycle table, by relation to the case (selectors.cases.case_relations).
+# Co-mediating bureaus and partner agencies see the case but take none of its moves.
+_ROLE_OF_RELATION = {
+    Relation.OWN: Role.CONSUMER,
+    Relation.HANDLING: Role.HANDLING_OFFICIAL,
+    Relation.BUSINESS: Role.BUSINESS,
+}
+
+
 def roles_of(user, case: Case) -> set[Role]:
-    roles: set[Role] = set()
-    if user is None or not user.is_authenticated:
-        return roles
-    if case.consumer_id is not None and case.consumer.user_id == user.id:
-        roles.add(Role.CONSUMER)
-    official = getattr(user, "official", None)
-    if official is not None and official.authority_id == case.handling_authority_id:
-        roles.add(Role.HANDLING_OFFICIAL)
-    staff = getattr(user, "merchant_staff", None)
-    if staff is not None and case.kind == CaseKind.COMPLAINT and staff.entity_id == case.entity_id:
-        roles.add(Role.BUSINESS)
-    return roles
+    return {_ROLE_OF_RELATION[r] for r in case_relations(user, case) if r in _ROLE_OF_RELATION}
 
 
 def _apply_effects(
@@ -210,12 +228,14 @@ def case_transition(
     as_system: bool = False,
     ground: str = "",
     reason: str = "",
+    in_room: bool = False,
 ) -> Case:
     """Move a case by `action`, as `actor` (a user) or as the system. Locks the case row, checks the
     move against the table and the actor's role, saves, and appends the audit event.
 
     Raises ValidationError (unknown action, missing ground or reason), TransitionNotAllowed (not from
-    the current status) or PermissionDenied (not this actor's move)."""
+    the current status, or a move of the mediation room asked for elsewhere: `in_room` is set only
+    by the room's services) or PermissionDenied (not this actor's move)."""
     if action not in ACTIONS:
         raise ValidationError({"action": [_("Unknown action: %(action)s.") % {"action": action}]})
     with transaction.atomic():
@@ -230,6 +250,8 @@ def case_transition(
                     "status": case.get_status_display(),
                 }
             )
+        if transition.in_room and not in_room:
+            raise TransitionNotAllowed(str(ROOM_ONLY_MESSAGES[action]))
         roles = {Role.SYSTEM} if as_system else roles_of(actor, case)
         acting_roles = roles & transition.actors
         if not acting_roles:

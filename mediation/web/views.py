@@ -19,7 +19,12 @@ from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
 from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.errors import TransitionNotAllowed
-from mediation.services.people import consumer_language_set, consumer_register, consumer_sign_up
+from mediation.services.people import (
+    consumer_language_set,
+    consumer_register,
+    consumer_sign_up,
+    require_intake_official,
+)
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTION_LABELS, case_transition, transitions_open_to
 from mediation.web.forms import CaseActionForm, HotlineIntakeForm, SignUpForm
@@ -292,8 +297,7 @@ HOTLINE_ERROR_FIELDS = {"consumer": "real_name", "reporter": "real_name", "entit
 @login_required
 def hotline_intake(request):
     """An official enters a complaint or report that came by the hotline, a letter or a visit."""
-    if getattr(request.user, "official", None) is None:
-        raise PermissionDenied(_("Only officials enter cases for callers."))
+    require_intake_official(request.user)
     form = HotlineIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -67,7 +67,8 @@ def test_every_move(world, kind, status, action):
         if Role.BUSINESS in transition.actors
         else world.shop_official
     )
-    moved = case_transition(case=case, action=action, actor=actor, **_arguments(transition))
+    # Moves of the mediation room are taken by its services, which say so with in_room.
+    moved = case_transition(case=case, action=action, actor=actor, in_room=transition.in_room, **_arguments(transition))
     assert moved.status == transition.target
     case.refresh_from_db()
     assert case.status == transition.target
@@ -88,7 +89,13 @@ def test_other_people_may_not_move_the_case(world, transition):
         intruders.append(world.shop_official)
     for intruder in intruders:
         with pytest.raises(PermissionDenied):
-            case_transition(case=case, action=transition.action, actor=intruder, **_arguments(transition))
+            case_transition(
+                case=case,
+                action=transition.action,
+                actor=intruder,
+                in_room=transition.in_room,
+                **_arguments(transition),
+            )
     case.refresh_from_db()
     assert case.status == transition.source
 
@@ -108,10 +115,28 @@ def test_grounds_and_reasons_are_required(world, action, missing):
 def test_termination_needs_a_reason_from_the_domain(world):
     case = factories.with_status(factories.complaint(consumer=world.consumer, entity=world.shop), CaseStatus.MEDIATING)
     with pytest.raises(ValidationError):
-        case_transition(case=case, action="terminate", actor=world.shop_official, ground="bored")
-    moved = case_transition(case=case, action="terminate", actor=world.shop_official, ground="agreement_impossible")
+        case_transition(case=case, action="terminate", actor=world.shop_official, ground="bored", in_room=True)
+    moved = case_transition(
+        case=case, action="terminate", actor=world.shop_official, ground="agreement_impossible", in_room=True
+    )
     assert moved.termination_reason == "agreement_impossible"
     assert moved.termination_notice_due is not None
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "arguments"),
+    [
+        (CaseStatus.ACCEPTED, "start_mediation", {}),
+        (CaseStatus.MEDIATING, "settle", {"reason": "退款3500元"}),
+        (CaseStatus.MEDIATING, "terminate", {"ground": "agreement_impossible"}),
+    ],
+)
+def test_the_rooms_moves_are_refused_outside_the_room(world, status, action, arguments):
+    case = factories.with_status(factories.complaint(consumer=world.consumer, entity=world.shop), status)
+    with pytest.raises(TransitionNotAllowed):
+        case_transition(case=case, action=action, actor=world.shop_official, **arguments)
+    case.refresh_from_db()
+    assert case.status == status
 
 
 def test_unknown_action_is_a_validation_error(world):

@@ -22,10 +22,10 @@ def record(world):
 
     settled = case_transition(case=filed(), action="accept", actor=official)
     mediation_start(case=settled, actor=official)
-    case_transition(case=settled, action="settle", actor=official, reason="退款3000元")
+    factories.settle_in_room(settled)
     terminated = case_transition(case=filed(), action="accept", actor=official)
     mediation_start(case=terminated, actor=official)
-    case_transition(case=terminated, action="terminate", actor=official, ground="agreement_impossible")
+    factories.terminate_in_room(terminated)
     direct = case_transition(case=filed(), action="send_to_business", actor=consumer)
     case_transition(case=direct, action="settle_directly", actor=consumer)
     case_transition(case=filed(category="G01"), action="accept", actor=official)
@@ -151,7 +151,7 @@ def test_an_anonymous_report_needs_no_caller_data(world):
 def test_only_officials_enter_cases_for_callers(world):
     for user in (world.consumer_user, world.shop_staff):
         response = browser(user).post("/hotline/", hotline_complaint(world))
-        assert response.status_code == 403 and "只有工作人员" in page(response)
+        assert response.status_code == 403 and "只有市场监督管理部门的工作人员" in page(response)
     assert not Case.objects.exists()
 
 
