@@ -3,7 +3,8 @@
 The signed-in user is the conversation's sender (`user-<id>`), so the conversation is theirs on
 every device and survives a reconnect: Rasa keeps it in its tracker store, and on connect the
 bridge reads it back from Rasa's HTTP API and sends it as history. Every message goes to Rasa with
-the user's consumer id and language as metadata (the action server files cases for that consumer).
+the user's consumer id, language and a grant as metadata: the action server acts for that consumer
+only, on that grant (mediation/services/chat_grants.py).
 The bot's answers come back as `bot` frames (text and buttons) and, after filing, a `handoff` frame
 that tells the page which case to open.
 
@@ -29,6 +30,7 @@ from channels_app.consumers import CLOSE_NOT_AUTHENTICATED, connection_language
 from channels_app.frames import FrameFields, MessageAllowance, decode_frame
 from mediation.selectors.assistance import latest_help_request_of
 from mediation.services.assistance import help_request_bot_resumed
+from mediation.services.chat_grants import chat_grant_issue
 from mediation.services.room_errors import RoomActionRefused
 
 logger = logging.getLogger(__name__)
@@ -233,7 +235,12 @@ class BotChatConsumer(AsyncWebsocketConsumer):
         body = {
             "sender": self.sender,
             "message": text,
-            "metadata": {"consumer": self.consumer_id, "language": self.language},
+            "metadata": {
+                "consumer": self.consumer_id,
+                "language": self.language,
+                # What lets the bot act for this person, and only them, while they chat.
+                "grant": chat_grant_issue(consumer_id=self.consumer_id) if self.consumer_id else None,
+            },
         }
         try:
             response = await self.http.post("/webhooks/rest/webhook", json=body)

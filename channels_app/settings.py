@@ -180,6 +180,9 @@ MEDIATION_PERIOD_WORKING_DAYS = int(os.environ.get("MEDIATION_PERIOD_WORKING_DAY
 BOT_URL = os.environ.get("BOT_URL", "http://127.0.0.1:5005").rstrip("/")
 BOT_API_TOKEN = os.environ.get("BOT_API_TOKEN", "")
 BOT_TIMEOUT_SECONDS = float(os.environ.get("BOT_TIMEOUT_SECONDS", "30"))
+# How long the grant that lets the bot act for the person chatting stays valid: the web chat issues
+# a new one with every message (mediation/services/chat_grants.py).
+CHAT_GRANT_SECONDS = int(os.environ.get("CHAT_GRANT_SECONDS", "900"))
 # While the bot is starting (loading or training its model), how often an open chat asks again.
 BOT_READY_POLL_SECONDS = float(os.environ.get("BOT_READY_POLL_SECONDS", "3"))
 

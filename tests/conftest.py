@@ -6,6 +6,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from mediation.models import Region
+from mediation.services.accounts import bot_service_account_ensure
+from mediation.services.chat_grants import chat_grant_issue
 from mediation.services.reference_data import reference_data_load
 from tests import factories
 
@@ -45,6 +47,17 @@ def client_for(user) -> APIClient:
     client = APIClient()
     client.force_login(user)
     return client
+
+
+def bot_client(consumer=None) -> APIClient:
+    """The triage bot's action server: its service token and, when it acts for `consumer`, the
+    grant the web chat issued for that person's conversation."""
+    bot = APIClient()
+    credentials = {"HTTP_AUTHORIZATION": f"Token {bot_service_account_ensure().key}"}
+    if consumer is not None:
+        credentials["HTTP_X_CHAT_GRANT"] = chat_grant_issue(consumer_id=consumer.pk)
+    bot.credentials(**credentials)
+    return bot
 
 
 @pytest.fixture

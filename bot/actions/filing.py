@@ -1,9 +1,9 @@
 """Filing the confirmed work order through the mediation API, on the consumer's behalf, and handing
 the person off to their case.
 
-The web chat bridge (channels_app/bot_chat.py) sends the signed-in consumer's id with every message
-as metadata; the action server files with the bot's service token, naming that consumer. A mixed
-order becomes two linked cases in one request. After filing, the person is told the case number,
+The web chat bridge (channels_app/bot_chat.py) sends the signed-in consumer's id and the grant of
+their chat with every message as metadata; the action server files with the bot's service token
+and that grant, naming that consumer. A mixed order becomes two linked cases in one request. After filing, the person is told the case number,
 the handling authority and the date by which it decides on acceptance, and the client gets a
 structured `handoff` payload to open the case page (and, for a complaint, its mediation room).
 If the service refuses an answer, the form asks that question again; if it cannot be reached,
@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.mediation_api import FilingRefused, MediationApi, MediationUnavailable
+from actions.mediation_api import FilingRefused, MediationApi, MediationUnavailable, chat_person
 from actions.work_order import work_order_reset
 
 # The service's field names, and the form's slot that answers each.
@@ -124,14 +124,13 @@ class ActionFileCase(Action):
         return "action_file_case"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        metadata = (tracker.latest_message or {}).get("metadata") or {}
-        consumer = metadata.get("consumer")
-        if not consumer:
+        person = chat_person(tracker)
+        if person is None:
             dispatcher.utter_message(response="utter_sign_in_to_file")
             return [SlotSet("confirmed", None)]
-        path, payload = filing_request(tracker, consumer)
+        path, payload = filing_request(tracker, person.consumer)
         try:
-            filed = await self.api.file(path, payload)
+            filed = await self.api.file(path, payload, person)
         except FilingRefused as refused:
             slots, messages = refused_slots(refused.errors)
             dispatcher.utter_message(response="utter_filing_refused", problems="；".join(messages))

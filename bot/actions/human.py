@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.mediation_api import MediationApi, MediationUnavailable, NobodyOnDuty
+from actions.mediation_api import MediationApi, MediationUnavailable, NobodyOnDuty, chat_person
 from actions.work_order import work_order_answers
 
 TRACK_NAMES = {"complaint": "投诉", "report": "举报", "complaint_and_report": "投诉和举报"}
@@ -43,12 +43,12 @@ class ActionTalkToHuman(Action):
         return "action_talk_to_human"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        consumer = ((tracker.latest_message or {}).get("metadata") or {}).get("consumer")
-        if not consumer:
+        person = chat_person(tracker)
+        if person is None:
             dispatcher.utter_message(response="utter_human_contact")
             return []
         try:
-            request = await self.api.ask_for_official(consumer, help_summary(tracker))
+            request = await self.api.ask_for_official(person, help_summary(tracker))
         except NobodyOnDuty:
             dispatcher.utter_message(response="utter_nobody_on_duty")
             return []

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.filing import day_in_words, handoff_case
-from actions.mediation_api import MediationApi, MediationUnavailable
+from actions.mediation_api import MediationApi, MediationUnavailable, chat_person
 
 LISTED_CASES = 5
 _CASE_NUMBER = re.compile(r"(?:TS|JB)20\d{12}", re.IGNORECASE)
@@ -37,14 +37,14 @@ class ActionCaseProgress(Action):
         return "action_case_progress"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        consumer = ((tracker.latest_message or {}).get("metadata") or {}).get("consumer")
-        if not consumer:
+        person = chat_person(tracker)
+        if person is None:
             dispatcher.utter_message(response="utter_sign_in_to_see_cases")
             return []
         number = case_number_in(tracker)
         try:
             if number:
-                case = await self.api.consumer_case(number, consumer)
+                case = await self.api.consumer_case(number, person)
                 if case is None:
                     dispatcher.utter_message(response="utter_case_not_found", number=number)
                     return []
@@ -57,7 +57,7 @@ class ActionCaseProgress(Action):
                 )
                 dispatcher.utter_message(json_message={"handoff": {"to": "case", "cases": [handoff_case(case)]}})
                 return []
-            cases = (await self.api.consumer_cases(consumer))[:LISTED_CASES]
+            cases = (await self.api.consumer_cases(person))[:LISTED_CASES]
         except MediationUnavailable:
             dispatcher.utter_message(response="utter_cases_unavailable")
             return []

@@ -34,6 +34,7 @@ from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
 from mediation.services.assistance import help_request_join, help_request_open, help_request_release, official_duty_set
+from mediation.services.chat_grants import GRANT_HEADER, chat_grant_consumer
 from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTIONS, case_transition
@@ -105,16 +106,17 @@ class EntityDetailView(APIView):
 
 
 def _consumer_on_whose_behalf(request, consumer_id: int | str, *, refusal: str) -> Consumer:
-    """The registered consumer the triage bot acts for, by id (a number, or the text of a query
-    parameter). Its right to act on a consumer's behalf is checked first; `refusal` says what
-    someone without it may not do."""
+    """The registered consumer the triage bot acts for: the one its chat's grant names (see
+    services/chat_grants.py), who must also be the consumer it names by id (a number, or the text
+    of a query parameter). Its right to act on a consumer's behalf is checked first; `refusal` says
+    what someone without it may not do."""
     if not request.user.has_perm("mediation.file_on_behalf_of_consumer"):
         raise PermissionDenied(refusal)
-    if isinstance(consumer_id, str) and not consumer_id.isdigit():
+    if isinstance(consumer_id, str) and not (consumer_id.isascii() and consumer_id.isdigit()):
         raise DjangoValidationError({"consumer": [_("consumer must be a whole number.")]})
-    consumer = Consumer.objects.filter(pk=consumer_id, user__isnull=False).select_related("user").first()
-    if consumer is None:
-        raise DjangoValidationError({"consumer": [_("No registered consumer has this id.")]})
+    consumer = chat_grant_consumer(request.headers.get(GRANT_HEADER))
+    if consumer.pk != int(consumer_id):
+        raise PermissionDenied(_("The chat's grant is for another consumer."))
     return consumer
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from asgi import application
 from channels_app.bot_chat import bot_frames, history_of
+from mediation.services.chat_grants import chat_grant_consumer
 from tests import factories
 from tests.channels_app.room_client import ORIGIN, session_cookie
 
@@ -242,7 +243,11 @@ async def test_after_the_release_the_bot_is_resumed_once_and_answers_again(rasa,
         assert await frame(communicator) == {"type": "bot", "text": "我在，继续说。"}
         assert (await frame(communicator))["type"] == "done"
     sender = f"user-{consumer.user.pk}"
-    assert rasa.posts() == [
+    posts = rasa.posts()
+    grants = [body["metadata"].pop("grant") for path, body in posts if path == "/webhooks/rest/webhook"]
+    for grant in grants:  # each message carries a grant for this person, and only them
+        assert (await database_sync_to_async(chat_grant_consumer)(grant)).pk == consumer.pk
+    assert posts == [
         (
             f"/conversations/{sender}/tracker/events",
             [{"event": "resume"}, {"event": "action", "name": "action_listen"}],

@@ -17,7 +17,7 @@ def user(text):
 
 
 def tracker(slots=None, events=(), consumer=42):
-    latest = {"text": "转人工", "metadata": {"consumer": consumer} if consumer else {}}
+    latest = {"text": "转人工", "metadata": {"consumer": consumer, "grant": "grant-of-the-chat"} if consumer else {}}
     return Tracker("user-1", slots or {}, latest, [*events, user("转人工")], False, None, {}, "action_listen")
 
 
@@ -28,8 +28,9 @@ class ServiceAnswering:
         self.outcome = outcome
         self.asked = []
 
-    async def ask_for_official(self, consumer, summary):
-        self.asked.append((consumer, summary))
+    async def ask_for_official(self, person, summary):
+        self.asked.append((person.consumer, summary))
+        assert person.grant == "grant-of-the-chat"
         if isinstance(self.outcome, Exception):
             raise self.outcome
         return self.outcome

@@ -6,9 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from mediation.models import Case, CaseStatus, Consumer, IntakeChannel
-from mediation.services.accounts import bot_service_account_ensure
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import bot_client, client_for
 
 COMPLAINT = {
     "category": "G02",
@@ -136,9 +135,7 @@ def test_the_business_replies_on_the_record_and_reads_its_own_reply_but_no_offic
 
 
 def test_bot_files_for_a_consumer_with_its_token_and_can_do_nothing_else(world):
-    token = bot_service_account_ensure()
-    bot = APIClient()
-    bot.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    bot = bot_client(world.consumer)
     response = bot.post("/api/complaints/", _complaint_body(world, consumer=world.consumer.pk), format="json")
     assert response.status_code == 201, response.content
     case = Case.objects.get(number=response.data["number"])
@@ -149,9 +146,7 @@ def test_bot_files_for_a_consumer_with_its_token_and_can_do_nothing_else(world):
 
 
 def test_the_bot_reads_a_consumers_own_cases_for_them_and_no_one_elses(world):
-    token = bot_service_account_ensure()
-    bot = APIClient()
-    bot.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    bot = bot_client(world.consumer)
     number = bot.post("/api/complaints/", _complaint_body(world, consumer=world.consumer.pk), format="json").data[
         "number"
     ]
@@ -159,8 +154,11 @@ def test_the_bot_reads_a_consumers_own_cases_for_them_and_no_one_elses(world):
     assert as_consumer.status_code == 200 and as_consumer.data["viewer"] == "consumer"
     assert [case["number"] for case in bot.get("/api/cases/", {"consumer": world.consumer.pk}).data] == [number]
     stranger = factories.consumer(real_name="李四")
-    assert bot.get(f"/api/cases/{number}/", {"consumer": stranger.pk}).status_code == 404
-    assert bot.get("/api/cases/", {"consumer": stranger.pk}).data == []
+    # The grant is for the person chatting: naming anyone else is refused.
+    assert bot.get(f"/api/cases/{number}/", {"consumer": stranger.pk}).status_code == 403
+    assert bot.get("/api/cases/", {"consumer": stranger.pk}).status_code == 403
+    assert bot_client(stranger).get(f"/api/cases/{number}/", {"consumer": stranger.pk}).status_code == 404
+    assert bot_client(stranger).get("/api/cases/", {"consumer": stranger.pk}).data == []
     refused = bot.get("/api/cases/", {"consumer": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert refused.status_code == 400 and "consumer" in refused.data
     # Anyone without the bot's right is refused the parameter.

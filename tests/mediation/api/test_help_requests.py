@@ -6,17 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from mediation.models import HelpRequest
-from mediation.services.accounts import bot_service_account_ensure
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import bot_client, client_for
 
 SUMMARY = [{"label": "类型", "value": "投诉"}, {"label": "之前说的话", "value": "冰箱坏了，商家不理"}]
-
-
-def bot_client() -> APIClient:
-    bot = APIClient()
-    bot.credentials(HTTP_AUTHORIZATION=f"Token {bot_service_account_ensure().key}")
-    return bot
 
 
 def go_on_duty(user, on_duty=True):
@@ -26,7 +19,7 @@ def go_on_duty(user, on_duty=True):
 
 def test_the_bot_opens_the_chat_for_the_consumer_and_asking_again_gives_the_same_one(world):
     go_on_duty(world.home_official)
-    bot = bot_client()
+    bot = bot_client(world.consumer)
     opened = bot.post("/api/help-requests/", {"consumer": world.consumer.pk, "summary": SUMMARY}, format="json")
     assert opened.status_code == 201, opened.content
     number = opened.data["id"]
@@ -52,7 +45,7 @@ def test_a_consumer_asks_for_themself_but_no_one_else_asks_on_their_behalf(world
 
 
 def test_with_nobody_on_duty_the_answer_says_so_in_the_users_language(world):
-    bot = bot_client()
+    bot = bot_client(world.consumer)
     chinese = bot.post(
         "/api/help-requests/", {"consumer": world.consumer.pk}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
@@ -64,16 +57,18 @@ def test_with_nobody_on_duty_the_answer_says_so_in_the_users_language(world):
 
 def test_bad_input_is_refused_field_by_field(world):
     go_on_duty(world.home_official)
-    bot = bot_client()
+    bot = bot_client(world.consumer)
     for body, field in [
         ({"consumer": "x"}, "consumer"),
-        ({"consumer": 999999}, "consumer"),
         ({"consumer": world.consumer.pk, "summary": "投诉"}, "summary"),
         ({"consumer": world.consumer.pk, "summary": [{"label": "类型"}]}, "summary"),
         ({"consumer": world.consumer.pk, "summary": [{"label": "x" * 41, "value": "y"}]}, "summary"),
     ]:
         response = bot.post("/api/help-requests/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
         assert response.status_code == 400 and field in response.data, (body, response.data)
+    # A consumer other than the one whose chat granted it: refused, whoever it names.
+    for other in (999999, factories.consumer(real_name="李四").pk):
+        assert bot.post("/api/help-requests/", {"consumer": other}, format="json").status_code == 403
     assert not HelpRequest.objects.exists()
     duty = client_for(world.home_official).put("/api/officials/me/duty/", {"on_duty": "maybe"}, format="json")
     assert duty.status_code == 400 and "on_duty" in duty.data
@@ -82,7 +77,7 @@ def test_bad_input_is_refused_field_by_field(world):
 
 def test_officials_see_their_desks_waiting_requests_with_who_asks_and_release_them(world):
     go_on_duty(world.home_official)
-    opened = bot_client().post(
+    opened = bot_client(world.consumer).post(
         "/api/help-requests/", {"consumer": world.consumer.pk, "summary": SUMMARY}, format="json"
     )
     number = opened.data["id"]
@@ -108,7 +103,7 @@ def test_officials_see_their_desks_waiting_requests_with_who_asks_and_release_th
 
 def test_the_desks_list_costs_the_same_queries_however_many_people_wait(world):
     go_on_duty(world.home_official)
-    bot = bot_client()
+    bot = bot_client(world.consumer)
     desk = client_for(world.home_official)
 
     def queries_for_the_list(waiting: int) -> int:
@@ -120,5 +115,6 @@ def test_the_desks_list_costs_the_same_queries_however_many_people_wait(world):
     bot.post("/api/help-requests/", {"consumer": world.consumer.pk}, format="json")
     with_one = queries_for_the_list(1)
     for name in ("李四", "王五", "赵六"):
-        bot.post("/api/help-requests/", {"consumer": factories.consumer(real_name=name).pk}, format="json")
+        asking = factories.consumer(real_name=name)
+        bot_client(asking).post("/api/help-requests/", {"consumer": asking.pk}, format="json")
     assert queries_for_the_list(4) == with_one

@@ -9,9 +9,10 @@ from django.test import Client
 from mediation.models import Authority, AuthorityKind, Case, CaseStatus, Consumer, HelpRequest
 from mediation.services.assistance import official_duty_set
 from mediation.services.cases import mixed_submit
+from mediation.services.chat_grants import chat_grant_issue
 from mediation.services.transitions import case_transition
 from tests import factories
-from tests.conftest import client_for
+from tests.conftest import bot_client, client_for
 
 
 def _secrets(consumer) -> list[str]:
@@ -218,3 +219,41 @@ def test_starting_mediation_in_the_admin_is_not_offered(world):
     admin.post("/admin/mediation/case/", {"action": "start_mediation", "_selected_action": [case.pk]})
     case.refresh_from_db()
     assert case.status == CaseStatus.ACCEPTED
+
+
+# The bot acts for the person chatting, on the chat's grant ------------------------------------
+
+
+def test_the_bots_token_alone_reads_and_files_for_no_one(world):
+    bot = bot_client()  # the service token, without a chat's grant
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    assert bot.get("/api/cases/", {"consumer": world.consumer.pk}).status_code == 403
+    assert bot.get(f"/api/cases/{case.number}/", {"consumer": world.consumer.pk}).status_code == 403
+    body = {"consumer": world.consumer.pk, "entity": world.shop.pk, "facts": "x", "category": "G02", "demand": "refund"}
+    assert bot.post("/api/complaints/", body, format="json").status_code == 403
+    assert bot.post("/api/help-requests/", {"consumer": world.consumer.pk}, format="json").status_code == 403
+    assert world.consumer.cases.count() == 1
+
+
+def test_a_grant_is_for_one_person_and_expires(world, settings):
+    from django.core import signing
+
+    stranger = factories.consumer(real_name="李四")
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    granted = bot_client(stranger)
+    assert granted.get(f"/api/cases/{case.number}/", {"consumer": world.consumer.pk}).status_code == 403
+    forged = bot_client()
+    forged.credentials(
+        HTTP_AUTHORIZATION=granted._credentials["HTTP_AUTHORIZATION"],
+        HTTP_X_CHAT_GRANT=signing.dumps({"consumer": world.consumer.pk}, salt="another-purpose"),
+    )
+    assert forged.get("/api/cases/", {"consumer": world.consumer.pk}).status_code == 403
+    settings.CHAT_GRANT_SECONDS = -1  # every grant issued is already too old
+    assert bot_client(world.consumer).get("/api/cases/", {"consumer": world.consumer.pk}).status_code == 403
+
+
+def test_a_grant_gives_nothing_to_anyone_but_the_bot(world):
+    stranger = factories.consumer(real_name="李四")
+    client = client_for(stranger.user)
+    client.credentials(HTTP_X_CHAT_GRANT=chat_grant_issue(consumer_id=world.consumer.pk))
+    assert client.get("/api/cases/", {"consumer": world.consumer.pk}).status_code == 403
