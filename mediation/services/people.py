@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -82,11 +83,24 @@ def consumer_register(
     return consumer
 
 
+def password_problems(password: str, *, username: str, email: str = "") -> list[str]:
+    """What is wrong with a new password (Django's validators in settings), judged against the
+    account it is for: a password like the user name is refused."""
+    try:
+        validate_password(password, user=User(username=username, email=email))
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
 @transaction.atomic
 def consumer_sign_up(*, username: str, password: str, email: str = "", **consumer_fields) -> Consumer:
     """A new user account with its consumer record, in one step."""
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": [_("This user name is taken.")]})
+    problems = password_problems(password, username=username, email=email)
+    if problems:
+        raise ValidationError({"password": problems})
     user = User.objects.create_user(username=username, password=password, email=email)
     return consumer_register(user=user, **consumer_fields)
 

@@ -1,5 +1,4 @@
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +17,7 @@ from mediation.models import (
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import co_mediator_candidates
 from mediation.services.cases import MAX_FACTS_LENGTH
+from mediation.services.people import password_problems
 from mediation.services.transitions import Transition
 
 
@@ -59,10 +59,13 @@ class SignUpForm(RealNameForm):
     password = forms.CharField(label=_("Password"), min_length=8, max_length=128, widget=forms.PasswordInput)
     field_order = ["username", "password"]
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
+    def clean(self):
+        # Judged with the user name, in the same round as the other fields' errors.
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("username"):
+            for problem in password_problems(cleaned["password"], username=cleaned["username"]):
+                self.add_error("password", problem)
+        return cleaned
 
 
 def business_matching(text: str) -> MarketEntity:
