@@ -39,6 +39,9 @@ MAX_MESSAGE_CHARACTERS = 2_000
 # A person answers the bot's questions one at a time; a burst of 5, then one message a second.
 MESSAGE_BURST = 5
 MESSAGE_RATE = 1.0
+# Pings and any other frame: a generous allowance of their own.
+FRAME_BURST = 30
+FRAME_RATE = 5.0
 HISTORY_MESSAGES = 100  # the latest bot and user messages sent on connect
 
 FRAME_FIELDS: FrameFields = {
@@ -123,6 +126,7 @@ class BotChatConsumer(AsyncWebsocketConsumer):
         self.consumer_id, chosen_language = await database_sync_to_async(_consumer_of)(self.user)
         self.language = connection_language(self.scope, chosen_language)
         self.allowance = MessageAllowance(MESSAGE_BURST, MESSAGE_RATE)
+        self.frame_allowance = MessageAllowance(FRAME_BURST, FRAME_RATE)
         self.turn = asyncio.Lock()  # one message at a time, in the order sent
         self.http = httpx.AsyncClient(base_url=settings.BOT_URL, timeout=settings.BOT_TIMEOUT_SECONDS)
         try:
@@ -167,8 +171,17 @@ class BotChatConsumer(AsyncWebsocketConsumer):
         frame: dict = {}
         with translation.override(self.language):
             try:
-                frame, fields = decode_frame(text_data, FRAME_FIELDS)
-                await getattr(self, "on_" + frame["type"])(**fields)
+                try:
+                    frame, fields = decode_frame(text_data, FRAME_FIELDS)
+                    if frame["type"] != "message":  # messages have their own allowance
+                        self.frame_allowance.take()
+                    await getattr(self, "on_" + frame["type"])(**fields)
+                except RoomActionRefused:
+                    raise
+                except Exception:
+                    # A fault of ours: the person is told, and the chat goes on.
+                    logger.exception("the web chat could not handle a %s frame", frame.get("type"))
+                    raise RoomActionRefused("server_error") from None
             except RoomActionRefused as refusal:
                 frame = getattr(refusal, "frame", frame)
                 error = {"type": "error", "code": refusal.code, "message": refusal.render()}

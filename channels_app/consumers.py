@@ -3,6 +3,8 @@ and attaches to the process's room hub; `receive` validates a frame and calls on
 pushes stored events back. The protocol is documented in docs/room-protocol.md."""
 
 import json
+import logging
+import re
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
@@ -11,6 +13,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from channels_app.frames import FrameFields, MessageAllowance, decode_frame
@@ -36,9 +39,18 @@ CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_A_PARTICIPANT = 4403
 CLOSE_BAD_REQUEST = 4400
 
+logger = logging.getLogger(__name__)
+
 # Per connection: a burst of up to MESSAGE_BURST messages, then MESSAGE_RATE a second.
 MESSAGE_BURST = 10
 MESSAGE_RATE = 1.0
+# Every other frame (typing, read receipts, history pages, pings, the mediators' tools) shares a
+# second allowance: generous for a person and a page's script, a wall for a flood.
+FRAME_BURST = 30
+FRAME_RATE = 5.0
+
+# A resume point in the address: plain ASCII digits that fit a sequence number.
+RESUME_POINT = re.compile(r"[0-9]{1,18}")
 
 
 def connection_language(scope, chosen: str | None) -> str:
@@ -116,7 +128,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         after_seq = query.get("after_seq", [None])[0]
-        if after_seq is not None and not (after_seq.isdigit() and len(after_seq) < 19):
+        if after_seq is not None and not RESUME_POINT.fullmatch(after_seq):
             await self.close(code=CLOSE_BAD_REQUEST)
             return
 
@@ -130,6 +142,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.held_back: list[dict] = []  # stored events that arrived while history was read
         self.held_frames: list[dict] = []  # typing, read receipts and presence meanwhile
         self.allowance = MessageAllowance(MESSAGE_BURST, MESSAGE_RATE)
+        self.frame_allowance = MessageAllowance(FRAME_BURST, FRAME_RATE)
         self.hub = room_hub()
 
         await self.hub.attach(self)
@@ -155,9 +168,21 @@ class RoomConsumer(AsyncWebsocketConsumer):
         """The user's seat in the room this socket's address names, or None."""
         return room_seat_for(user=user, number=self.scope["url_route"]["kwargs"]["number"])
 
+    async def __call__(self, scope, receive, send):
+        # However the connection ends, a normal close or a fault that escapes a handler (the
+        # server then closes it with 1011), the hub lets the socket go: it no longer shows as
+        # online, and nothing keeps it alive.
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if getattr(self, "seat", None) is not None:
+                await self.hub.detach(self)
+                self.seat = None
+
     async def disconnect(self, code):
         if self.seat is not None:
             await self.hub.detach(self)
+            self.seat = None
 
     # --- what the hub calls -------------------------------------------------------------------
 
@@ -236,6 +261,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         with translation.override(self.language):
             try:
                 frame, fields = decode_frame(text_data, self.frame_fields)
+                if frame["type"] != "message":  # messages have their own allowance
+                    self.frame_allowance.take()
                 await getattr(self, "on_" + frame["type"])(**fields)
             except RoomActionRefused as refusal:
                 # A frame decode_frame refused carries what was read of it; a refused action, its frame.
@@ -247,6 +274,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 await self._send_error(
                     RoomActionRefused("invalid_field", field=field, problem=" ".join(messages)), frame
                 )
+            except Exception:
+                # A fault of ours (the database or the channel layer failing): the sender is told,
+                # the socket stays, and the frame may be sent again.
+                logger.exception("room %s: a %s frame failed", self.room_id, frame.get("type"))
+                await self._send_error(RoomActionRefused("server_error"), frame)
 
     async def _send_error(self, refusal: RoomActionRefused, frame: dict) -> None:
         error = {"type": "error", "code": refusal.code, "message": refusal.render()}
@@ -284,13 +316,19 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
 
     async def on_read(self, *, seq: int):
-        seq = await database_sync_to_async(room_services.room_mark_read)(seat=self.seat, seq=seq)
-        await self.hub.send_ephemeral(self.room_id, {"type": "read", "participant": self.seat_id, "seq": seq})
+        seq, channel = await database_sync_to_async(room_services.room_mark_read)(seat=self.seat, seq=seq)
+        if seq:
+            # Only those who see the channel of the event read learn that it was read: a receipt
+            # must not tell a party of a caucus it cannot see.
+            frame = {"type": "read", "participant": self.seat_id, "seq": seq}
+            await self.hub.send_ephemeral(self.room_id, frame, channel=channel)
 
     async def on_history(self, *, before_seq: int, limit: int = HISTORY_PAGE_SIZE):
         if not 1 <= limit <= MAX_HISTORY_PAGE_SIZE:
             raise RoomActionRefused(
-                "invalid_field", field="limit", problem=f"must be between 1 and {MAX_HISTORY_PAGE_SIZE}"
+                "invalid_field",
+                field="limit",
+                problem=gettext_lazy("must be between 1 and %(limit)d") % {"limit": MAX_HISTORY_PAGE_SIZE},
             )
         events, has_more = await database_sync_to_async(room_history_page)(
             seat=self.seat, before_seq=before_seq, limit=limit

@@ -5,9 +5,25 @@ stable code (mediation/services/room_errors.py), which the consumer answers with
 import json
 import time
 
+from django.utils.translation import gettext_lazy as _
+
 from mediation.services.room_errors import RoomActionRefused
 
 MAX_FRAME_CHARACTERS = 16_384
+# No frame of the protocols nests deeper than this; deeper JSON is refused before it is walked.
+MAX_FRAME_DEPTH = 8
+
+# What is wrong with a field, in the reader's language (rendered when the error frame is sent).
+PROBLEMS = {
+    "unknown_field": _("unknown field"),
+    "required": _("is required"),
+    "not_negative": _("must not be negative"),
+    "not_text": _("is not valid Unicode text"),
+    str: _("must be a string"),
+    int: _("must be a whole number"),
+    bool: _("must be true or false"),
+    dict: _("must be an object"),
+}
 
 # A frame table: type -> field name -> (type or types, required).
 FrameFields = dict[str, dict[str, tuple[type | tuple[type, ...], bool]]]
@@ -31,8 +47,18 @@ def _decoded(text_data: str | None, table: FrameFields) -> tuple[dict, dict]:
         raise RoomActionRefused("frame_too_large", limit=MAX_FRAME_CHARACTERS)
     try:
         frame = json.loads(text_data)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise RoomActionRefused("malformed_json") from None
+    if not _shallow(frame, depth=0):
+        raise RoomActionRefused("malformed_json")
+    if isinstance(frame, dict):
+        # Text with half of a UTF-16 surrogate pair ("\ud800") can be neither stored nor sent
+        # back: the field is named, and only the readable rest of the frame is echoed.
+        unreadable = [name for name, value in frame.items() if not (_readable(name) and _readable(value))]
+        if unreadable:
+            refusal = RoomActionRefused("invalid_field", field=_printable(unreadable[0]), problem=PROBLEMS["not_text"])
+            refusal.frame = {name: value for name, value in frame.items() if name not in unreadable}
+            raise refusal
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         raise RoomActionRefused("not_an_object")
     try:
@@ -42,6 +68,40 @@ def _decoded(text_data: str | None, table: FrameFields) -> tuple[dict, dict]:
         raise
 
 
+def _shallow(value, *, depth: int) -> bool:
+    """JSON no deeper than MAX_FRAME_DEPTH."""
+    if depth >= MAX_FRAME_DEPTH:
+        return not isinstance(value, dict | list)
+    if isinstance(value, dict):
+        return all(_shallow(item, depth=depth + 1) for item in value.values())
+    if isinstance(value, list):
+        return all(_shallow(item, depth=depth + 1) for item in value)
+    return True
+
+
+def _readable(value) -> bool:
+    """Whether every text in `value` (keys included) is valid Unicode."""
+    if isinstance(value, str):
+        return value.isascii() or _encodable(value)
+    if isinstance(value, dict):
+        return all(_readable(key) and _readable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_readable(item) for item in value)
+    return True
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(name: str) -> str:
+    return name[:40].encode("utf-8", "replace").decode("utf-8")
+
+
 def _checked_fields(frame: dict, table: FrameFields) -> dict:
     if frame["type"] not in table:
         raise RoomActionRefused("unknown_type", type=frame["type"][:40])
@@ -49,19 +109,18 @@ def _checked_fields(frame: dict, table: FrameFields) -> dict:
     fields = {}
     for name in frame:
         if name not in spec and name not in ("type", "ref"):
-            raise RoomActionRefused("invalid_field", field=name[:40], problem="unknown field")
+            raise RoomActionRefused("invalid_field", field=name[:40], problem=PROBLEMS["unknown_field"])
     for name, (kind, required) in spec.items():
         if name not in frame:
             if required:
-                raise RoomActionRefused("invalid_field", field=name, problem="is required")
+                raise RoomActionRefused("invalid_field", field=name, problem=PROBLEMS["required"])
             continue
         value = frame[name]
         # JSON true/false are not numbers here.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            expected = {str: "a string", int: "an integer", bool: "true or false", dict: "an object"}[kind]
-            raise RoomActionRefused("invalid_field", field=name, problem=f"must be {expected}")
+            raise RoomActionRefused("invalid_field", field=name, problem=PROBLEMS[kind])
         if kind is int and value < 0:
-            raise RoomActionRefused("invalid_field", field=name, problem="must not be negative")
+            raise RoomActionRefused("invalid_field", field=name, problem=PROBLEMS["not_negative"])
         fields[name] = value
     return fields
 

@@ -185,8 +185,21 @@ class RoomHub:
         except Exception:
             logger.debug("room %s: dropping a closed socket", socket.room_id, exc_info=True)
             room = self.rooms.get(socket.room_id)
-            if room is not None:
+            if room is not None and socket in room.sockets:
                 room.sockets.discard(socket)
+                # Let it go fully (presence, an emptied room) once this delivery is done.
+                self._in_background(self._forget(socket.room_id))
+
+    async def _forget(self, room_id: int) -> None:
+        """After a socket was dropped: forget an emptied room, or tell the others who is online."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        if not room.sockets:
+            del self.rooms[room_id]
+        else:
+            await self._presence_changed(room_id)
+        await self._announce_presence([room_id])
 
     def online(self, room_id: int) -> list[int]:
         room = self.rooms.get(room_id)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mediation.models import (
+    MEDIATOR_ROLES,
     MediationDocument,
     MediationRoom,
     MediationTerminationReason,
@@ -42,11 +43,31 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     room. Callers refuse all three alike so that case numbers cannot be probed."""
     if user is None or not user.is_authenticated:
         return None
-    return (
+    seat = (
         RoomParticipant.objects.select_related("room__case", "user__consumer")
         .filter(user=user, room__case__number=number)
         .first()
     )
+    if seat is None or not _still_holds_the_job(seat):
+        return None
+    return seat
+
+
+def _still_holds_the_job(seat: RoomParticipant) -> bool:
+    """A seat taken for a job goes with the job: a business's seat is for its staff, a mediator's
+    for an official of the handling or co-mediating authority. Staff moved to another business and
+    officials moved to another authority keep their record in the room but no longer enter it."""
+    case = seat.room.case
+    if seat.role == RoomRole.MERCHANT:
+        staff = getattr(seat.user, "merchant_staff", None)
+        return staff is not None and staff.entity_id == case.entity_id
+    if seat.role in MEDIATOR_ROLES:
+        official = getattr(seat.user, "official", None)
+        return official is not None and official.authority_id in (
+            case.handling_authority_id,
+            case.co_mediating_authority_id,
+        )
+    return True
 
 
 def assistance_seat_for(*, user, help_request_id: int) -> RoomParticipant | None:

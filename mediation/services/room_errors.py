@@ -30,6 +30,7 @@ ROOM_ERROR_MESSAGES = {
     "not_fully_signed": _("Both parties must sign the mediation document before it is recorded."),
     "not_stored": _("The message could not be stored; send it again with the same client id."),
     "case_refused": _("The case cannot move: %(reason)s"),
+    "server_error": _("This could not be done because of a fault on our side. Please try again in a moment."),
     "not_a_mediation": _(
         "This is a chat with an official, not a mediation: proposals and the mediation document have no place here."
     ),

@@ -134,7 +134,11 @@ def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomPart
     if actor.role != RoomRole.LEAD_MEDIATOR:
         raise RoomActionRefused("role_not_allowed", action="add_participant")
     if role not in (RoomRole.OBSERVER, RoomRole.INTERPRETER, RoomRole.CO_MEDIATOR):
-        raise RoomActionRefused("invalid_field", field="role", problem="observer, interpreter, co_mediator")
+        raise RoomActionRefused(
+            "invalid_field",
+            field="role",
+            problem=_("one of: %(choices)s") % {"choices": "observer, interpreter, co_mediator"},
+        )
     with transaction.atomic():
         room = lock_room(actor.room_id)
         _require_not_closed(room)
@@ -198,17 +202,19 @@ def clean_text(value, *, field: str, max_length: int, required: bool = True) -> 
     """Text as the user wrote it, refused if it cannot be stored as text: not a string, too long,
     or holding a NUL or an unpaired surrogate (which PostgreSQL cannot store)."""
     if not isinstance(value, str):
-        raise RoomActionRefused("invalid_field", field=field, problem="must be a string")
+        raise RoomActionRefused("invalid_field", field=field, problem=_("must be a string"))
     if required and not value.strip():
-        raise RoomActionRefused("invalid_field", field=field, problem="must not be empty")
+        raise RoomActionRefused("invalid_field", field=field, problem=_("must not be empty"))
     if len(value) > max_length:
-        raise RoomActionRefused("invalid_field", field=field, problem=f"at most {max_length} characters")
+        raise RoomActionRefused(
+            "invalid_field", field=field, problem=_("at most %(limit)d characters") % {"limit": max_length}
+        )
     if "\x00" in value:
-        raise RoomActionRefused("invalid_field", field=field, problem="contains a NUL character")
+        raise RoomActionRefused("invalid_field", field=field, problem=_("contains a NUL character"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise RoomActionRefused("invalid_field", field=field, problem="is not valid Unicode text") from None
+        raise RoomActionRefused("invalid_field", field=field, problem=_("is not valid Unicode text")) from None
     return value
 
 
@@ -416,12 +422,20 @@ def room_participant_joined(*, seat: RoomParticipant) -> None:
         save_seq(room)
 
 
-def room_mark_read(*, seat: RoomParticipant, seq: int) -> int:
-    """Move the participant's read marker forward (never back, never past the newest event)."""
-    room = MediationRoom.objects.only("last_seq").get(pk=seat.room_id)
-    seq = min(seq, room.last_seq)
-    RoomParticipant.objects.filter(pk=seat.pk, last_read_seq__lt=seq).update(last_read_seq=seq)
-    return seq
+def room_mark_read(*, seat: RoomParticipant, seq: int) -> tuple[int, str]:
+    """Move the participant's read marker forward (never back) to the newest event at or before
+    `seq` that they can see. Returns that event's sequence number and channel (0 and the main
+    channel when there is none), so that the receipt goes only to those who see that channel."""
+    read = (
+        RoomEvent.objects.filter(room_id=seat.room_id, seq__lte=seq, channel__in=channels_visible_to(seat.role))
+        .order_by("-seq")
+        .values_list("seq", "channel")
+        .first()
+    )
+    if read is None:
+        return 0, RoomChannel.MAIN
+    RoomParticipant.objects.filter(pk=seat.pk, last_read_seq__lt=read[0]).update(last_read_seq=read[0])
+    return read
 
 
 # --- Mediators' tools -------------------------------------------------------------------------
@@ -438,7 +452,9 @@ def room_caucus_set(*, actor: RoomParticipant, party: str, open_: bool) -> RoomE
     action = "caucus_open" if open_ else "caucus_close"
     _require_mediator(actor, action)
     if party not in CAUCUS_CHANNEL_OF_PARTY:
-        raise RoomActionRefused("invalid_field", field="party", problem="consumer or merchant")
+        raise RoomActionRefused(
+            "invalid_field", field="party", problem=_("one of: %(choices)s") % {"choices": "consumer, merchant"}
+        )
     with transaction.atomic():
         room = lock_room(actor.room_id)
         _require_not_closed(room)
@@ -500,7 +516,9 @@ def mediation_terminate(*, actor: RoomParticipant, reason: str) -> None:
     _require_mediator(actor, "terminate", lead_only=True)
     if reason not in MediationTerminationReason.values:
         raise RoomActionRefused(
-            "invalid_field", field="reason", problem="one of " + ", ".join(MediationTerminationReason.values)
+            "invalid_field",
+            field="reason",
+            problem=_("one of: %(choices)s") % {"choices": ", ".join(MediationTerminationReason.values)},
         )
     with transaction.atomic():
         room = lock_room(actor.room_id)

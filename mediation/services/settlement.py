@@ -8,6 +8,7 @@ import decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
     MediationDocument,
@@ -32,18 +33,20 @@ def _amount(value, field: str) -> decimal.Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise RoomActionRefused("invalid_field", field=field, problem='must be an amount such as "300.00"')
+        raise RoomActionRefused("invalid_field", field=field, problem=_('must be an amount such as "300.00"'))
     try:
         amount = decimal.Decimal(str(value))
     except decimal.InvalidOperation:
-        raise RoomActionRefused("invalid_field", field=field, problem='must be an amount such as "300.00"') from None
+        raise RoomActionRefused("invalid_field", field=field, problem=_('must be an amount such as "300.00"')) from None
     if (
         not amount.is_finite()
         or amount < 0
         or amount > MAX_AMOUNT
         or amount != amount.quantize(decimal.Decimal("0.01"))
     ):
-        raise RoomActionRefused("invalid_field", field=field, problem="must be between 0 and 9999999999.99, in cents")
+        raise RoomActionRefused(
+            "invalid_field", field=field, problem=_("must be between 0 and 9999999999.99, in cents")
+        )
     return amount
 
 
@@ -51,19 +54,19 @@ def _flag(value, field: str) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise RoomActionRefused("invalid_field", field=field, problem="must be true or false")
+        raise RoomActionRefused("invalid_field", field=field, problem=_("must be true or false"))
     return value
 
 
 def clean_terms(terms, *, default_currency: str, today: datetime.date) -> dict:
     """Validated settlement terms from a client's `terms` object."""
     if not isinstance(terms, dict):
-        raise RoomActionRefused("invalid_field", field="terms", problem="must be an object")
+        raise RoomActionRefused("invalid_field", field="terms", problem=_("must be an object"))
     unknown = set(terms) - {
         "refund_amount", "replacement", "repair", "compensation_amount", "currency", "free_text", "perform_by",
     }  # fmt: skip
     if unknown:
-        raise RoomActionRefused("invalid_field", field="terms." + sorted(unknown)[0], problem="unknown term")
+        raise RoomActionRefused("invalid_field", field="terms." + sorted(unknown)[0], problem=_("unknown term"))
     cleaned = {
         "refund_amount": _amount(terms.get("refund_amount"), "terms.refund_amount"),
         "replacement": _flag(terms.get("replacement"), "terms.replacement"),
@@ -74,7 +77,11 @@ def clean_terms(terms, *, default_currency: str, today: datetime.date) -> dict:
         "perform_by": None,
     }
     if cleaned["currency"] not in CURRENCIES:
-        raise RoomActionRefused("invalid_field", field="terms.currency", problem="one of " + ", ".join(CURRENCIES))
+        raise RoomActionRefused(
+            "invalid_field",
+            field="terms.currency",
+            problem=_("one of: %(choices)s") % {"choices": ", ".join(CURRENCIES)},
+        )
     if terms.get("free_text"):
         cleaned["free_text"] = clean_text(terms["free_text"], field="terms.free_text", max_length=MAX_FREE_TEXT_LENGTH)
     if terms.get("perform_by") is not None:
@@ -82,10 +89,10 @@ def clean_terms(terms, *, default_currency: str, today: datetime.date) -> dict:
             cleaned["perform_by"] = datetime.date.fromisoformat(terms["perform_by"])
         except (TypeError, ValueError):
             raise RoomActionRefused(
-                "invalid_field", field="terms.perform_by", problem="must be a date YYYY-MM-DD"
+                "invalid_field", field="terms.perform_by", problem=_("must be a date YYYY-MM-DD")
             ) from None
         if cleaned["perform_by"] < today:
-            raise RoomActionRefused("invalid_field", field="terms.perform_by", problem="must not be in the past")
+            raise RoomActionRefused("invalid_field", field="terms.perform_by", problem=_("must not be in the past"))
     if not (
         cleaned["refund_amount"]
         or cleaned["replacement"]
@@ -152,9 +159,11 @@ def proposal_respond(*, seat: RoomParticipant, number, response: str, terms=None
     if seat.role not in (RoomRole.CONSUMER, RoomRole.MERCHANT):
         raise RoomActionRefused("role_not_allowed", action="respond")
     if response not in RESPONSES:
-        raise RoomActionRefused("invalid_field", field="response", problem="accept, reject or counter")
+        raise RoomActionRefused(
+            "invalid_field", field="response", problem=_("one of: %(choices)s") % {"choices": "accept, reject, counter"}
+        )
     if isinstance(number, bool) or not isinstance(number, int):
-        raise RoomActionRefused("invalid_field", field="proposal", problem="must be a proposal number")
+        raise RoomActionRefused("invalid_field", field="proposal", problem=_("must be a proposal number"))
     with transaction.atomic():
         room = lock_room(seat.room_id)
         _require_open_room(room)
