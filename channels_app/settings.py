@@ -7,9 +7,12 @@ DATABASE_URL (PostgreSQL) and REDIS_URL (Redis channel layer).
 
 import datetime
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,8 +31,44 @@ def _env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = _env_bool("DEBUG", False)
-# The embedded default key only suits a machine-local demo; production sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-default-key-for-local-demo-only-set-SECRET_KEY")
+# A deployment reached from outside (docker-compose.yml sets it): secure cookies, HSTS, and a
+# SECRET_KEY that the deployment itself must give.
+SECURE_DEPLOYMENT = _env_bool("SECURE_DEPLOYMENT", False)
+
+# Keys that are public (they are in this repository) and so sign nothing anyone can trust.
+PUBLIC_KEYS = frozenset({"embedded-default-key-for-local-demo-only-set-SECRET_KEY", "compose-check"})
+
+
+def _secret_key() -> str:
+    """The deployment's SECRET_KEY; on a machine of its own (make run, make test) without one, a
+    key made for this machine on first start and kept in VAR_DIR, so that nothing is signed with a
+    key anyone can read. A secure deployment must give its own, and a public key is refused."""
+    key = os.environ.get("SECRET_KEY", "")
+    if key in PUBLIC_KEYS and not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is a public example key; set a secret one (or DEBUG=1 for a demo).")
+    if key:
+        if SECURE_DEPLOYMENT and len(key) < 50:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters in a secure deployment.")
+        return key
+    if SECURE_DEPLOYMENT:
+        raise ImproperlyConfigured("A secure deployment must set SECRET_KEY.")
+    return _machine_key(VAR_DIR / "secret-key")
+
+
+def _machine_key(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created only if absent, readable by its owner only; a process starting at the same
+        # moment reads the one that won.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(64))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
@@ -47,6 +86,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "csp",
     "axes",
     "mediation",
 ]
@@ -62,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it answers a request whose log-in was refused as locked out.
     "axes.middleware.AxesMiddleware",
 ]
@@ -111,6 +152,50 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Content Security Policy (django-csp), everywhere: every script and style comes from the site
+# itself (no CDN, no inline code), the pages cannot be framed, and forms post only to the site.
+# The printable mediation document keeps its styles inline with the request's nonce, since it is
+# also saved as a file of its own. The API's documentation pages are exempt (csp_exempt in urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+
+if SECURE_DEPLOYMENT:
+    # Served over HTTPS behind a TLS terminator that sets X-Forwarded-Proto (and redirects plain
+    # HTTP itself: the bot's action server reaches the service inside the network over HTTP, so
+    # the application does not redirect unless SECURE_SSL_REDIRECT says so).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list binds every subdomain for good: a decision for the
+        # domain's owner, taken with SECURE_HSTS_PRELOAD=1.
+        SILENCED_SYSTEM_CHECKS.append("security.W021")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")  # the TLS terminator redirects
+
 # Log-in protection (django-axes) on every way in that takes a password: the API, the pages and the
 # admin. Five wrong passwords for one account lock it for 15 minutes, whatever address they come
 # from; a correct log-in resets the count. An administrator unlocks an account at once with
@@ -129,7 +214,7 @@ AXES_LOCKOUT_CALLABLE = "mediation.web.lockout.locked_out_response"
 AXES_VERBOSE = False
 # axes.W006 asks for the address among the lockout parameters because rotating a user agent or a
 # cookie escapes a lockout keyed on those; one keyed on the account is not escaped that way.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
