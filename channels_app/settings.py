@@ -276,9 +276,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Evidence files attached to a case.
+# Evidence files attached to a case: each at most EVIDENCE_MAX_BYTES, and per case at most
+# EVIDENCE_MAX_FILES_PER_CASE files and EVIDENCE_MAX_CASE_BYTES in all.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES + 1024 * 1024
+EVIDENCE_MAX_FILES_PER_CASE = int(os.environ.get("EVIDENCE_MAX_FILES_PER_CASE", "20"))
+EVIDENCE_MAX_CASE_BYTES = int(os.environ.get("EVIDENCE_MAX_CASE_BYTES", str(100 * 1024 * 1024)))
+# Any other request body (channels_app/body_limit.py refuses a larger one before reading it).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(2 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 # Mediation period in working days; see mediation/rules.py for the regulation behind it.
 MEDIATION_PERIOD_WORKING_DAYS = int(os.environ.get("MEDIATION_PERIOD_WORKING_DAYS", "60"))

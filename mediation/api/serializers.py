@@ -2,6 +2,7 @@
 business gets a masked name and no identity number or phone; a reporter never reaches a business."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -205,9 +206,17 @@ class OfficialEventSerializer(EventSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    """An evidence file and where to fetch it; who uploaded it is not shown (the uploader of an
+    anonymous report's evidence is its reporter)."""
+
+    url = serializers.SerializerMethodField()
+
     class Meta:
         model = EvidenceFile
-        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, evidence) -> str:
+        return reverse("case-evidence-file", kwargs={"number": evidence.case.number, "evidence_id": evidence.pk})
 
 
 _CASE_CORE = [
@@ -351,10 +360,12 @@ class MerchantCaseSerializer(_CaseSerializer):
     consumer_masked_name = serializers.CharField(source="consumer.masked_name")
     consumer_city = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
+    # The evidence of the purchase is what a mediation needs from the consumer's side.
+    evidence = EvidenceSerializer(many=True)
 
     class Meta:
         model = Case
-        fields = [*_CASE_CORE, "consumer_masked_name", "consumer_city", "events"]
+        fields = [*_CASE_CORE, "consumer_masked_name", "consumer_city", "events", "evidence"]
 
     def get_consumer_city(self, case: Case) -> str | None:
         region = case.consumer_region

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<str:number>/actions/<str:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/<str:number>/mediation-document/", views.MediationDocumentView.as_view(), name="mediation-document"),
     path("cases/<str:number>/evidence/", views.EvidenceUploadView.as_view(), name="case-evidence"),
+    path("cases/<str:number>/evidence/<int:evidence_id>/", views.EvidenceFileView.as_view(), name="case-evidence-file"),
     path("public/cases/<str:number>/", views.PublicCaseView.as_view(), name="public-case"),
     path("authorities/<int:authority_id>/queue/", views.AuthorityQueueView.as_view(), name="authority-queue"),
     path("help-requests/", views.HelpRequestListView.as_view(), name="help-requests"),

@@ -30,6 +30,7 @@ from mediation.selectors.cases import (
     case_for_viewer,
     cases_of_user,
 )
+from mediation.selectors.evidence import evidence_response
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
@@ -315,6 +316,18 @@ class EvidenceUploadView(APIView):
         content = upload.read(settings.EVIDENCE_MAX_BYTES + 1)
         evidence = case_services.evidence_attach(case=case, uploaded_by=request.user, name=upload.name, content=content)
         return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidenceFileView(APIView):
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="One evidence file, for whoever may see the case: sent as an attachment of the type "
+        "read from its bytes, never shown as a page.",
+    )
+    def get(self, request, number: str, evidence_id: int):
+        case, _role = case_for_viewer(user=request.user, number=number)
+        evidence = get_object_or_404(case.evidence, pk=evidence_id)
+        return evidence_response(evidence)
 
 
 class PublicCaseView(APIView):

@@ -3,14 +3,17 @@
 import datetime
 import decimal
 import hashlib
+import io
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from mediation import rules
 from mediation.models import (
@@ -308,8 +311,46 @@ def mixed_submit(*, complaint: dict, report: dict) -> tuple[Case, Case]:
     return complaint_case, report_case
 
 
+# A case takes evidence while it is being worked on; once decided, closed or withdrawn, its
+# record is complete.
+EVIDENCE_OPEN_STATUSES = frozenset(
+    {
+        CaseStatus.SUBMITTED,
+        CaseStatus.ODR,
+        CaseStatus.RETURNED,
+        CaseStatus.ACCEPTED,
+        CaseStatus.MEDIATING,
+        CaseStatus.VERIFYING,
+        CaseStatus.CASE_OPENED,
+    }
+)
+IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def _is_whole_file(content: bytes, mime: str) -> bool:
+    """The bytes are a whole file of the kind their first bytes announce, not just its header in
+    front of something else (a page's HTML, a script): an image must decode, a PDF must end."""
+    if mime in IMAGE_FORMATS:
+        try:
+            with Image.open(io.BytesIO(content), formats=[IMAGE_FORMATS[mime]]) as image:
+                image.verify()
+        except Exception:  # Pillow raises many kinds for a broken file
+            return False
+        return True
+    if mime == "application/pdf":
+        return b"%%EOF" in content[-2048:] and b"<script" not in content.lower() and b"<html" not in content.lower()
+    return True
+
+
+@transaction.atomic
 def evidence_attach(*, case: Case, uploaded_by, name: str, content: bytes) -> EvidenceFile:
-    """Store an evidence file. Its type is read from its bytes, never from its name."""
+    """Store an evidence file. Its type is read from its bytes, never from its name; it must be a
+    whole file of that type, the case must still be open, and the case's quota not spent."""
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    if case.status not in EVIDENCE_OPEN_STATUSES:
+        raise TransitionNotAllowed(
+            _("Evidence can no longer be added: the case is “%(status)s”.") % {"status": case.get_status_display()}
+        )
     if not content:
         raise ValidationError({"file": [_("The file is empty.")]})
     if len(content) > settings.EVIDENCE_MAX_BYTES:
@@ -317,9 +358,28 @@ def evidence_attach(*, case: Case, uploaded_by, name: str, content: bytes) -> Ev
             {"file": [_("The file is larger than %(limit)d MB.") % {"limit": settings.EVIDENCE_MAX_BYTES // 2**20}]}
         )
     kind = filetype.guess(content)
-    if kind is None or kind.mime not in EVIDENCE_CONTENT_TYPES:
+    if kind is None or kind.mime not in EVIDENCE_CONTENT_TYPES or not _is_whole_file(content, kind.mime):
         raise ValidationError(
             {"file": [_("Evidence may be a photo (JPEG, PNG, WebP), a PDF, an MP4 video or an MP3 recording.")]}
+        )
+    held = case.evidence.aggregate(files=Count("pk"), size=Sum("size"))
+    if held["files"] >= settings.EVIDENCE_MAX_FILES_PER_CASE:
+        raise ValidationError(
+            {
+                "file": [
+                    _("A case holds at most %(count)d evidence files.")
+                    % {"count": settings.EVIDENCE_MAX_FILES_PER_CASE}
+                ]
+            }
+        )
+    if (held["size"] or 0) + len(content) > settings.EVIDENCE_MAX_CASE_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("A case holds at most %(limit)d MB of evidence.")
+                    % {"limit": settings.EVIDENCE_MAX_CASE_BYTES // 2**20}
+                ]
+            }
         )
     digest = hashlib.sha256(content).hexdigest()
     evidence = EvidenceFile(

@@ -147,7 +147,17 @@ def test_unauthenticated_and_unknown(api, world):
     assert client_for(world.home_official).get(f"/api/authorities/{world.shop_bureau.pk}/queue/").status_code == 403
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.mark.parametrize(
