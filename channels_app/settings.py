@@ -5,7 +5,9 @@ layer for a single process), so that `make run` works on any machine. Tests and 
 DATABASE_URL (PostgreSQL) and REDIS_URL (Redis channel layer).
 """
 
+import base64
 import datetime
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -69,6 +71,23 @@ def _machine_key(path: Path) -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# Keys for sensitive personal information at rest (mediation/sensitive.py): IDENTITY_KEYS, Fernet
+# keys separated by commas, the first one current; IDENTITY_HASH_KEY for the lookup digests. A
+# secure deployment gives both; elsewhere they are derived from SECRET_KEY.
+IDENTITY_KEYS = _env_list("IDENTITY_KEYS", "")
+IDENTITY_HASH_KEY = os.environ.get("IDENTITY_HASH_KEY", "")
+if SECURE_DEPLOYMENT and not (IDENTITY_KEYS and IDENTITY_HASH_KEY):
+    raise ImproperlyConfigured("A secure deployment must set IDENTITY_KEYS and IDENTITY_HASH_KEY.")
+
+
+def _derived_key(purpose: str) -> str:
+    """A Fernet key derived from SECRET_KEY for one purpose."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"{purpose}:{SECRET_KEY}".encode()).digest()).decode("ascii")
+
+
+IDENTITY_KEYS = IDENTITY_KEYS or [_derived_key("identity-encryption")]
+IDENTITY_HASH_KEY = IDENTITY_HASH_KEY or _derived_key("identity-digest")
 ALLOWED_HOSTS = _env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 

@@ -31,7 +31,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = "!unusable"
 
 
-def resident_id(region_code: str = "110105", birth: str = "19900307", serial: str = "123") -> str:
+_identities = itertools.count(1)
+
+
+def resident_id(region_code: str = "110105", birth: str = "19900307", serial: str | None = None) -> str:
+    """A valid resident identity number; without a serial, a new person's (one identity holds one
+    account)."""
+    serial = serial or f"{next(_identities) % 999 + 1:03d}"
     body = region_code + birth + serial
     return body + ric.calc_check_digit(body + "0")
 

@@ -16,7 +16,8 @@ PUBLIC_KEY = "embedded-default-key-for-local-demo-only-set-SECRET_KEY"
 
 
 def _start(extra_env: dict, code: str = "") -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in ("SECRET_KEY", "DEBUG", "SECURE_DEPLOYMENT")}
+    removed = ("SECRET_KEY", "DEBUG", "SECURE_DEPLOYMENT", "IDENTITY_KEYS", "IDENTITY_HASH_KEY")
+    env = {key: value for key, value in os.environ.items() if key not in removed}
     env.update({"DJANGO_SETTINGS_MODULE": "channels_app.settings", **extra_env})
     program = "import django; django.setup()\n" + code
     return subprocess.run(
@@ -31,17 +32,24 @@ def _start(extra_env: dict, code: str = "") -> subprocess.CompletedProcess:
         {"SECURE_DEPLOYMENT": "1"},
         {"SECURE_DEPLOYMENT": "1", "SECRET_KEY": "short"},
         {"SECURE_DEPLOYMENT": "1", "SECRET_KEY": PUBLIC_KEY},
+        {"SECURE_DEPLOYMENT": "1", "SECRET_KEY": GOOD_KEY},
     ],
-    ids=["public-key", "no-key", "short-key", "public-key-deployed"],
+    ids=["public-key", "no-key", "short-key", "public-key-deployed", "no-identity-keys"],
 )
 def test_the_app_refuses_to_start_without_a_secret_key_of_its_own(environment):
     started = _start(environment)
     assert started.returncode != 0
-    assert "SECRET_KEY" in started.stderr
+    assert "SECRET_KEY" in started.stderr or "IDENTITY_KEYS" in started.stderr
 
 
 def test_a_secure_deployment_passes_djangos_deployment_checklist():
-    environment = {"SECURE_DEPLOYMENT": "1", "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "mediation.example.cn"}
+    environment = {
+        "SECURE_DEPLOYMENT": "1",
+        "SECRET_KEY": GOOD_KEY,
+        "IDENTITY_KEYS": "bm90LWEtcmVhbC1rZXktYnV0LTMyLWJ5dGVzLWxvbmc=",
+        "IDENTITY_HASH_KEY": GOOD_KEY[::-1],
+        "ALLOWED_HOSTS": "mediation.example.cn",
+    }
     env = {key: value for key, value in os.environ.items() if key != "DEBUG"} | environment
     checked = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

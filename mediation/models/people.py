@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mediation.models.regions import MAINLAND_COUNTRY, Authority, Region
 from mediation.models.registry import MarketEntity
+from mediation.sensitive import EncryptedTextField, digest
 
 
 class Consumer(models.Model):
@@ -54,23 +55,44 @@ class IdDocumentType(models.TextChoices):
 
 
 class ConsumerIdentity(models.Model):
-    """实名信息: real-name data. Confidential; never serialized to a business or the public."""
+    """实名信息: real-name data. Confidential; never serialized to a business or the public. The
+    identity document number and the phone are sensitive personal information (PIPL Art. 28):
+    encrypted at rest, found only by their keyed digests (mediation/sensitive.py)."""
 
     consumer = models.OneToOneField(Consumer, on_delete=models.CASCADE, related_name="identity")
     real_name = models.CharField(_("real name"), max_length=64)
     id_document_type = models.CharField(
         _("identity document"), max_length=32, choices=IdDocumentType.choices, default=IdDocumentType.RESIDENT_ID
     )
-    id_number = models.CharField(_("identity document number"), max_length=32)
+    id_number = EncryptedTextField(_("identity document number"))
     # E.164, for example +8613812345678.
-    phone = models.CharField(_("phone"), max_length=20)
+    phone = EncryptedTextField(_("phone"))
+    # The document's keyed digest (type and number): one real-name identity holds one account.
+    id_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    phone_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    # The identity of an account holder (not of a hotline, letter or visit caller).
+    has_account = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("consumer identity")
         verbose_name_plural = _("consumer identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_digest"], condition=models.Q(has_account=True), name="one_account_per_identity"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"identity of consumer #{self.consumer_id}"
+
+    def save(self, *args, **kwargs):
+        self.id_digest = identity_digest(self.id_document_type, self.id_number)
+        self.phone_digest = digest("phone", self.phone)
+        super().save(*args, **kwargs)
+
+
+def identity_digest(id_document_type: str, id_number: str) -> str:
+    return digest("id", f"{id_document_type}:{id_number}")
 
 
 class MerchantStaff(models.Model):

@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mediation.models import (
     Authority,
@@ -19,6 +20,7 @@ from mediation.models import (
     Official,
     Region,
 )
+from mediation.models.people import identity_digest
 from mediation.models.regions import MAINLAND_COUNTRY
 from mediation.services.identifiers import validate_phone, validate_resident_id
 
@@ -52,6 +54,11 @@ def _check_identity(
     return cleaned
 
 
+ACCOUNT_EXISTS = gettext_lazy(
+    "An account already exists for this identity document: one person has one account. Log in to it instead."
+)
+
+
 @transaction.atomic
 def consumer_register(
     *,
@@ -76,10 +83,18 @@ def consumer_register(
         raise ValidationError({"home_region": [_("This region code is no longer in use.")]})
     if home_region is not None and home_region.is_cross_border:
         country_code = home_region.country_code
+    has_account = user is not None
+    digest = identity_digest(identity["id_document_type"], identity["id_number"])
+    if has_account and ConsumerIdentity.objects.filter(id_digest=digest, has_account=True).exists():
+        raise ValidationError({"id_number": [ACCOUNT_EXISTS]})
     consumer = Consumer.objects.create(
         user=user, home_region=home_region, country_code=country_code, preferred_language=preferred_language
     )
-    ConsumerIdentity.objects.create(consumer=consumer, **identity)
+    try:
+        with transaction.atomic():  # two sign-ups with one identity at the same moment
+            ConsumerIdentity.objects.create(consumer=consumer, has_account=has_account, **identity)
+    except IntegrityError:
+        raise ValidationError({"id_number": [ACCOUNT_EXISTS]}) from None
     return consumer
 
 

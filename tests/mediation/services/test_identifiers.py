@@ -19,7 +19,8 @@ def _with_wrong_check_character(code: str) -> str:
 def test_valid_codes_pass(db):
     code = factories.uscc("330106")
     assert validate_uscc(code.lower()) == code
-    assert validate_resident_id(factories.resident_id().lower()) == factories.resident_id()
+    resident = factories.resident_id()
+    assert validate_resident_id(resident.lower()) == resident
     assert validate_phone("138 1234 5678") == "+8613812345678"
     assert validate_phone("+852 9123 4567") == "+85291234567"
 
