@@ -31,6 +31,7 @@ from channels_app.frames import FrameFields, MessageAllowance, decode_frame
 from mediation.selectors.assistance import latest_help_request_of
 from mediation.services.assistance import help_request_bot_resumed
 from mediation.services.chat_grants import chat_grant_issue
+from mediation.services.errors import DomainError
 from mediation.services.room_errors import RoomActionRefused
 
 logger = logging.getLogger(__name__)
@@ -176,13 +177,13 @@ class BotChatConsumer(AsyncWebsocketConsumer):
                     if frame["type"] != "message":  # messages have their own allowance
                         self.frame_allowance.take()
                     await getattr(self, "on_" + frame["type"])(**fields)
-                except RoomActionRefused:
+                except DomainError:
                     raise
                 except Exception:
                     # A fault of ours: the person is told, and the chat goes on.
                     logger.exception("the web chat could not handle a %s frame", frame.get("type"))
                     raise RoomActionRefused("server_error") from None
-            except RoomActionRefused as refusal:
+            except DomainError as refusal:
                 frame = getattr(refusal, "frame", frame)
                 error = {"type": "error", "code": refusal.code, "message": refusal.render()}
                 if isinstance(frame.get("client_msg_id"), str):

@@ -32,6 +32,7 @@ from mediation.selectors.rooms import (
 )
 from mediation.services import assistance, settlement
 from mediation.services import rooms as room_services
+from mediation.services.errors import DomainError
 from mediation.services.room_errors import RoomActionRefused
 
 # Close codes (also in docs/room-protocol.md).
@@ -264,7 +265,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 if frame["type"] != "message":  # messages have their own allowance
                     self.frame_allowance.take()
                 await getattr(self, "on_" + frame["type"])(**fields)
-            except RoomActionRefused as refusal:
+            except DomainError as refusal:
                 # A frame decode_frame refused carries what was read of it; a refused action, its frame.
                 await self._send_error(refusal, getattr(refusal, "frame", frame))
             except ValidationError as error:
@@ -280,7 +281,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 logger.exception("room %s: a %s frame failed", self.room_id, frame.get("type"))
                 await self._send_error(RoomActionRefused("server_error"), frame)
 
-    async def _send_error(self, refusal: RoomActionRefused, frame: dict) -> None:
+    async def _send_error(self, refusal: DomainError, frame: dict) -> None:
         error = {"type": "error", "code": refusal.code, "message": refusal.render()}
         if isinstance(frame.get("type"), str) and frame["type"] in self.frame_fields:
             error["for"] = frame["type"]

@@ -18,7 +18,7 @@ from mediation.models import (
     Region,
 )
 from mediation.selectors.cases import hides_the_reporter
-from mediation.services.errors import TransitionNotAllowed
+from mediation.services.errors import DomainError
 from mediation.services.transitions import ACTION_LABELS, case_transition
 
 
@@ -141,10 +141,10 @@ class CaseAdmin(admin.ModelAdmin):
             try:
                 case_transition(case=case, action=action, actor=request.user)
                 moved += 1
-            except (TransitionNotAllowed, PermissionDenied, ValidationError) as error:
+            except (DomainError, PermissionDenied, ValidationError) as error:
                 text = (
-                    error.message
-                    if isinstance(error, TransitionNotAllowed)
+                    error.render()
+                    if isinstance(error, DomainError)
                     else "; ".join(getattr(error, "messages", [str(error)]))
                 )
                 self.message_user(request, f"{case.number}: {text}", messages.ERROR)

@@ -1,7 +1,8 @@
 """One error shape for the whole API: 4xx with field-level messages in the user's language.
 
 Validation errors come back as {"field": ["message", ...], ...} (DRF's shape, also for errors the
-services raise, nested for nested parts of a request); everything else as {"detail": "message"}.
+services raise, nested for nested parts of a request); the services' refusals (DomainError) as
+{"detail": "message", "code": "stable_code"} with 409; everything else as {"detail": "message"}.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -12,7 +13,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from mediation.services.errors import NobodyOnDuty, TransitionNotAllowed
+from mediation.services.errors import DomainError
+
+# The HTTP status of each kind of refusal: all of them are conflicts with the state of things (a
+# case's status, who is on duty), not malformed requests.
+DOMAIN_ERROR_STATUS = status.HTTP_409_CONFLICT
 
 
 def validation_detail(error: DjangoValidationError) -> dict:
@@ -33,10 +38,8 @@ def validation_detail(error: DjangoValidationError) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, TransitionNotAllowed):
-        return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, NobodyOnDuty):
-        return Response({"detail": exc.message, "code": "nobody_on_duty"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.render(), "code": exc.code}, status=DOMAIN_ERROR_STATUS)
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, ObjectDoesNotExist):

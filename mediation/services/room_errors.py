@@ -5,6 +5,8 @@ with parameters, not translated text. Every code is listed in docs/room-protocol
 
 from django.utils.translation import gettext_lazy as _
 
+from mediation.services.errors import DomainError
+
 ROOM_ERROR_MESSAGES = {
     "malformed_json": _("The frame is not valid JSON."),
     "not_an_object": _("A frame must be a JSON object with a “type”."),
@@ -45,16 +47,10 @@ ROOM_ERROR_MESSAGES = {
 }
 
 
-class RoomActionRefused(Exception):
+class RoomActionRefused(DomainError):
     """A room frame or action that cannot be carried out. Nothing was stored."""
 
-    def __init__(self, code: str, **params):
-        assert code in ROOM_ERROR_MESSAGES, code
-        super().__init__(code)
-        self.code = code
-        self.params = params
+    MESSAGES = ROOM_ERROR_MESSAGES
 
-    def render(self) -> str:
-        """The message in the active language."""
-        message = str(ROOM_ERROR_MESSAGES[self.code])
-        return message % self.params if self.params else message
+    def __init__(self, code: str, **params):
+        super().__init__(code, **params)

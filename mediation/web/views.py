@@ -18,7 +18,7 @@ from mediation.selectors.disclosure import complaint_counts, complaint_disclosur
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
 from mediation.services.cases import complaint_submit, report_submit
-from mediation.services.errors import TransitionNotAllowed
+from mediation.services.errors import DomainError
 from mediation.services.people import (
     consumer_language_set,
     consumer_register,
@@ -41,6 +41,11 @@ def add_service_errors(form, error: ValidationError, *, fields: dict[str, str] |
         name = (fields or {}).get(name, name)
         for problem in problems:
             form.add_error(name if name in form.fields else None, problem)
+
+
+def add_refusal(form, refusal: DomainError) -> None:
+    """A service's refusal (a DomainError) above the form, in the reader's language."""
+    form.add_error(None, refusal.render())
 
 
 def home(request):
@@ -214,7 +219,9 @@ def case_action(request, number: str, action: str):
                 case_transition(case=case, action=action, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
-        except (TransitionNotAllowed, PermissionDenied) as error:
+        except DomainError as refusal:
+            add_refusal(form, refusal)
+        except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
