@@ -59,6 +59,16 @@ class CaseEventInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and hides_the_reporter(obj):
+            # The reporter's own account acted on an anonymous report (its submission, corrections).
+            return [field for field in fields if field != "actor"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
 
 def _transition_action(name: str):
     """An admin action applying the life-cycle action `name` to the selected cases."""

@@ -22,6 +22,7 @@ from mediation.models import (
     SettlementProposal,
     channels_visible_to,
 )
+from mediation.selectors.cases import Relation, case_relations
 
 HISTORY_PAGE_SIZE = 50
 MAX_HISTORY_PAGE_SIZE = 200
@@ -55,19 +56,16 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
 
 def _still_holds_the_job(seat: RoomParticipant) -> bool:
     """A seat taken for a job goes with the job: a business's seat is for its staff, a mediator's
-    for an official of the handling or co-mediating authority. Staff moved to another business and
-    officials moved to another authority keep their record in the room but no longer enter it."""
-    case = seat.room.case
+    for an official of the handling or co-mediating authority (or partner agency). Staff moved to
+    another business and officials moved to another authority keep their record in the room but
+    no longer enter it."""
     if seat.role == RoomRole.MERCHANT:
-        staff = getattr(seat.user, "merchant_staff", None)
-        return staff is not None and staff.entity_id == case.entity_id
-    if seat.role in MEDIATOR_ROLES:
-        official = getattr(seat.user, "official", None)
-        return official is not None and official.authority_id in (
-            case.handling_authority_id,
-            case.co_mediating_authority_id,
-        )
-    return True
+        needed = {Relation.BUSINESS}
+    elif seat.role in MEDIATOR_ROLES:
+        needed = {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER}
+    else:
+        return True
+    return bool(case_relations(seat.user, seat.room.case) & needed)
 
 
 def assistance_seat_for(*, user, help_request_id: int) -> RoomParticipant | None:

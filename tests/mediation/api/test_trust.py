@@ -88,6 +88,7 @@ def test_the_admin_page_of_an_anonymous_report_names_no_consumer(world, mixed_wi
     assert f"consumer #{world.consumer.pk}" not in text
     assert f"/admin/mediation/consumer/{world.consumer.pk}/" not in text
     assert complaint.number not in text
+    assert world.consumer_user.username not in text  # the audit trail's actor of the submission
 
 
 def test_cases_are_read_only_in_the_admin(world):
