@@ -180,3 +180,10 @@ def test_the_case_page_and_the_room_lead_to_the_evidence(world, accepted):
         assert evidence["url"] in case_page and "收据.png" in case_page
         room_page = client_for(reader).get(f"/cases/{accepted.number}/room/").content.decode()
         assert f"/cases/{accepted.number}/#evidence" in room_page
+
+
+def test_evidence_whose_file_is_gone_is_not_found_not_a_server_error(world, accepted):
+    evidence = upload(world.consumer_user, accepted, "receipt.png", png_bytes()).data
+    stored = accepted.evidence.get(pk=evidence["id"])
+    stored.file.storage.delete(stored.file.name)
+    assert client_for(world.consumer_user).get(evidence["url"]).status_code == 404
