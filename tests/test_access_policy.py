@@ -182,6 +182,31 @@ def _public(world, how, user, case):
     return api_client(world, how, user, case).get(f"/api/public/cases/{case.number}/")
 
 
+def _hotline(world, how, user, case, *, naming_consumer=False):
+    body = {
+        "entity": world.base.shop.pk,
+        "facts": "来电称空调不制冷。",
+        "category": "G02",
+        "demand": "refund",
+        "intake_channel": "hotline",
+    }
+    if naming_consumer:
+        body["consumer"] = case.consumer_id
+    else:
+        body["caller"] = {"real_name": "王五", "id_number": factories.resident_id(), "phone": "13912345678"}
+    return api_client(world, how, user, case).post("/api/complaints/", body, format="json")
+
+
+def _ask_for_a_person(world, how, user, case):
+    from mediation.services.assistance import official_duty_set
+
+    official_duty_set(official=world.base.home_official.official, on_duty=True)
+    official_duty_set(official=world.partner_staff.official, on_duty=True)
+    # The consumer asks for themself; anyone else would have to name them.
+    body = {} if user is not None and user == case.consumer.user else {"consumer": case.consumer_id}
+    return api_client(world, how, user, case).post("/api/help-requests/", body, format="json")
+
+
 def _case_page(world, how, user, case):
     return page_client(how, user).get(f"/cases/{case.number}/")
 
@@ -211,6 +236,12 @@ OPERATIONS = {
     "api: download evidence": (_download_evidence, False),
     "api: mediation document": (_document, True),
     "api: public disclosure of the complaint": (_public, False),
+    "api: enter a hotline case for a caller": (_hotline, False),
+    "api: enter a hotline case naming the consumer": (
+        lambda world, how, user, case: _hotline(world, how, user, case, naming_consumer=True),
+        False,
+    ),
+    "api: ask for a person for the complaint's consumer": (_ask_for_a_person, False),
     "page: the case": (_case_page, False),
     "page: the mediation room": (_room_page, True),
     "admin: the case": (_admin_case, False),

@@ -134,9 +134,7 @@ def _filing_party(request, data: dict) -> tuple[Consumer | None, str, object]:
         if consumer_id is not None:
             # Naming an existing person would put their case, and with it their real-name data,
             # in the official's hands: every caller is entered with what they themself gave.
-            raise DjangoValidationError(
-                {"consumer": [_("Enter the caller's own real-name data; an existing consumer cannot be named.")]}
-            )
+            raise PermissionDenied(_("Enter the caller's own real-name data; an existing consumer cannot be named."))
         if not channel:
             raise DjangoValidationError({"intake_channel": [_("Say how the case arrived: hotline, letter or visit.")]})
         if not caller:
