@@ -119,27 +119,29 @@ def test_no_evidence_is_added_to_a_closed_case(world, accepted, status):
     assert accepted.evidence.count() == 0
 
 
-async def test_an_upload_larger_than_allowed_is_refused_before_its_body_is_read(settings):
-    from asgi import application
-
-    settings.EVIDENCE_MAX_BYTES = 1024
+def evidence_upload(application, *headers) -> ApplicationCommunicator:
+    """An evidence upload arriving at the ASGI application, its body still to be sent."""
+    path = "/api/cases/TS20261203000001/evidence/"
     scope = {
         "type": "http",
         "http_version": "1.1",
         "method": "POST",
-        "path": "/api/cases/TS20261203000001/evidence/",
-        "raw_path": b"/api/cases/TS20261203000001/evidence/",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "scheme": "http",
         "server": ("127.0.0.1", 8000),
         "client": ("127.0.0.1", 50000),
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"content-type", b"multipart/form-data; boundary=x"),
-            (b"content-length", str(40 * 2**20).encode()),
-        ],
+        "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"multipart/form-data; boundary=x"), *headers],
     }
-    server = ApplicationCommunicator(application, scope)
+    return ApplicationCommunicator(application, scope)
+
+
+async def test_an_upload_larger_than_allowed_is_refused_before_its_body_is_read(settings):
+    from asgi import application
+
+    settings.EVIDENCE_MAX_BYTES = 1024
+    server = evidence_upload(application, (b"content-length", str(40 * 2**20).encode()))
     # Only the first chunk of the 40 MB body is offered; an application that waited for the
     # rest would time out here.
     await server.send_input({"type": "http.request", "body": b"--x\r\n" + b"\x00" * 1000, "more_body": True})
@@ -151,19 +153,7 @@ async def test_a_chunked_upload_is_cut_off_once_it_passes_the_limit(settings):
     from asgi import application
 
     settings.EVIDENCE_MAX_BYTES = 1024
-    scope = {
-        "type": "http",
-        "http_version": "1.1",
-        "method": "POST",
-        "path": "/api/cases/TS20261203000001/evidence/",
-        "raw_path": b"/api/cases/TS20261203000001/evidence/",
-        "query_string": b"",
-        "scheme": "http",
-        "server": ("127.0.0.1", 8000),
-        "client": ("127.0.0.1", 50000),
-        "headers": [(b"host", b"127.0.0.1"), (b"content-type", b"multipart/form-data; boundary=x")],
-    }
-    server = ApplicationCommunicator(application, scope)
+    server = evidence_upload(application)
     for _chunk in range(200):  # 200 × 64 KB offered, without a length announced
         await server.send_input({"type": "http.request", "body": b"\x00" * 65536, "more_body": True})
     start = await server.receive_output(timeout=5)

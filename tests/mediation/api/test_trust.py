@@ -24,9 +24,9 @@ def _body(response) -> str:
     return json.dumps(response.data, ensure_ascii=False, default=str)
 
 
-@pytest.fixture
-def mixed_with_anonymous_report(world):
-    complaint, report = mixed_submit(
+def mixed(world, *, anonymous: bool):
+    """A complaint and a report filed together by the world's consumer."""
+    return mixed_submit(
         complaint={
             "consumer": world.consumer,
             "entity": world.shop,
@@ -39,10 +39,14 @@ def mixed_with_anonymous_report(world):
             "entity": world.shop,
             "facts": "这家店卖没有3C标志的电热水壶。",
             "violation_type": "counterfeit",
-            "is_anonymous": True,
+            "is_anonymous": anonymous,
         },
     )
-    return complaint, report
+
+
+@pytest.fixture
+def mixed_with_anonymous_report(world):
+    return mixed(world, anonymous=True)
 
 
 def test_an_anonymous_report_filed_with_a_complaint_does_not_lead_officials_to_the_reporter(
@@ -64,16 +68,7 @@ def test_an_anonymous_report_filed_with_a_complaint_does_not_lead_officials_to_t
 
 
 def test_a_named_report_filed_with_a_complaint_keeps_its_link_for_officials(world):
-    complaint, report = mixed_submit(
-        complaint={
-            "consumer": world.consumer,
-            "entity": world.shop,
-            "facts": "漏电。",
-            "category": "G02",
-            "demand": "refund",
-        },
-        report={"reporter": world.consumer, "entity": world.shop, "facts": "无3C。", "violation_type": "counterfeit"},
-    )
+    complaint, report = mixed(world, anonymous=False)
     view = client_for(world.shop_official).get(f"/api/cases/{report.number}/")
     assert view.data["linked_case"] == complaint.number
 
