@@ -11,6 +11,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from channels_app.consumers import connection_language
+
 EVIDENCE_UPLOAD = re.compile(r"^/api/cases/[^/]+/evidence/$")
 # Room for the multipart boundaries and headers around the file.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -62,12 +64,8 @@ class RequestBodyLimit:
 
 
 async def _too_large(scope, send, limit: int) -> None:
-    headers = dict(scope.get("headers") or [])
-    accepted = headers.get(b"accept-language", b"").decode("latin-1")
-    language = translation.get_supported_language_variant(
-        _first_language(accepted) or settings.LANGUAGE_CODE, strict=False
-    )
-    with translation.override(language):
+    # Django has not seen the request yet: the language is chosen as for a WebSocket.
+    with translation.override(connection_language(scope, None)):
         detail = _("The request is too large: at most %(limit)d MB.") % {"limit": max(1, limit // 2**20)}
     body = json.dumps({"detail": detail, "code": "too_large"}, ensure_ascii=False).encode("utf-8")
     await send(
@@ -78,12 +76,3 @@ async def _too_large(scope, send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-def _first_language(accept_language: str) -> str:
-    from django.utils.translation.trans_real import parse_accept_lang_header
-
-    for code, _quality in parse_accept_lang_header(accept_language):
-        if code != "*":
-            return code
-    return ""

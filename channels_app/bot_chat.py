@@ -27,7 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels_app.consumers import CLOSE_NOT_AUTHENTICATED, connection_language
-from channels_app.frames import FrameFields, MessageAllowance, decode_frame
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
 from mediation.selectors.assistance import latest_help_request_of
 from mediation.services.assistance import help_request_bot_resumed
 from mediation.services.chat_grants import chat_grant_issue
@@ -113,7 +113,8 @@ class BotUnavailable(Exception):
     pass
 
 
-class BotChatConsumer(AsyncWebsocketConsumer):
+class BotChatConsumer(FrameHandler, AsyncWebsocketConsumer):
+    frame_fields = FRAME_FIELDS
     channel_layer_alias = None  # nothing reaches this socket through the layer
 
     async def connect(self):
@@ -169,26 +170,14 @@ class BotChatConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.user is None:
             return
-        frame: dict = {}
         with translation.override(self.language):
-            try:
-                try:
-                    frame, fields = decode_frame(text_data, FRAME_FIELDS)
-                    if frame["type"] != "message":  # messages have their own allowance
-                        self.frame_allowance.take()
-                    await getattr(self, "on_" + frame["type"])(**fields)
-                except DomainError:
-                    raise
-                except Exception:
-                    # A fault of ours: the person is told, and the chat goes on.
-                    logger.exception("the web chat could not handle a %s frame", frame.get("type"))
-                    raise RoomActionRefused("server_error") from None
-            except DomainError as refusal:
-                frame = getattr(refusal, "frame", frame)
-                error = {"type": "error", "code": refusal.code, "message": refusal.render()}
-                if isinstance(frame.get("client_msg_id"), str):
-                    error["client_msg_id"] = frame["client_msg_id"]
-                await self.send_frame(error)
+            await self.handle_frame(text_data)
+
+    async def send_error(self, refusal: DomainError, frame: dict) -> None:
+        error = {"type": "error", "code": refusal.code, "message": refusal.render()}
+        if isinstance(frame.get("client_msg_id"), str):
+            error["client_msg_id"] = frame["client_msg_id"]
+        await self.send_frame(error)
 
     async def on_ping(self):
         await self.send_frame({"type": "pong"})

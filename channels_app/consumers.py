@@ -3,7 +3,6 @@ and attaches to the process's room hub; `receive` validates a frame and calls on
 pushes stored events back. The protocol is documented in docs/room-protocol.md."""
 
 import json
-import logging
 import re
 from urllib.parse import parse_qs
 
@@ -11,12 +10,11 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from channels_app.frames import FrameFields, MessageAllowance, decode_frame
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
 from channels_app.room_hub import room_hub
 from mediation.models import RoomChannel, RoomRole, channels_visible_to
 from mediation.selectors.rooms import (
@@ -39,8 +37,6 @@ from mediation.services.room_errors import RoomActionRefused
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_NOT_A_PARTICIPANT = 4403
 CLOSE_BAD_REQUEST = 4400
-
-logger = logging.getLogger(__name__)
 
 # Per connection: a burst of up to MESSAGE_BURST messages, then MESSAGE_RATE a second.
 MESSAGE_BURST = 10
@@ -98,7 +94,7 @@ def _arrive(*, seat, after_seq: int | None) -> dict:
     return room_arrival(seat=seat, after_seq=after_seq)
 
 
-class RoomConsumer(AsyncWebsocketConsumer):
+class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
     """One participant's connection to one mediation room: /ws/rooms/<case number>/."""
 
     frame_fields = FRAME_FIELDS
@@ -170,20 +166,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return room_seat_for(user=user, number=self.scope["url_route"]["kwargs"]["number"])
 
     async def __call__(self, scope, receive, send):
-        # However the connection ends, a normal close or a fault that escapes a handler (the
-        # server then closes it with 1011), the hub lets the socket go: it no longer shows as
-        # online, and nothing keeps it alive.
+        # However the connection ends, a normal close (the consumer stops after `disconnect`) or
+        # a fault that escapes a handler (the server then closes it with 1011), the hub lets the
+        # socket go: it no longer shows as online, and nothing keeps it alive.
         try:
             await super().__call__(scope, receive, send)
         finally:
             if getattr(self, "seat", None) is not None:
                 await self.hub.detach(self)
                 self.seat = None
-
-    async def disconnect(self, code):
-        if self.seat is not None:
-            await self.hub.detach(self)
-            self.seat = None
 
     # --- what the hub calls -------------------------------------------------------------------
 
@@ -258,30 +249,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.seat is None:
             return
-        frame: dict = {}
         with translation.override(self.language):
-            try:
-                frame, fields = decode_frame(text_data, self.frame_fields)
-                if frame["type"] != "message":  # messages have their own allowance
-                    self.frame_allowance.take()
-                await getattr(self, "on_" + frame["type"])(**fields)
-            except DomainError as refusal:
-                # A frame decode_frame refused carries what was read of it; a refused action, its frame.
-                await self._send_error(refusal, getattr(refusal, "frame", frame))
-            except ValidationError as error:
-                field, messages = (
-                    next(iter(error.message_dict.items())) if hasattr(error, "error_dict") else ("", error.messages)
-                )
-                await self._send_error(
-                    RoomActionRefused("invalid_field", field=field, problem=" ".join(messages)), frame
-                )
-            except Exception:
-                # A fault of ours (the database or the channel layer failing): the sender is told,
-                # the socket stays, and the frame may be sent again.
-                logger.exception("room %s: a %s frame failed", self.room_id, frame.get("type"))
-                await self._send_error(RoomActionRefused("server_error"), frame)
+            await self.handle_frame(text_data)
 
-    async def _send_error(self, refusal: DomainError, frame: dict) -> None:
+    async def send_error(self, refusal: DomainError, frame: dict) -> None:
         error = {"type": "error", "code": refusal.code, "message": refusal.render()}
         if isinstance(frame.get("type"), str) and frame["type"] in self.frame_fields:
             error["for"] = frame["type"]

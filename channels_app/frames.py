@@ -1,13 +1,19 @@
 """What every WebSocket of the product shares: decoding a JSON frame against a table of its
-fields, and the per-connection message allowance. A refused frame raises RoomActionRefused with a
-stable code (mediation/services/room_errors.py), which the consumer answers with an error frame."""
+fields, handling it (FrameHandler), and the per-connection message allowance. A refused frame
+raises RoomActionRefused with a stable code (mediation/services/room_errors.py), which the consumer
+answers with an error frame."""
 
 import json
+import logging
 import time
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from mediation.services.errors import DomainError
 from mediation.services.room_errors import RoomActionRefused
+
+logger = logging.getLogger(__name__)
 
 MAX_FRAME_CHARACTERS = 16_384
 # No frame of the protocols nests deeper than this; deeper JSON is refused before it is walked.
@@ -143,3 +149,38 @@ class MessageAllowance:
             retry_after = round((1 - self.tokens) / self.rate, 1)
             raise RoomActionRefused("rate_limited", burst=self.burst, rate=self.rate, retry_after=retry_after)
         self.tokens -= 1
+
+
+class FrameHandler:
+    """What a WebSocket consumer does with a frame from its client: decode it against
+    `frame_fields`, charge an allowance (a `message` charges its own in its handler; every other
+    frame the shared `frame_allowance`), call its `on_<type>` handler, and answer every refusal and
+    every fault with an error frame through `send_error`, leaving the socket open. The consumer
+    calls `handle_frame` in the reader's language."""
+
+    frame_fields: FrameFields
+    frame_allowance: MessageAllowance
+
+    async def send_error(self, refusal: DomainError, frame: dict) -> None:
+        raise NotImplementedError
+
+    async def handle_frame(self, text_data: str | None) -> None:
+        frame: dict = {}
+        try:
+            frame, fields = decode_frame(text_data, self.frame_fields)
+            if frame["type"] != "message":
+                self.frame_allowance.take()
+            await getattr(self, "on_" + frame["type"])(**fields)
+        except DomainError as refusal:
+            # A frame decode_frame refused carries what was read of it; a refused action, its frame.
+            await self.send_error(refusal, getattr(refusal, "frame", frame))
+        except ValidationError as error:
+            field, messages = (
+                next(iter(error.message_dict.items())) if hasattr(error, "error_dict") else ("", error.messages)
+            )
+            await self.send_error(RoomActionRefused("invalid_field", field=field, problem=" ".join(messages)), frame)
+        except Exception:
+            # A fault of ours (the database, the channel layer or the bot failing): the sender is
+            # told, the socket stays, and the frame may be sent again.
+            logger.exception("%s: a %s frame failed", type(self).__name__, frame.get("type"))
+            await self.send_error(RoomActionRefused("server_error"), frame)

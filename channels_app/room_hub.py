@@ -171,11 +171,7 @@ class RoomHub:
         if room is None:
             return
         room.sockets.discard(socket)
-        if not room.sockets:
-            del self.rooms[socket.room_id]
-        else:
-            await self._presence_changed(socket.room_id)
-        await self._announce_presence([socket.room_id])
+        await self._forget(socket.room_id)
 
     async def _push(self, socket: RoomSocket, push, payload) -> None:
         """Hand something to one socket. A socket that is closing must not cost the others their
@@ -191,7 +187,8 @@ class RoomHub:
                 self._in_background(self._forget(socket.room_id))
 
     async def _forget(self, room_id: int) -> None:
-        """After a socket was dropped: forget an emptied room, or tell the others who is online."""
+        """After a socket left or was dropped: forget an emptied room, or tell the others who is
+        online."""
         room = self.rooms.get(room_id)
         if room is None:
             return

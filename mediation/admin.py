@@ -152,11 +152,9 @@ class CaseAdmin(admin.ModelAdmin):
                 case_transition(case=case, action=action, actor=request.user)
                 moved += 1
             except (DomainError, PermissionDenied, ValidationError) as error:
-                text = (
-                    error.render()
-                    if isinstance(error, DomainError)
-                    else "; ".join(getattr(error, "messages", [str(error)]))
-                )
+                # A ValidationError has its messages; the others read as one (a DomainError's
+                # str() is its message in the reader's language).
+                text = "; ".join(getattr(error, "messages", [str(error)]))
                 self.message_user(request, f"{case.number}: {text}", messages.ERROR)
         if moved:
             self.message_user(

@@ -39,6 +39,15 @@ def digest(kind: str, value: str) -> str:
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
+def identity_digest(id_document_type: str, id_number: str) -> str:
+    """The digest that finds one real-name identity: its document's type and number."""
+    return digest("id", f"{id_document_type}:{id_number}")
+
+
+def phone_digest(phone: str) -> str:
+    return digest("phone", phone)
+
+
 class EncryptedTextField(models.TextField):
     """Text kept encrypted in the database and plain in Python. It cannot be filtered on: look up
     by the digest stored beside it."""

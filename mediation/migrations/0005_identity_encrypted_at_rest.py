@@ -7,7 +7,7 @@ import mediation.sensitive
 
 
 def encrypt_existing(apps, schema_editor):
-    from mediation.sensitive import digest, encrypt
+    from mediation.sensitive import encrypt, identity_digest, phone_digest
 
     ConsumerIdentity = apps.get_model("mediation", "ConsumerIdentity")
     seen_accounts: set[str] = set()
@@ -15,7 +15,7 @@ def encrypt_existing(apps, schema_editor):
         "pk", "id_document_type", "id_number", "phone", "consumer__user_id"
     )
     for pk, document_type, id_number, phone, user_id in rows:
-        id_digest = digest("id", f"{document_type}:{id_number}")
+        id_digest = identity_digest(document_type, id_number)
         # An identity that already held more than one account keeps the first as its account.
         has_account = user_id is not None and id_digest not in seen_accounts
         if has_account:
@@ -24,7 +24,7 @@ def encrypt_existing(apps, schema_editor):
             id_number=encrypt(id_number),
             phone=encrypt(phone),
             id_digest=id_digest,
-            phone_digest=digest("phone", phone),
+            phone_digest=phone_digest(phone),
             has_account=has_account,
         )
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mediation.models.regions import MAINLAND_COUNTRY, Authority, Region
 from mediation.models.registry import MarketEntity
-from mediation.sensitive import EncryptedTextField, digest
+from mediation.sensitive import EncryptedTextField, identity_digest, phone_digest
 
 
 class Consumer(models.Model):
@@ -87,12 +87,8 @@ class ConsumerIdentity(models.Model):
 
     def save(self, *args, **kwargs):
         self.id_digest = identity_digest(self.id_document_type, self.id_number)
-        self.phone_digest = digest("phone", self.phone)
+        self.phone_digest = phone_digest(self.phone)
         super().save(*args, **kwargs)
-
-
-def identity_digest(id_document_type: str, id_number: str) -> str:
-    return digest("id", f"{id_document_type}:{id_number}")
 
 
 class MerchantStaff(models.Model):

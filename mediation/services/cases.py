@@ -338,7 +338,8 @@ def _is_whole_file(content: bytes, mime: str) -> bool:
             return False
         return True
     if mime == "application/pdf":
-        return b"%%EOF" in content[-2048:] and b"<script" not in content.lower() and b"<html" not in content.lower()
+        lowered = content.lower()
+        return b"%%EOF" in content[-2048:] and b"<script" not in lowered and b"<html" not in lowered
     return True
 
 

@@ -20,8 +20,8 @@ from mediation.models import (
     Official,
     Region,
 )
-from mediation.models.people import identity_digest
 from mediation.models.regions import MAINLAND_COUNTRY
+from mediation.sensitive import identity_digest
 from mediation.services.identifiers import validate_phone, validate_resident_id
 
 User = get_user_model()
