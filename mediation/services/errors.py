@@ -4,7 +4,7 @@ field by field) and PermissionDenied (the actor may not do this).
 Every refusal is a DomainError: a stable `code` for programs and a message for people, rendered in
 the reader's language when it is sent (services raise codes with parameters, not translated
 text). Each transport has one mapper: the API's exception handler (mediation/api/errors.py), the
-WebSocket consumers' error frames (channels_app/consumers.py) and the pages' forms
+WebSocket consumers' error frames (channels_app/frames.py, FrameHandler) and the pages' forms
 (mediation/web/views.py, add_refusal)."""
 
 
