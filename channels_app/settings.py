@@ -304,8 +304,6 @@ EVIDENCE_MAX_CASE_BYTES = int(os.environ.get("EVIDENCE_MAX_CASE_BYTES", str(100 
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
-# Mediation period in working days; see mediation/rules.py for the regulation behind it.
-MEDIATION_PERIOD_WORKING_DAYS = int(os.environ.get("MEDIATION_PERIOD_WORKING_DAYS", "60"))
 
 # The triage bot (Rasa, bot/): where its REST channel and HTTP API answer, and the API's token
 # (the web chat reads a conversation back from Rasa's tracker on reconnect). Rasa listens on a

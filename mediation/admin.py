@@ -1,6 +1,7 @@
 """The Django admin for officials. Statuses and the audit trail are read-only here: cases move only
 through the transition service (the API's case actions)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -15,9 +16,11 @@ from mediation.models import (
     MarketEntity,
     MerchantStaff,
     Official,
+    OfficialCalendarYear,
     Region,
 )
 from mediation.selectors.cases import hides_the_reporter
+from mediation.services.calendar import official_year_load, schedule_parse
 from mediation.services.errors import DomainError
 from mediation.services.transitions import ACTION_LABELS, case_transition
 
@@ -114,7 +117,7 @@ class CaseAdmin(admin.ModelAdmin):
         "mediation_due",
         "termination_notice_due",
         "verification_due",
-        "case_opening_due",
+        "penalty_decision_due",
         "next_due",
         "closed_at",
         "business_notified_at",
@@ -173,3 +176,56 @@ class ConsumerAdmin(admin.ModelAdmin):
 admin.site.register(MerchantStaff, raw_id_fields=["user", "entity"])
 admin.site.register(Official, raw_id_fields=["user", "authority"])
 admin.site.register(EvidenceFile, raw_id_fields=["case", "uploaded_by"])
+
+
+class OfficialCalendarYearForm(forms.ModelForm):
+    schedule = forms.CharField(
+        label=_("schedule"),
+        widget=forms.Textarea(attrs={"rows": 30, "cols": 40}),
+        help_text=_(
+            "One day per line: the date, then 休 for a day off or 班 for a weekend day made a working day, "
+            "then the holiday's name. For example “2027-10-01 休 国庆节” and “2027-09-26 班”."
+        ),
+    )
+
+    class Meta:
+        model = OfficialCalendarYear
+        fields = ["year", "source"]
+
+    def clean_schedule(self):
+        return schedule_parse(self.cleaned_data["schedule"])
+
+
+@admin.register(OfficialCalendarYear)
+class OfficialCalendarYearAdmin(admin.ModelAdmin):
+    """Loading a year's holiday schedule once the State Council publishes it: deadlines that were
+    counted over the year without it are counted again."""
+
+    form = OfficialCalendarYearForm
+    list_display = ["year", "source", "loaded_at", "loaded_by"]
+    readonly_fields = ["loaded_at", "loaded_by"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            form.base_fields["schedule"].initial = "\n".join(
+                f"{day.day.isoformat()} {'班' if day.is_working_day else '休'} {day.name}".strip()
+                for day in obj.days.all()
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        try:
+            moved = official_year_load(
+                year=obj.year, source=obj.source, days=form.cleaned_data["schedule"], loaded_by=request.user
+            )
+        except ValidationError as error:
+            self.message_user(request, "; ".join(error.messages), messages.ERROR)
+            return
+        obj.pk = OfficialCalendarYear.objects.get(year=obj.year).pk
+        self.message_user(
+            request, _("%(count)d provisional deadline(s) counted again.") % {"count": moved}, messages.SUCCESS
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the days are written by official_year_load

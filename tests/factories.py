@@ -9,9 +9,11 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from stdnum.cn import ric
 
-from mediation.models import Authority, AuthorityKind, Case, CaseStatus, EntityKind, Region
+from mediation.models import Authority, AuthorityKind, Case, CaseKind, CaseStatus, EntityKind, Region
+from mediation.rules import Period
 from mediation.services.cases import complaint_submit, report_submit
 from mediation.services.people import consumer_register, merchant_staff_add, official_add
+from mediation.services.periods import period_start
 from mediation.services.registry import entity_register
 from mediation.services.rooms import mediation_start, mediation_terminate
 from mediation.services.settlement import agreement_record, document_sign, proposal_make, proposal_respond
@@ -118,7 +120,21 @@ def with_status(case: Case, status: str) -> Case:
     told = {"business_notified_at": timezone.now()} if status in _BUSINESS_TOLD and case.is_complaint else {}
     Case.objects.filter(pk=case.pk).update(status=status, **told)
     case.refresh_from_db()
+    period = _RUNNING_PERIOD.get((case.kind, status))
+    if period is not None:  # the period the move into this status would have started today
+        (field,) = period_start(case, period, timezone.localdate())
+        case.next_due = getattr(case, field)
+        case.save(update_fields=[field, "next_due"])
     return case
+
+
+_RUNNING_PERIOD = {
+    (CaseKind.COMPLAINT, CaseStatus.ODR): Period.ODR_SETTLEMENT,
+    (CaseKind.COMPLAINT, CaseStatus.ACCEPTED): Period.MEDIATION,
+    (CaseKind.COMPLAINT, CaseStatus.MEDIATING): Period.MEDIATION,
+    (CaseKind.COMPLAINT, CaseStatus.TERMINATED): Period.TERMINATION_NOTICE,
+    (CaseKind.REPORT, CaseStatus.CASE_OPENED): Period.PENALTY_DECISION,
+}
 
 
 def settle_in_room(case: Case, *, refund: str = "3000") -> Case:

@@ -254,7 +254,7 @@ _CASE_FOR_PARTIES = [
     "acceptance_due",
     "termination_notice_due",
     "verification_due",
-    "case_opening_due",
+    "penalty_decision_due",
     "next_due",
     "closed_at",
     "non_acceptance_ground",
@@ -308,14 +308,30 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
         help_text=_("The purchase lies more than three years before receipt: check the ground “time barred”.")
     )
 
+    deadlines = serializers.SerializerMethodField()
+
     class Meta(ConsumerCaseSerializer.Meta):
-        fields = [*_CASE_FOR_PARTIES, "consumer", "possibly_time_barred"]
+        fields = [*_CASE_FOR_PARTIES, "consumer", "possibly_time_barred", "report_decision", "deadlines"]
+
+    def get_deadlines(self, case: Case) -> list[dict]:
+        """The running legal periods, each with its rule; a provisional one was counted over a year
+        whose official holiday schedule is not loaded yet."""
+        return [
+            {
+                "period": deadline.period,
+                "starts_on": deadline.starts_on,
+                "due_on": deadline.due_on,
+                "legal_source": deadline.citation,
+                "provisional": deadline.provisional,
+            }
+            for deadline in case.deadlines.filter(is_open=True)
+        ]
 
     def get_possibly_time_barred(self, case: Case) -> bool:
         if case.purchase_date is None:
             return False
         received = timezone.localdate(case.received_at)
-        years = rules.COMPLAINT_LIMITATION_YEARS
+        years = rules.rule_for(rules.Period.COMPLAINT_LIMITATION, received).number
         try:
             limit = received.replace(year=received.year - years)
         except ValueError:  # 29 February

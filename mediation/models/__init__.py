@@ -1,6 +1,9 @@
+from mediation.models.calendar import OfficialCalendarDay, OfficialCalendarYear
 from mediation.models.cases import (
+    GROUNDS_NEEDING_A_REASON,
     Case,
     CaseCategory,
+    CaseDeadline,
     CaseEvent,
     CaseKind,
     CaseNumberCounter,
@@ -10,6 +13,7 @@ from mediation.models.cases import (
     IntakeChannel,
     MediationTerminationReason,
     NonAcceptanceGround,
+    ReportDecision,
     ReturnReason,
     ViolationType,
 )
@@ -41,6 +45,7 @@ __all__ = [
     "CAUCUS_CHANNEL_OF_PARTY",
     "Case",
     "CaseCategory",
+    "CaseDeadline",
     "CaseEvent",
     "CaseKind",
     "CaseNumberCounter",
@@ -59,7 +64,11 @@ __all__ = [
     "MediationRoom",
     "MediationTerminationReason",
     "MerchantStaff",
+    "GROUNDS_NEEDING_A_REASON",
     "NonAcceptanceGround",
+    "ReportDecision",
+    "OfficialCalendarDay",
+    "OfficialCalendarYear",
     "Official",
     "PARTY_ROLES",
     "ProposalStatus",

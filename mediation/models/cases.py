@@ -25,6 +25,7 @@ class CaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
     VERIFYING = "verifying", _("Being verified")
     CASE_OPENED = "case_opened", _("Case opened")  # 立案
+    DECIDED = "decided", _("Decided")  # 作出处理决定 (penalty procedure Art. 60)
     NOT_OPENED = "not_opened", _("Case not opened")
     CLOSED = "closed", _("Closed")
 
@@ -87,18 +88,28 @@ class ViolationType(models.TextChoices):
 
 
 class NonAcceptanceGround(models.TextChoices):
-    """Grounds for not accepting a complaint (SAMR Order 20 and Order 121)."""
+    """The grounds for not accepting a complaint, as Order 121 Art. 16 lists them (items 1 to 7)."""
 
-    NO_JURISDICTION = "no_jurisdiction", _("Not a market-regulation matter, or no jurisdiction")
+    NO_JURISDICTION = "no_jurisdiction", _("Not a market-regulation matter, or this bureau has no jurisdiction")
     HANDLED_ELSEWHERE = (
         "handled_elsewhere",
-        _("Already accepted or handled by a court, arbitration, another authority or a consumer association"),
+        _(
+            "Already accepted or handled by a court, an arbitration body, a market-regulation or other "
+            "administrative body, or a consumer association"
+        ),
     )
-    NOT_DAILY_CONSUMPTION = "not_daily_consumption", _("Not daily-living consumption, or no provable dispute")
-    TIME_BARRED = "time_barred", _("More than three years after the consumer knew of the harm")
-    INFORMATION_MISSING = "information_missing", _("Required information missing")
-    FALSE_IDENTITY = "false_identity", _("False identity or materials")
-    OTHER_LEGAL_GROUND = "other_legal_ground", _("Other legal grounds")
+    NOT_DAILY_CONSUMPTION = (
+        "not_daily_consumption",
+        _("Not bought or used for daily living, or no provable dispute with the business"),
+    )
+    TIME_BARRED = (
+        "time_barred",
+        _("More than three years since the complainant knew or should have known of the harm"),
+    )
+    # Stored values kept from earlier versions; their meaning is the article's.
+    INFORMATION_MISSING = "information_missing", _("The materials of Art. 10 and 11 are missing, or false")
+    FALSE_IDENTITY = "false_identity", _("Complaining in another person's name, or refusing the identity check")
+    OTHER_LEGAL_GROUND = "other_legal_ground", _("Another ground set by law, regulation or rule")
 
 
 class ReturnReason(models.TextChoices):
@@ -108,11 +119,41 @@ class ReturnReason(models.TextChoices):
 
 
 class MediationTerminationReason(models.TextChoices):
-    PARTY_REFUSED_OR_ABSENT = "party_refused_or_absent", _("A party refused or failed to attend")
-    AGREEMENT_IMPOSSIBLE = "agreement_impossible", _("A party declared agreement impossible")
-    TIME_LIMIT_PASSED = "time_limit_passed", _("The mediation period has passed")
-    NON_ACCEPTANCE_GROUND = "non_acceptance_ground", _("A ground for non-acceptance was discovered")
-    EXTORTION_OR_FAKE_CLAIM = "extortion_or_fake_claim", _("Suspected extortion or fake claim")
+    """The grounds that end mediation, as Order 121 Art. 23 lists them (items 1 to 8). Withdrawal and
+    settling by the parties themselves (item 1) end it through their own moves."""
+
+    WITHDRAWN = "withdrawn", _("The complainant withdrew the complaint")
+    PARTY_REFUSED_OR_ABSENT = (
+        "party_refused_or_absent",
+        _("A party did not attend without good reason, or expressly refused mediation"),
+    )
+    AGREEMENT_IMPOSSIBLE = "agreement_impossible", _("A party declared that no agreement can be reached")
+    TESTING_FEE_DISPUTE = "testing_fee_dispute", _("The parties cannot agree who pays for testing or appraisal")
+    TIME_LIMIT_PASSED = "time_limit_passed", _("No agreement within the mediation period")
+    NON_ACCEPTANCE_GROUND = "non_acceptance_ground", _("A ground for not accepting the complaint was found")
+    EXTORTION_OR_FAKE_CLAIM = (
+        "extortion_or_fake_claim",
+        _("Suspected fraud or extortion of the business (Art. 42), referred to the police"),
+    )
+    PARTY_CEASED = "party_ceased", _("A party died or ceased to exist")
+    OTHER_LEGAL_GROUND = "other_legal_ground", _("Another ground set by law, regulation or rule")
+
+
+# Grounds that name no fact by themselves: the official writes the reason down.
+GROUNDS_NEEDING_A_REASON = frozenset({"other_legal_ground"})
+
+
+class ReportDecision(models.TextChoices):
+    """What a report's opened case ends in: the decisions of the penalty procedure Art. 60."""
+
+    PENALTY = "penalty", _("Administrative penalty imposed")
+    NO_PENALTY_EXEMPT = "no_penalty_exempt", _("Violation found, but no penalty by law")
+    NO_PENALTY_NOT_ESTABLISHED = "no_penalty_not_established", _("Violation not established")
+    TRANSFERRED_TO_OTHER_AUTHORITY = (
+        "transferred_to_other_authority",
+        _("Not a market-regulation matter: transferred to the competent authority"),
+    )
+    TRANSFERRED_TO_JUDICIAL = "transferred_to_judicial", _("Suspected crime: transferred to the judicial authorities")
 
 
 class Case(models.Model):
@@ -186,7 +227,8 @@ class Case(models.Model):
     mediation_due = models.DateField(_("mediation due"), null=True, blank=True)
     termination_notice_due = models.DateField(_("termination notice due"), null=True, blank=True)
     verification_due = models.DateField(_("verification due"), null=True, blank=True)
-    case_opening_due = models.DateField(_("case opening decision due"), null=True, blank=True)
+    # A report's case, once opened (立案), is decided within this date (penalty procedure Art. 64).
+    penalty_decision_due = models.DateField(_("penalty decision due"), null=True, blank=True)
     # The deadline that matters in the current status; empty when nothing is pending.
     next_due = models.DateField(_("next due"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -194,6 +236,8 @@ class Case(models.Model):
     # Outcome records.
     non_acceptance_ground = models.CharField(max_length=32, choices=NonAcceptanceGround.choices, blank=True)
     termination_reason = models.CharField(max_length=32, choices=MediationTerminationReason.choices, blank=True)
+    report_decision = models.CharField(_("decision"), max_length=32, choices=ReportDecision.choices, blank=True)
+    decision_extended = models.BooleanField(default=False)
     settled_directly = models.BooleanField(_("settled directly with the business"), default=False)
     settlement_terms = models.TextField(_("settlement terms"), blank=True)
     verification_extended = models.BooleanField(default=False)
@@ -254,6 +298,38 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(self.delete_refused)
+
+
+class CaseDeadline(models.Model):
+    """One legal period of a case: when it started, the rule it runs under, and its last day.
+
+    The rule's number and unit are copied in, so a case keeps the rule in force when its period
+    started. The due date is the case's field of the same period (`Case.acceptance_due`...), which
+    the service keeps equal to the open row's `due_on`."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    period = models.CharField(_("period"), max_length=40)
+    starts_on = models.DateField(_("starts on"))
+    number = models.PositiveSmallIntegerField()
+    unit = models.CharField(max_length=16)
+    extension = models.PositiveSmallIntegerField(default=0)
+    extension_unit = models.CharField(max_length=16, blank=True)
+    citation = models.CharField(_("legal source"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    # Counted over a year whose official holiday schedule was not yet loaded: recomputed when it is.
+    provisional = models.BooleanField(_("provisional"), default=False)
+    # False once the period no longer runs (met, or replaced by a new period of the same kind).
+    is_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["case", "created_at", "id"]
+        indexes = [models.Index(fields=["provisional", "is_open"], name="deadline_provisional_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.period} {self.due_on}"
 
 
 class CaseEvent(AppendOnlyModel):

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from mediation import rules
 from mediation.models import (
     Case,
     CaseCategory,
@@ -30,10 +29,11 @@ from mediation.models import (
     Region,
     ViolationType,
 )
+from mediation.rules import Period
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.jurisdiction import resolve_jurisdiction
+from mediation.services.periods import period_start
 from mediation.services.transitions import Role, case_transition
-from mediation.services.working_days import add_working_days
 
 CASE_NUMBER_PREFIX = {CaseKind.COMPLAINT: "TS", CaseKind.REPORT: "JB"}  # 投诉, 举报
 CURRENCIES = ("CNY", "HKD", "MOP", "TWD", "USD", "EUR", "JPY", "KRW", "GBP")
@@ -164,14 +164,14 @@ def _file(
         received_at=received_at,
         **fields,
     )
-    if kind == CaseKind.COMPLAINT:
-        case.acceptance_due = add_working_days(day, rules.ACCEPTANCE_DECISION_WORKING_DAYS)
-        case.next_due = case.acceptance_due
-    else:
-        case.verification_due = add_working_days(day, rules.REPORT_VERIFICATION_WORKING_DAYS)
-        case.case_opening_due = day + datetime.timedelta(days=rules.REPORT_CASE_OPENING_DAYS)
-        case.next_due = case.verification_due
     case.save()
+    # A complaint is accepted or not within 7 working days of receipt (Order 121 Art. 15); a report
+    # is verified within 15 working days of receipt before a case is opened or not (penalty
+    # procedure Art. 18).
+    period = Period.ACCEPTANCE_DECISION if kind == CaseKind.COMPLAINT else Period.REPORT_VERIFICATION
+    (due_field,) = period_start(case, period, day)
+    case.next_due = getattr(case, due_field)
+    case.save(update_fields=[due_field, "next_due"])
     CaseEvent.objects.create(
         case=case,
         actor=entered_by or (consumer.user if consumer else None),

@@ -11,19 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mediation import rules
 from mediation.models import (
+    GROUNDS_NEEDING_A_REASON,
     Case,
     CaseEvent,
     CaseKind,
     CaseStatus,
     MediationTerminationReason,
     NonAcceptanceGround,
+    ReportDecision,
     ReturnReason,
 )
+from mediation.rules import Period
 from mediation.selectors.cases import Relation, case_relations
 from mediation.services.errors import TransitionNotAllowed
-from mediation.services.working_days import add_working_days
+from mediation.services.periods import period_extend, period_is_extended, period_start, periods_close
 
 
 class Role(enum.StrEnum):
@@ -87,7 +89,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("extend_verification", R, S.VERIFYING, S.VERIFYING, OFFICIAL, reason_required=True),
     Transition("open_case", R, S.VERIFYING, S.CASE_OPENED, OFFICIAL),
     Transition("not_open_case", R, S.VERIFYING, S.NOT_OPENED, OFFICIAL, reason_required=True),
-    *(Transition("close", R, source, S.CLOSED, OFFICIAL) for source in (S.CASE_OPENED, S.NOT_OPENED)),
+    # The opened case is decided within 90 days, extendable by 30 (penalty procedure Art. 64).
+    Transition("extend_decision", R, S.CASE_OPENED, S.CASE_OPENED, OFFICIAL, reason_required=True),
+    Transition("decide", R, S.CASE_OPENED, S.DECIDED, OFFICIAL, grounds=ReportDecision, reason_required=True),
+    *(Transition("close", R, source, S.CLOSED, OFFICIAL) for source in (S.DECIDED, S.NOT_OPENED)),
 )
 
 ACTION_LABELS = {
@@ -109,6 +114,8 @@ ACTION_LABELS = {
     "start_verification": gettext_lazy("start verification"),
     "extend_verification": gettext_lazy("extend verification"),
     "open_case": gettext_lazy("open a case"),
+    "extend_decision": gettext_lazy("extend the decision period"),
+    "decide": gettext_lazy("record the decision"),
     "not_open_case": gettext_lazy("not open a case"),
 }
 
@@ -163,59 +170,80 @@ def roles_of(user, case: Case) -> set[Role]:
 def _apply_effects(
     case: Case, transition: Transition, *, now: datetime.datetime, ground: str, reason: str
 ) -> list[str]:
-    """Set the due dates and outcome fields the move implies; returns the changed field names."""
+    """Start, extend and close the legal periods the move implies, and record its outcome; returns
+    the changed field names. Each period runs under the rule in force on the day it starts."""
     today = timezone.localdate(now)
     changed = ["status", "next_due", "updated_at"]
     target = transition.target
-    if transition.action == "respond":  # on the record only: no status, no time limit moves
+    action = transition.action
+    if action == "respond":  # on the record only: no status, no time limit moves
         return ["updated_at"]
-    if transition.action == "send_to_business":
-        case.odr_due = add_working_days(today, rules.ODR_SETTLEMENT_WORKING_DAYS)
+    if action == "send_to_business":
+        periods_close(case, Period.ACCEPTANCE_DECISION)
+        changed += period_start(case, Period.ODR_SETTLEMENT, today)
         case.business_notified_at = now
         case.next_due = case.odr_due
-        changed += ["odr_due", "business_notified_at"]
+        changed.append("business_notified_at")
     elif target == S.SUBMITTED:  # escalated from ODR, or resubmitted after correction
-        case.acceptance_due = add_working_days(today, rules.ACCEPTANCE_DECISION_WORKING_DAYS)
+        periods_close(case, Period.ODR_SETTLEMENT)
+        changed += period_start(case, Period.ACCEPTANCE_DECISION, today)
         case.next_due = case.acceptance_due
-        changed.append("acceptance_due")
     elif target == S.ACCEPTED:
+        # The mediation period runs from acceptance (Order 121 Art. 23(5); Order 20 Art. 21(5)).
+        periods_close(case, Period.ACCEPTANCE_DECISION)
+        changed += period_start(case, Period.MEDIATION, today)
         case.business_notified_at = case.business_notified_at or now
-        case.next_due = None
+        case.next_due = case.mediation_due
         changed.append("business_notified_at")
     elif target == S.MEDIATING:
-        case.mediation_due = add_working_days(today, rules.mediation_period_working_days())
         case.next_due = case.mediation_due
-        changed.append("mediation_due")
-    elif target == S.TERMINATED:
-        case.termination_reason = ground
-        case.termination_notice_due = add_working_days(today, rules.TERMINATION_NOTICE_WORKING_DAYS)
+    elif target == S.TERMINATED or (action == "withdraw" and transition.source in (S.ACCEPTED, S.MEDIATING)):
+        # Ending mediation, by a ground of Art. 23 or by the complainant's withdrawal (Art. 23(1)):
+        # both parties are told within 7 working days of the decision.
+        periods_close(case, Period.MEDIATION)
+        case.termination_reason = ground if target == S.TERMINATED else "withdrawn"
+        changed += period_start(case, Period.TERMINATION_NOTICE, today)
         case.next_due = case.termination_notice_due
-        changed += ["termination_reason", "termination_notice_due"]
+        changed.append("termination_reason")
     elif target == S.NOT_ACCEPTED:
+        periods_close(case, Period.ACCEPTANCE_DECISION)
         case.non_acceptance_ground = ground
         case.next_due = None
         changed.append("non_acceptance_ground")
     elif target == S.SETTLED:
-        case.settled_directly = transition.action == "settle_directly"
+        periods_close(case, Period.ODR_SETTLEMENT, Period.MEDIATION)
+        case.settled_directly = action == "settle_directly"
         case.settlement_terms = reason
         case.next_due = None
         changed += ["settled_directly", "settlement_terms"]
-    elif transition.action == "extend_verification":
-        case.verification_due = add_working_days(
-            case.verification_due, rules.REPORT_VERIFICATION_EXTENSION_WORKING_DAYS
-        )
+    elif action == "extend_verification":
+        changed += period_extend(case, Period.REPORT_VERIFICATION)
         case.verification_extended = True
         case.next_due = case.verification_due
-        changed += ["verification_due", "verification_extended"]
+        changed.append("verification_extended")
+    elif action == "extend_decision":
+        changed += period_extend(case, Period.PENALTY_DECISION)
+        case.decision_extended = True
+        case.next_due = case.penalty_decision_due
+        changed.append("decision_extended")
     elif target == S.VERIFYING:
         case.next_due = case.verification_due
     elif target == S.CASE_OPENED:
+        periods_close(case, Period.REPORT_VERIFICATION)
+        changed += period_start(case, Period.PENALTY_DECISION, today)
+        case.next_due = case.penalty_decision_due
+    elif target == S.DECIDED:
+        periods_close(case, Period.PENALTY_DECISION)
+        case.report_decision = ground
         case.next_due = None
+        changed.append("report_decision")
     elif target == S.CLOSED:
+        periods_close(case, *Period)
         case.closed_at = now
         case.next_due = None
         changed.append("closed_at")
-    else:  # returned, withdrawn, not opened: nothing pending on the authority's side
+    else:  # returned, withdrawn before acceptance, not opened: nothing pending on the authority's side
+        periods_close(case, *Period)
         case.next_due = None
     return changed
 
@@ -260,12 +288,19 @@ def case_transition(
         errors: dict[str, list[str]] = {}
         if transition.grounds is not None and ground not in transition.grounds.values:
             errors["ground"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(transition.grounds.values)}]
-        if transition.reason_required and not reason:
+        if (transition.reason_required or ground in GROUNDS_NEEDING_A_REASON) and not reason:
             errors["reason"] = [_("Please give the reason or the terms for this action.")]
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
-        if transition.action == "extend_verification" and case.verification_extended:
+        if transition.action == "extend_verification" and period_is_extended(case, Period.REPORT_VERIFICATION):
             raise TransitionNotAllowed(_("The verification period can be extended only once."))
+        if transition.action == "extend_decision" and period_is_extended(case, Period.PENALTY_DECISION):
+            raise TransitionNotAllowed(
+                _(
+                    "The decision period can be extended by 30 days once; a further extension is for the "
+                    "bureau's leaders to decide collectively."
+                )
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from mediation.models import Case, CaseKind, MarketEntity, MediationTerminationReason
+from mediation.rules import Period
 from mediation.selectors.cases import QueueBucket, authority_queue, case_for_viewer, cases_of_user, viewer_role
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
 from mediation.selectors.registry import registry_search
@@ -25,6 +26,7 @@ from mediation.services.people import (
     consumer_sign_up,
     require_intake_official,
 )
+from mediation.services.periods import DUE_FIELD
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTION_LABELS, case_transition, transitions_open_to
 from mediation.web.forms import CaseActionForm, HotlineIntakeForm, SignUpForm
@@ -159,13 +161,19 @@ DEADLINE_FIELDS = [
     "mediation_due",
     "termination_notice_due",
     "verification_due",
-    "case_opening_due",
+    "penalty_decision_due",
 ]
 
 
 def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm | None = None, status: int = 200):
+    running = {DUE_FIELD[Period(row.period)]: row for row in case.deadlines.filter(is_open=True)}
     deadlines = [
-        (Case._meta.get_field(name).verbose_name, getattr(case, name))
+        (
+            Case._meta.get_field(name).verbose_name,
+            getattr(case, name),
+            running[name].citation if name in running else "",
+            name in running and running[name].provisional,
+        )
         for name in DEADLINE_FIELDS
         if getattr(case, name) is not None
     ]

@@ -16,11 +16,13 @@ TODAY = datetime.date(2026, 11, 30)
         ("上周三", ("2026-11-25", None)),
         ("双十一那天", ("2026-11-11", None)),
         ("2027年1月3日", (None, "utter_purchase_date_in_future")),
-        ("2022年6月1日", (None, "utter_purchase_date_too_old")),
+        # More than three years ago: kept and passed on, with a word about the limit (Art. 16(4)).
+        ("2022年6月1日", ("2022-06-01", "utter_purchase_date_over_three_years")),
+        ("2023年11月30日", ("2023-11-30", None)),
         ("不记得了", (None, "utter_purchase_date_not_understood")),
     ],
 )
-def test_the_purchase_date_is_a_day_in_the_last_three_years(text, answer):
+def test_the_purchase_date_is_a_past_day_and_an_old_one_is_passed_on_with_a_notice(text, answer):
     assert purchase_date_answer(text, today=TODAY) == answer
 
 

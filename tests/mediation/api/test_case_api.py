@@ -205,8 +205,18 @@ def test_report_life_cycle(world):
     number = filed.data["number"]
     assert number.startswith("JB") and filed.data["verification_due"] is not None
     lead = client_for(world.shop_official)
-    for action in ("start_verification", "open_case", "close"):
+    for action in ("start_verification", "open_case"):
         assert lead.post(f"/api/cases/{number}/actions/{action}/").status_code == 200
+    # An opened case is decided before it closes (penalty procedure Art. 60, 64).
+    assert lead.post(f"/api/cases/{number}/actions/close/").status_code == 409
+    decided = lead.post(
+        f"/api/cases/{number}/actions/decide/",
+        {"ground": "penalty", "reason": "杭西市监罚〔2026〕12号：罚款五千元"},
+        format="json",
+    )
+    assert decided.status_code == 200, decided.content
+    assert decided.data["status"] == "decided" and decided.data["next_due"] is None
+    assert lead.post(f"/api/cases/{number}/actions/close/").status_code == 200
     assert APIClient().get(f"/api/public/cases/{number}/").status_code == 404  # reports are not published
 
 
