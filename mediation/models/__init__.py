@@ -15,6 +15,7 @@ from mediation.models.cases import (
     NonAcceptanceGround,
     ReportDecision,
     ReturnReason,
+    SuspensionGround,
     ViolationType,
 )
 from mediation.models.people import Consumer, ConsumerIdentity, IdDocumentType, MerchantStaff, Official, mask_name
@@ -83,6 +84,7 @@ __all__ = [
     "RoomRole",
     "RoomStatus",
     "SettlementProposal",
+    "SuspensionGround",
     "ViolationType",
     "channels_visible_to",
     "mask_name",

@@ -143,6 +143,13 @@ class MediationTerminationReason(models.TextChoices):
 GROUNDS_NEEDING_A_REASON = frozenset({"other_legal_ground"})
 
 
+class SuspensionGround(models.TextChoices):
+    """Why the mediation period stops running for a while."""
+
+    TESTING = "testing", _("Testing or appraisal: its time is not counted (Art. 22)")
+    RECUSAL = "recusal", _("A party asked for a mediator's recusal: suspended until it is decided (Art. 21)")
+
+
 class ReportDecision(models.TextChoices):
     """What a report's opened case ends in: the decisions of the penalty procedure Art. 60."""
 
@@ -238,6 +245,11 @@ class Case(models.Model):
     termination_reason = models.CharField(max_length=32, choices=MediationTerminationReason.choices, blank=True)
     report_decision = models.CharField(_("decision"), max_length=32, choices=ReportDecision.choices, blank=True)
     decision_extended = models.BooleanField(default=False)
+    # Set while mediation is suspended (testing, or a recusal request awaiting its decision).
+    mediation_suspended_since = models.DateField(_("mediation suspended since"), null=True, blank=True)
+    suspension_ground = models.CharField(
+        _("suspension ground"), max_length=16, choices=SuspensionGround.choices, blank=True
+    )
     settled_directly = models.BooleanField(_("settled directly with the business"), default=False)
     settlement_terms = models.TextField(_("settlement terms"), blank=True)
     verification_extended = models.BooleanField(default=False)
@@ -314,6 +326,8 @@ class CaseDeadline(models.Model):
     unit = models.CharField(max_length=16)
     extension = models.PositiveSmallIntegerField(default=0)
     extension_unit = models.CharField(max_length=16, blank=True)
+    # Days (in the period's unit) that do not count: testing, or suspension for a recusal request.
+    not_counted = models.PositiveSmallIntegerField(default=0)
     citation = models.CharField(_("legal source"), max_length=120)
     due_on = models.DateField(_("due on"))
     # Counted over a year whose official holiday schedule was not yet loaded: recomputed when it is.

@@ -35,12 +35,14 @@ def _count(calendar: WorkingCalendar, start: datetime.date, number: int, unit: s
 
 def _compute(deadline: CaseDeadline, calendar: WorkingCalendar) -> None:
     calendar.used_unofficial_year = False
+    # Days that did not count (testing, a suspension) lengthen the period like an extension does.
+    length = deadline.number + deadline.not_counted
     if deadline.extension and deadline.extension_unit == deadline.unit:
         # An extension lengthens the period: 90 + 30 days run from the same start, and only the
         # end of the whole period gives way to a holiday.
-        due = _count(calendar, deadline.starts_on, deadline.number + deadline.extension, deadline.unit)
+        due = _count(calendar, deadline.starts_on, length + deadline.extension, deadline.unit)
     else:
-        due = _count(calendar, deadline.starts_on, deadline.number, deadline.unit)
+        due = _count(calendar, deadline.starts_on, length, deadline.unit)
         if deadline.extension:
             due = _count(calendar, due, deadline.extension, deadline.extension_unit)
     deadline.due_on = due
@@ -75,6 +77,26 @@ def period_extend(case: Case, period: Period) -> list[str]:
     deadline.extension, deadline.extension_unit = extension.number, extension.unit
     deadline.citation = f"{deadline.citation}; {extension.citation}"
     _compute(deadline, WorkingCalendar.current())
+    deadline.save()
+    field = DUE_FIELD[period]
+    setattr(case, field, deadline.due_on)
+    return [field]
+
+
+def period_resume(case: Case, period: Period, *, suspended_since: datetime.date, today: datetime.date) -> list[str]:
+    """The days from the suspension to the resumption (the first not counted, as Art. 45 counts)
+    do not count towards the running `period`: its last day moves on by as many."""
+    deadline = CaseDeadline.objects.get(case=case, period=period, is_open=True)
+    calendar = WorkingCalendar.current()
+    if deadline.unit == Unit.WORKING_DAYS:
+        days = sum(
+            calendar.is_working_day(suspended_since + datetime.timedelta(days=offset))
+            for offset in range(1, (today - suspended_since).days + 1)
+        )
+    else:
+        days = (today - suspended_since).days
+    deadline.not_counted += days
+    _compute(deadline, calendar)
     deadline.save()
     field = DUE_FIELD[period]
     setattr(case, field, deadline.due_on)

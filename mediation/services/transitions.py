@@ -21,11 +21,18 @@ from mediation.models import (
     NonAcceptanceGround,
     ReportDecision,
     ReturnReason,
+    SuspensionGround,
 )
 from mediation.rules import Period
 from mediation.selectors.cases import Relation, case_relations
 from mediation.services.errors import TransitionNotAllowed
-from mediation.services.periods import period_extend, period_is_extended, period_start, periods_close
+from mediation.services.periods import (
+    period_extend,
+    period_is_extended,
+    period_resume,
+    period_start,
+    periods_close,
+)
 
 
 class Role(enum.StrEnum):
@@ -57,6 +64,7 @@ C, R = CaseKind.COMPLAINT, CaseKind.REPORT
 CONSUMER = frozenset({Role.CONSUMER})
 OFFICIAL = frozenset({Role.HANDLING_OFFICIAL})
 CONSUMER_OR_SYSTEM = frozenset({Role.CONSUMER, Role.SYSTEM})
+PARTIES = frozenset({Role.CONSUMER, Role.BUSINESS})
 BUSINESS = frozenset({Role.BUSINESS})
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -72,6 +80,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("return", C, S.SUBMITTED, S.RETURNED, OFFICIAL, grounds=ReturnReason, reason_required=True),
     Transition("resubmit", C, S.RETURNED, S.SUBMITTED, CONSUMER),
     Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
+    # The mediation period stops for testing or appraisal (Art. 22) and while a party's recusal
+    # request waits for the bureau's decision (Art. 21), and runs again when the official resumes.
+    *(
+        Transition("suspend_mediation", C, source, source, OFFICIAL, grounds=SuspensionGround, reason_required=True)
+        for source in (S.ACCEPTED, S.MEDIATING)
+    ),
+    *(
+        Transition("request_recusal", C, source, source, PARTIES, reason_required=True)
+        for source in (S.ACCEPTED, S.MEDIATING)
+    ),
+    *(
+        Transition("resume_mediation", C, source, source, OFFICIAL, reason_required=True)
+        for source in (S.ACCEPTED, S.MEDIATING)
+    ),
     Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True, in_room=True),
     Transition("terminate", C, S.MEDIATING, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason, in_room=True),
     *(
@@ -107,6 +129,9 @@ ACTION_LABELS = {
     "return": gettext_lazy("return for correction"),
     "resubmit": gettext_lazy("resubmit"),
     "start_mediation": gettext_lazy("start mediation"),
+    "suspend_mediation": gettext_lazy("suspend mediation"),
+    "request_recusal": gettext_lazy("ask for a mediator's recusal"),
+    "resume_mediation": gettext_lazy("resume mediation"),
     "settle": gettext_lazy("record the agreement"),
     "terminate": gettext_lazy("terminate mediation"),
     "withdraw": gettext_lazy("withdraw"),
@@ -126,6 +151,10 @@ ROOM_ONLY_MESSAGES = {
     ),
     "terminate": gettext_lazy("Mediation is terminated by the lead mediator in the mediation room."),
 }
+
+# While mediation is suspended it cannot start, be suspended again or end in an agreement; the
+# complainant can still withdraw and the mediator can still terminate (a party died, say).
+SUSPENDED_REFUSES = frozenset({"start_mediation", "settle", "suspend_mediation", "request_recusal"})
 
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -178,7 +207,18 @@ def _apply_effects(
     action = transition.action
     if action == "respond":  # on the record only: no status, no time limit moves
         return ["updated_at"]
-    if action == "send_to_business":
+    if action in ("suspend_mediation", "request_recusal"):
+        case.mediation_suspended_since = today
+        case.suspension_ground = ground if action == "suspend_mediation" else SuspensionGround.RECUSAL
+        case.next_due = None  # nothing runs until the official resumes
+        changed += ["mediation_suspended_since", "suspension_ground"]
+    elif action == "resume_mediation":
+        changed += period_resume(case, Period.MEDIATION, suspended_since=case.mediation_suspended_since, today=today)
+        case.mediation_suspended_since = None
+        case.suspension_ground = ""
+        case.next_due = case.mediation_due
+        changed += ["mediation_suspended_since", "suspension_ground"]
+    elif action == "send_to_business":
         periods_close(case, Period.ACCEPTANCE_DECISION)
         changed += period_start(case, Period.ODR_SETTLEMENT, today)
         case.business_notified_at = now
@@ -292,6 +332,14 @@ def case_transition(
             errors["reason"] = [_("Please give the reason or the terms for this action.")]
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
+        suspended = case.mediation_suspended_since is not None
+        if suspended and action in SUSPENDED_REFUSES:
+            raise TransitionNotAllowed(
+                _("Mediation is suspended since %(day)s (%(ground)s); it must be resumed first.")
+                % {"day": case.mediation_suspended_since, "ground": case.get_suspension_ground_display()}
+            )
+        if not suspended and action == "resume_mediation":
+            raise TransitionNotAllowed(_("Mediation is not suspended."))
         if transition.action == "extend_verification" and period_is_extended(case, Period.REPORT_VERIFICATION):
             raise TransitionNotAllowed(_("The verification period can be extended only once."))
         if transition.action == "extend_decision" and period_is_extended(case, Period.PENALTY_DECISION):

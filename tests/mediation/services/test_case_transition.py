@@ -41,6 +41,7 @@ GROUND_OF = {
     "terminate": legal_rules.grounds("termination")[1],
     "decide": legal_rules.grounds("report-decisions")[0],
     "return": "unclear",
+    "suspend_mediation": "testing",
 }
 
 
@@ -76,6 +77,11 @@ def test_every_move(world, kind, status, action):
         return
 
     actor = _user_of(world, sorted(move.actors - {"system"})[0])
+    if action == "resume_mediation":  # only a suspended mediation resumes
+        case_transition(
+            case=case, action="suspend_mediation", actor=world.shop_official, **_arguments("suspend_mediation")
+        )
+        events_before += 1
     if move.in_room:  # refused anywhere but the room
         with pytest.raises(TransitionNotAllowed):
             case_transition(case=case, action=action, actor=actor, **_arguments(action))

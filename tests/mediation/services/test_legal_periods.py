@@ -17,6 +17,8 @@ import time_machine
 
 from mediation.models import CaseStatus
 from mediation.services.calendar import ScheduleDay, official_year_load
+from mediation.services.errors import TransitionNotAllowed
+from mediation.services.rooms import mediation_start
 from mediation.services.transitions import case_transition
 from mediation.services.working_days import add_natural_days, add_working_days, is_working_day
 from tests import factories
@@ -115,6 +117,38 @@ def test_an_idle_accepted_complaint_shows_as_overdue(world):
     authority = world.shop_official.official.authority
     assert case not in authority_queue(authority=authority, bucket=QueueBucket.OVERDUE, today=D(2026, 7, 31))
     assert case in authority_queue(authority=authority, bucket=QueueBucket.OVERDUE, today=D(2026, 8, 1))
+
+
+def test_testing_time_is_not_counted_in_the_mediation_period(world):
+    """Order 121 Art. 22: accepted 06-01 (due 07-31); testing from 06-10 to 06-20 stops the clock for
+    10 days, so the period ends on day 70, Monday 08-10."""
+    case = accepted_on(world, D(2026, 6, 1))
+    with time_machine.travel(at(D(2026, 6, 10)), tick=False):
+        case = case_transition(
+            case=case, action="suspend_mediation", actor=world.shop_official, ground="testing", reason="送检空调压缩机"
+        )
+    assert case.next_due is None  # nothing runs while the test is done
+    with time_machine.travel(at(D(2026, 6, 20)), tick=False):
+        case = case_transition(case=case, action="resume_mediation", actor=world.shop_official, reason="检测报告已出")
+    assert case.mediation_due == D(2026, 8, 10)
+    assert case.next_due == case.mediation_due
+    assert case.mediation_suspended_since is None
+
+
+def test_a_recusal_request_suspends_mediation_until_it_is_decided(world):
+    """Order 121 Art. 21: the business asks on 06-10 that the mediator step aside; mediation cannot
+    start until the bureau decides on 06-12. Two days do not count: day 62 is Sunday 08-02, so 08-03."""
+    case = accepted_on(world, D(2026, 6, 1))
+    with time_machine.travel(at(D(2026, 6, 10)), tick=False):
+        case = case_transition(case=case, action="request_recusal", actor=world.shop_staff, reason="调解员是消费者亲属")
+    assert case.suspension_ground == "recusal"
+    with pytest.raises(TransitionNotAllowed):
+        mediation_start(case=case, actor=world.shop_official)
+    with time_machine.travel(at(D(2026, 6, 12)), tick=False):
+        case = case_transition(
+            case=case, action="resume_mediation", actor=world.shop_official, reason="回避申请不成立，驳回"
+        )
+    assert case.mediation_due == D(2026, 8, 3)
 
 
 def test_termination_notice_is_due_seven_working_days_after_the_decision(world):
