@@ -6,3 +6,7 @@ class MediationConfig(AppConfig):
     name = "mediation"
     verbose_name = _("Complaints, reports and mediation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The room registers what entering and leaving mediation does with the life-cycle service.
+        from mediation.services import rooms  # noqa: F401

@@ -17,6 +17,7 @@ from mediation.models import (
     CAUCUS_CHANNEL_OF_PARTY,
     MEDIATOR_ROLES,
     Case,
+    CaseStatus,
     MediationRoom,
     MediationTerminationReason,
     Official,
@@ -32,7 +33,7 @@ from mediation.selectors.rooms import message_wire
 from mediation.services import room_broadcast
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.transitions import case_transition
+from mediation.services.transitions import case_transition, on_entering, on_leaving
 
 MAX_MESSAGE_LENGTH = 4000
 MAX_CLIENT_MSG_ID_LENGTH = 64
@@ -81,50 +82,59 @@ def _check_co_mediator(case: Case, user, *, field: str) -> None:
 
 
 def mediation_start(*, case: Case, actor, co_mediator=None) -> MediationRoom:
-    """Start mediating an accepted complaint: the case moves to mediation and its room opens with
-    the consumer, the business's staff, the starting official as lead mediator and, when given,
-    an official of the co-mediating authority (the consumer's home bureau or a partner agency)."""
+    """Start mediating an accepted complaint: the case moves to mediation, and entering it opens the
+    room (`room_open_with_case`)."""
     with transaction.atomic():
         if co_mediator is not None:
             _check_co_mediator(case, co_mediator, field="co_mediator")
-        case = case_transition(case=case, action="start_mediation", actor=actor, in_room=True)
-        room = MediationRoom.objects.create(case=case)
-        seats = [
+        case = case_transition(
+            case=case, action="start_mediation", actor=actor, in_room=True, context={"co_mediator": co_mediator}
+        )
+        return MediationRoom.objects.get(case=case)
+
+
+@on_entering(CaseStatus.MEDIATING)
+def room_open_with_case(*, case: Case, actor, co_mediator=None, **_move) -> MediationRoom:
+    """Open the room of a case entering mediation, with the consumer, the business's staff, the
+    starting official as lead mediator and, when given, an official of the co-mediating authority
+    (the consumer's home bureau or a partner agency)."""
+    room = MediationRoom.objects.create(case=case)
+    seats = [
+        RoomParticipant(
+            room=room,
+            user=actor,
+            role=RoomRole.LEAD_MEDIATOR,
+            display_name=display_name_of_official(actor.official),
+        )
+    ]
+    if co_mediator is not None:
+        seats.append(
             RoomParticipant(
                 room=room,
-                user=actor,
-                role=RoomRole.LEAD_MEDIATOR,
-                display_name=display_name_of_official(actor.official),
+                user=co_mediator,
+                role=RoomRole.CO_MEDIATOR,
+                display_name=display_name_of_official(co_mediator.official),
             )
-        ]
-        if co_mediator is not None:
-            seats.append(
-                RoomParticipant(
-                    room=room,
-                    user=co_mediator,
-                    role=RoomRole.CO_MEDIATOR,
-                    display_name=display_name_of_official(co_mediator.official),
-                )
+        )
+    if case.consumer is not None and case.consumer.user_id is not None:
+        seats.append(
+            RoomParticipant(
+                room=room, user=case.consumer.user, role=RoomRole.CONSUMER, display_name=case.consumer.masked_name
             )
-        if case.consumer is not None and case.consumer.user_id is not None:
-            seats.append(
-                RoomParticipant(
-                    room=room, user=case.consumer.user, role=RoomRole.CONSUMER, display_name=case.consumer.masked_name
-                )
+        )
+    for staff in case.entity.staff.select_related("user"):
+        seats.append(
+            RoomParticipant(
+                room=room,
+                user=staff.user,
+                role=RoomRole.MERCHANT,
+                display_name=f"{_person_name(staff.user)} ({case.entity.name})",
             )
-        for staff in case.entity.staff.select_related("user"):
-            seats.append(
-                RoomParticipant(
-                    room=room,
-                    user=staff.user,
-                    role=RoomRole.MERCHANT,
-                    display_name=f"{_person_name(staff.user)} ({case.entity.name})",
-                )
-            )
-        RoomParticipant.objects.bulk_create(seats)
-        # The room was created in this transaction: no one else can see it yet, so no lock is needed.
-        append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "mediation_started", "case": case.number})
-        save_seq(room)
+        )
+    RoomParticipant.objects.bulk_create(seats)
+    # The room was created in this transaction: no one else can see it yet, so no lock is needed.
+    append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "mediation_started", "case": case.number})
+    save_seq(room)
     return room
 
 
@@ -530,9 +540,9 @@ def mediation_terminate(*, actor: RoomParticipant, reason: str) -> None:
 CLOSING_EVENTS = {"terminate": "terminated", "settle": "settled", "withdraw": "case_withdraw"}
 
 
-def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=None) -> None:
-    """The case has left mediation (terminated, settled, withdrawn): close its room. Called by the
-    case transition service inside its transaction."""
+@on_leaving(CaseStatus.MEDIATING)
+def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=None, **_context) -> None:
+    """The case has left mediation (terminated, settled, withdrawn): close its room."""
     room = MediationRoom.objects.select_for_update().filter(case=case).exclude(status=RoomStatus.CLOSED).first()
     if room is None:
         return

@@ -1,9 +1,11 @@
 """The life cycle of complaints and reports: one table of allowed moves and one service that makes
 them. Nothing else writes a case's status."""
 
+import collections
 import dataclasses
 import datetime
 import enum
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -156,6 +158,35 @@ ROOM_ONLY_MESSAGES = {
 # complainant can still withdraw and the mediator can still terminate (a party died, say).
 SUSPENDED_REFUSES = frozenset({"start_mediation", "settle", "suspend_mediation", "request_recusal"})
 
+# What entering or leaving a status does beyond the case's own row, registered by the module that
+# owns it (the mediation room opens on entering mediation and closes on leaving it). The hooks run
+# inside the move's transaction, after the case is saved and its audit event written, so a hook that
+# fails undoes the move.
+StatusHook = Callable[..., None]
+_ON_ENTERING: dict[str, list[StatusHook]] = collections.defaultdict(list)
+_ON_LEAVING: dict[str, list[StatusHook]] = collections.defaultdict(list)
+
+
+def on_entering(status: str) -> Callable[[StatusHook], StatusHook]:
+    """Register `hook(case=, action=, ground=, actor=, **context)` to run when a case enters `status`."""
+
+    def register(hook: StatusHook) -> StatusHook:
+        _ON_ENTERING[status].append(hook)
+        return hook
+
+    return register
+
+
+def on_leaving(status: str) -> Callable[[StatusHook], StatusHook]:
+    """Register `hook(case=, action=, ground=, actor=, **context)` to run when a case leaves `status`."""
+
+    def register(hook: StatusHook) -> StatusHook:
+        _ON_LEAVING[status].append(hook)
+        return hook
+
+    return register
+
+
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 
@@ -297,13 +328,15 @@ def case_transition(
     ground: str = "",
     reason: str = "",
     in_room: bool = False,
+    context: dict | None = None,
 ) -> Case:
     """Move a case by `action`, as `actor` (a user) or as the system. Locks the case row, checks the
     move against the table and the actor's role, saves, and appends the audit event.
 
     Raises ValidationError (unknown action, missing ground or reason), TransitionNotAllowed (not from
     the current status, or a move of the mediation room asked for elsewhere: `in_room` is set only
-    by the room's services) or PermissionDenied (not this actor's move)."""
+    by the room's services) or PermissionDenied (not this actor's move). `context` is passed on to the
+    hooks of the statuses left and entered (the co-mediator a room opens with)."""
     if action not in ACTIONS:
         raise ValidationError({"action": [_("Unknown action: %(action)s.") % {"action": action}]})
     with transaction.atomic():
@@ -367,9 +400,8 @@ def case_transition(
             ground=ground if transition.grounds is not None else "",
             reason=reason,
         )
-        if source == S.MEDIATING and case.status != S.MEDIATING:
-            # The room module builds on this one; imported here to keep the dependency one-way.
-            from mediation.services.rooms import room_close_with_case
-
-            room_close_with_case(case=case, action=action, ground=ground, actor=actor)
+        if case.status != source:
+            hooks = [*_ON_LEAVING[source], *_ON_ENTERING[case.status]]
+            for hook in hooks:
+                hook(case=case, action=action, ground=ground, actor=actor, **(context or {}))
     return case

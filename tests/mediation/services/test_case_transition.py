@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.utils import InternalError
 
-from mediation.models import CaseEvent, CaseKind, CaseStatus
+from mediation.models import CaseEvent, CaseKind, CaseStatus, MediationRoom
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.transitions import ACTIONS, case_transition
 from tests import factories, legal_rules
@@ -191,3 +191,27 @@ def test_database_refuses_to_rewrite_the_audit_trail(world):
         with pytest.raises(InternalError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [case.pk])
     assert CaseEvent.objects.filter(case=case, reason="").count() == 1
+
+
+def test_entering_and_leaving_mediation_opens_and_closes_the_room_whoever_moves_the_case(world):
+    """The life cycle owns what entering and leaving a status does: any caller of the one service
+    that moves a case into mediation gets its room, and leaving mediation closes it."""
+    case = factories.with_status(factories.complaint(consumer=world.consumer, entity=world.shop), CaseStatus.ACCEPTED)
+    case = case_transition(case=case, action="start_mediation", actor=world.shop_official, in_room=True)
+    room = MediationRoom.objects.get(case=case)
+    assert {seat.role for seat in room.participants.all()} == {"lead_mediator", "consumer", "merchant"}
+    case_transition(case=case, action="withdraw", actor=world.consumer_user)
+    room.refresh_from_db()
+    assert room.status == "closed"
+
+
+def test_the_life_cycle_service_does_not_depend_on_the_room():
+    import ast
+    import inspect
+
+    from mediation.services import transitions
+
+    imported = {
+        node.module for node in ast.walk(ast.parse(inspect.getsource(transitions))) if isinstance(node, ast.ImportFrom)
+    }
+    assert "mediation.services.rooms" not in imported
