@@ -8,5 +8,6 @@ class MediationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The room registers what entering and leaving mediation does with the life-cycle service.
-        from mediation.services import rooms  # noqa: F401
+        # The room and the notices register what entering and leaving a status does with the
+        # life-cycle service.
+        from mediation.services import notices, rooms  # noqa: F401

@@ -18,11 +18,13 @@ from mediation.models import (
     HelpRequest,
     IdDocumentType,
     MarketEntity,
+    NoticeRecipient,
     Region,
     RoomRole,
     ViolationType,
 )
-from mediation.selectors.cases import hides_the_reporter
+from mediation.selectors.cases import acceptance_signs, hides_the_reporter
+from mediation.selectors.notices import notices_for
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
 from mediation.services.transitions import Role
 
@@ -261,6 +263,7 @@ _CASE_FOR_PARTIES = [
     "termination_reason",
     "events",
     "evidence",
+    "notices",
 ]
 
 
@@ -276,10 +279,16 @@ class ConsumerCaseSerializer(_CaseSerializer):
     linked_case = serializers.CharField(source="linked_case.number", allow_null=True, default=None)
     events = EventSerializer(many=True)
     evidence = EvidenceSerializer(many=True)
+    notices = serializers.SerializerMethodField(
+        help_text=_("The notices the rules require, in the reader's language, with their legal source and due day.")
+    )
 
     class Meta:
         model = Case
         fields = _CASE_FOR_PARTIES
+
+    def get_notices(self, case: Case) -> list[dict]:
+        return notices_for(case, NoticeRecipient.CONSUMER)
 
 
 class ConsumerIdentityOutSerializer(serializers.Serializer):
@@ -309,9 +318,28 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
     )
 
     deadlines = serializers.SerializerMethodField()
+    acceptance_signs = serializers.SerializerMethodField(
+        help_text=_(
+            "What Order 121 Art. 17 lets an official weigh before accepting: counts over the days given. "
+            "Decision support only; the service never refuses on them."
+        )
+    )
 
     class Meta(ConsumerCaseSerializer.Meta):
-        fields = [*_CASE_FOR_PARTIES, "consumer", "possibly_time_barred", "report_decision", "deadlines"]
+        fields = [
+            *_CASE_FOR_PARTIES,
+            "consumer",
+            "possibly_time_barred",
+            "acceptance_signs",
+            "report_decision",
+            "deadlines",
+        ]
+
+    def get_acceptance_signs(self, case: Case) -> dict:
+        return acceptance_signs(case)
+
+    def get_notices(self, case: Case) -> list[dict]:
+        return notices_for(case, None)
 
     def get_deadlines(self, case: Case) -> list[dict]:
         """The running legal periods, each with its rule; a provisional one was counted over a year
@@ -369,6 +397,9 @@ class PartnerAgencyCaseSerializer(OfficialCaseSerializer):
     def get_events(self, case: Case) -> list[dict]:
         return EventSerializer(case.events.all(), many=True).data
 
+    def get_notices(self, case: Case) -> list[dict]:
+        return []  # addressed to the parties, kept by the handling bureau
+
 
 class MerchantCaseSerializer(_CaseSerializer):
     """A complaint as its business sees it: the consumer by masked name and home city, nothing more."""
@@ -378,10 +409,14 @@ class MerchantCaseSerializer(_CaseSerializer):
     events = serializers.SerializerMethodField()
     # The evidence of the purchase is what a mediation needs from the consumer's side.
     evidence = EvidenceSerializer(many=True)
+    notices = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
-        fields = [*_CASE_CORE, "consumer_masked_name", "consumer_city", "events", "evidence"]
+        fields = [*_CASE_CORE, "consumer_masked_name", "consumer_city", "events", "evidence", "notices"]
+
+    def get_notices(self, case: Case) -> list[dict]:
+        return notices_for(case, NoticeRecipient.BUSINESS)
 
     def get_consumer_city(self, case: Case) -> str | None:
         region = case.consumer_region

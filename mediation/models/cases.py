@@ -346,6 +346,44 @@ class CaseDeadline(models.Model):
         return f"{self.case_id} {self.period} {self.due_on}"
 
 
+class NoticeKind(models.TextChoices):
+    ACCEPTED = "accepted", _("Complaint accepted")
+    NOT_ACCEPTED = "not_accepted", _("Complaint not accepted")
+    MEDIATION_ENDED = "mediation_ended", _("Mediation ended")
+    REPORT_CASE_DECISION = "report_case_decision", _("Whether a case was opened on the report")
+
+
+class NoticeRecipient(models.TextChoices):
+    CONSUMER = "consumer", _("the complainant or reporter")
+    BUSINESS = "business", _("the business")
+
+
+class CaseNotice(models.Model):
+    """A notice a rule requires the bureau to give, with the rule and the day it is due. Its text is
+    written when it is read, in the reader's language (selectors.notices). `delivered_online_at` is
+    when it appeared on the recipient's case page; a recipient without an account (a hotline or
+    letter case) is told by phone or post, which is not yet recorded here."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("notice"), max_length=32, choices=NoticeKind.choices)
+    recipient = models.CharField(_("to"), max_length=16, choices=NoticeRecipient.choices)
+    legal_source = models.CharField(_("legal source"), max_length=120)
+    due_on = models.DateField(_("due on"))
+    # The decision told: a ground's code, the official's reason, the case number of a linked move.
+    ground = models.CharField(max_length=32, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_online_at = models.DateTimeField(_("shown on the case page"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} → {self.recipient}"
+
+
 class CaseEvent(AppendOnlyModel):
     """Audit trail of a case: who moved it, when, from where to where, and why. Append-only:
     the model refuses updates and deletes, and PostgreSQL enforces the same with a trigger."""

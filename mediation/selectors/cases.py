@@ -162,3 +162,40 @@ def authority_queue(
         soon = add_working_days(today, rules.DUE_SOON_WORKING_DAYS)
         cases = cases.filter(next_due__gte=today, next_due__lte=soon)
     return cases.order_by(F("next_due").asc(nulls_last=True), "received_at")
+
+
+# How far back the Art. 17 signs look. Order 121 leaves "a short time" to the city-level bureaus
+# (Art. 17, last paragraph); 30 days is this product's default, shown beside each count.
+ACCEPTANCE_SIGNS_DAYS = 30
+
+
+def acceptance_signs(case: Case) -> dict:
+    """What Order 121 Art. 17 lets an official weigh when deciding whether a complaint shows a real
+    consumer dispute (Art. 16(3)): shown beside the complaint as decision support, never acted on by
+    the product. Counts cover the ACCEPTANCE_SIGNS_DAYS days before the complaint was received."""
+    if not case.is_complaint or case.consumer_id is None:
+        return {}
+    since = case.received_at - datetime.timedelta(days=ACCEPTANCE_SIGNS_DAYS)
+    recent = Case.objects.filter(kind=case.kind, received_at__gte=since, received_at__lte=case.received_at).exclude(
+        pk=case.pk
+    )
+    own = recent.filter(consumer_id=case.consumer_id)
+    identity = getattr(case.consumer, "identity", None)
+    shared_phone = 0
+    if identity is not None:
+        shared_phone = (
+            recent.filter(consumer__identity__phone_digest=identity.phone_digest)
+            .exclude(consumer_id=case.consumer_id)
+            .values("consumer_id")
+            .distinct()
+            .count()
+        )
+    return {
+        "days": ACCEPTANCE_SIGNS_DAYS,
+        # Art. 17(2): the same complainant, against the same business, goods or problem.
+        "same_complainant_same_business": own.filter(entity_id=case.entity_id).count(),
+        "same_complainant_same_category": own.filter(category=case.category).count() if case.category else 0,
+        "same_complainant_all": own.count(),
+        # Art. 17(4): other complainants using the same phone number.
+        "other_complainants_same_phone": shared_phone,
+    }

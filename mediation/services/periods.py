@@ -49,9 +49,10 @@ def _compute(deadline: CaseDeadline, calendar: WorkingCalendar) -> None:
     deadline.provisional = calendar.used_unofficial_year
 
 
-def due_date(period: Period, starts_on: datetime.date) -> datetime.date:
-    """The last day of `period` started on `starts_on`, under the rule in force that day."""
-    rule = rules.rule_for(period, starts_on)
+def due_date(period: Period, starts_on: datetime.date, *, rule_day: datetime.date | None = None) -> datetime.date:
+    """The last day of `period` started on `starts_on`, under the rule in force on `rule_day` (by
+    default that day)."""
+    rule = rules.rule_for(period, rule_day or starts_on)
     return _count(WorkingCalendar.current(), starts_on, rule.number, rule.unit)
 
 

@@ -541,7 +541,7 @@ CLOSING_EVENTS = {"terminate": "terminated", "settle": "settled", "withdraw": "c
 
 
 @on_leaving(CaseStatus.MEDIATING)
-def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=None, **_context) -> None:
+def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=None, **_move) -> None:
     """The case has left mediation (terminated, settled, withdrawn): close its room."""
     room = MediationRoom.objects.select_for_update().filter(case=case).exclude(status=RoomStatus.CLOSED).first()
     if room is None:

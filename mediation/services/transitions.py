@@ -168,7 +168,8 @@ _ON_LEAVING: dict[str, list[StatusHook]] = collections.defaultdict(list)
 
 
 def on_entering(status: str) -> Callable[[StatusHook], StatusHook]:
-    """Register `hook(case=, action=, ground=, actor=, **context)` to run when a case enters `status`."""
+    """Register `hook(case=, action=, ground=, reason=, actor=, source=, **context)` to run when a
+    case enters `status`."""
 
     def register(hook: StatusHook) -> StatusHook:
         _ON_ENTERING[status].append(hook)
@@ -178,7 +179,8 @@ def on_entering(status: str) -> Callable[[StatusHook], StatusHook]:
 
 
 def on_leaving(status: str) -> Callable[[StatusHook], StatusHook]:
-    """Register `hook(case=, action=, ground=, actor=, **context)` to run when a case leaves `status`."""
+    """Register `hook(case=, action=, ground=, reason=, actor=, source=, **context)` to run when a
+    case leaves `status`."""
 
     def register(hook: StatusHook) -> StatusHook:
         _ON_LEAVING[status].append(hook)
@@ -403,5 +405,13 @@ def case_transition(
         if case.status != source:
             hooks = [*_ON_LEAVING[source], *_ON_ENTERING[case.status]]
             for hook in hooks:
-                hook(case=case, action=action, ground=ground, actor=actor, **(context or {}))
+                hook(
+                    case=case,
+                    action=action,
+                    ground=ground,
+                    reason=reason,
+                    actor=actor,
+                    source=source,
+                    **(context or {}),
+                )
     return case

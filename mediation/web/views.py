@@ -12,10 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from mediation.models import Case, CaseKind, MarketEntity, MediationTerminationReason
+from mediation.models import Case, CaseKind, MarketEntity, MediationTerminationReason, NoticeRecipient
 from mediation.rules import Period
-from mediation.selectors.cases import QueueBucket, authority_queue, case_for_viewer, cases_of_user, viewer_role
+from mediation.selectors.cases import (
+    QueueBucket,
+    Viewer,
+    acceptance_signs,
+    authority_queue,
+    case_for_viewer,
+    cases_of_user,
+    viewer_role,
+)
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
+from mediation.selectors.notices import notices_for
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
 from mediation.services.cases import complaint_submit, report_submit
@@ -165,6 +174,14 @@ DEADLINE_FIELDS = [
 ]
 
 
+def _notices_seen_by(case: Case, viewer: str) -> list[dict]:
+    """The notices addressed to the viewer; the handling and co-mediating officials see them all."""
+    if viewer == Viewer.OFFICIAL:
+        return notices_for(case, None)
+    recipient = {Viewer.CONSUMER: NoticeRecipient.CONSUMER, Viewer.MERCHANT: NoticeRecipient.BUSINESS}.get(viewer)
+    return notices_for(case, recipient) if recipient else []
+
+
 def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm | None = None, status: int = 200):
     running = {DUE_FIELD[Period(row.period)]: row for row in case.deadlines.filter(is_open=True)}
     deadlines = [
@@ -190,6 +207,8 @@ def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm 
     context = {
         "case": case,
         "viewer": viewer,
+        "notices": _notices_seen_by(case, viewer),
+        "signs": acceptance_signs(case) if viewer == Viewer.OFFICIAL and case.status == "submitted" else {},
         "deadlines": deadlines,
         "timeline": timeline,
         "actions": actions,

@@ -1,0 +1,81 @@
+"""The text of a notice, written in the reader's language when it is read."""
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from mediation.models import (
+    Case,
+    CaseNotice,
+    MediationTerminationReason,
+    NonAcceptanceGround,
+    NoticeKind,
+    NoticeRecipient,
+)
+
+
+def other_routes() -> str:
+    """The routes for a consumer dispute besides the bureau: Consumer Rights Protection Law Art. 39."""
+    return _(
+        "You can still settle the dispute in the other ways the Consumer Rights Protection Law (Art. 39) "
+        "gives: negotiating with the business; mediation by a consumer association or another lawful "
+        "mediation body; arbitration, if you and the business agree to it; or a lawsuit in a people's court."
+    )
+
+
+def _label(choices, value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
+
+
+def notice_text(notice: CaseNotice) -> str:
+    case = notice.case
+    values = {"number": case.number}
+    if notice.kind == NoticeKind.ACCEPTED:
+        values["due"] = date_format(case.mediation_due, "DATE_FORMAT") if case.mediation_due else "—"
+        return (
+            _(
+                "Your complaint %(number)s has been accepted. With your consent and the business's, the bureau "
+                "will mediate; if no agreement is reached by %(due)s, mediation ends."
+            )
+            % values
+        )
+    if notice.kind == NoticeKind.NOT_ACCEPTED:
+        values["ground"] = (
+            NonAcceptanceGround(notice.ground).label if notice.ground in NonAcceptanceGround.values else ""
+        )
+        text = _("Your complaint %(number)s was not accepted. Reason: %(ground)s.") % values
+        if notice.reason:
+            text += " " + notice.reason
+        return f"{text} {other_routes()}"
+    if notice.kind == NoticeKind.MEDIATION_ENDED:
+        values["ground"] = _label(MediationTerminationReason, notice.ground)
+        text = _("Mediation of complaint %(number)s has ended: %(ground)s.") % values
+        # The official's own words may quote the consumer: the business reads the ground only.
+        if notice.reason and notice.recipient == NoticeRecipient.CONSUMER:
+            text += " " + notice.reason
+        if notice.recipient == NoticeRecipient.CONSUMER:
+            # Order 121 Art. 25: a party who does not accept the end of mediation goes to court or arbitration.
+            text += " " + other_routes()
+        return text
+    if notice.kind == NoticeKind.REPORT_CASE_DECISION:
+        if notice.ground == "opened":
+            return _("A case has been opened on your report %(number)s.") % values
+        return _("No case was opened on your report %(number)s.") % values
+    return str(notice.get_kind_display())
+
+
+def notices_for(case: Case, recipient: str | None) -> list[dict]:
+    """The case's notices to `recipient` (every notice when None, for the handling officials)."""
+    notices = case.notices.all()
+    if recipient is not None:
+        notices = notices.filter(recipient=recipient)
+    return [
+        {
+            "kind": notice.kind,
+            "to": notice.recipient,
+            "text": notice_text(notice),
+            "legal_source": notice.legal_source,
+            "due_on": notice.due_on,
+            "delivered_online_at": notice.delivered_online_at,
+        }
+        for notice in notices
+    ]

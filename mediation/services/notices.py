@@ -1,0 +1,119 @@
+"""The notices the rules require, recorded when the decision is made, each with its rule and the day
+it is due. They hang on the life cycle (transitions.on_entering), so every way of deciding records them.
+
+- Acceptance or refusal, told to the complainant within the acceptance period; a refusal gives its
+  reason and the other routes of the Consumer Rights Protection Law Art. 39 (Order 121 Art. 15).
+- The end of mediation, told to both parties within 7 working days of the decision (Order 121
+  Art. 23); withdrawal during mediation ends it too (Art. 23(1)).
+- Whether a case was opened on a real-name report, within 5 working days, for reports received
+  while Order 20 was in force (Art. 31). Order 121 dropped it (Art. 36)."""
+
+import datetime
+
+from django.utils import timezone
+
+from mediation import rules
+from mediation.models import Case, CaseNotice, CaseStatus, NoticeKind, NoticeRecipient
+from mediation.rules import Period
+from mediation.services.periods import due_date
+from mediation.services.transitions import on_entering
+
+
+def _has_account(case: Case, recipient: str) -> bool:
+    if recipient == NoticeRecipient.CONSUMER:
+        return case.consumer is not None and case.consumer.user_id is not None
+    return case.entity.staff.exists()
+
+
+def _record(case: Case, kind: str, recipient: str, *, source: str, due_on: datetime.date, ground="", reason=""):
+    now = timezone.now()
+    CaseNotice.objects.create(
+        case=case,
+        kind=kind,
+        recipient=recipient,
+        legal_source=source,
+        due_on=due_on,
+        ground=ground,
+        reason=reason,
+        delivered_online_at=now if _has_account(case, recipient) else None,
+    )
+
+
+def _acceptance_source(case: Case) -> str:
+    return rules.rule_for(Period.ACCEPTANCE_DECISION, timezone.localdate(case.received_at)).citation
+
+
+@on_entering(CaseStatus.ACCEPTED)
+def notice_of_acceptance(*, case: Case, **_move) -> None:
+    today = timezone.localdate()
+    _record(
+        case,
+        NoticeKind.ACCEPTED,
+        NoticeRecipient.CONSUMER,
+        source=_acceptance_source(case),
+        due_on=max(case.acceptance_due or today, today),
+    )
+
+
+@on_entering(CaseStatus.NOT_ACCEPTED)
+def notice_of_refusal(*, case: Case, ground: str, reason: str, **_move) -> None:
+    today = timezone.localdate()
+    _record(
+        case,
+        NoticeKind.NOT_ACCEPTED,
+        NoticeRecipient.CONSUMER,
+        source=_acceptance_source(case),
+        due_on=max(case.acceptance_due or today, today),
+        ground=ground,
+        reason=reason,
+    )
+
+
+def _notice_of_the_end(case: Case, *, ground: str, reason: str) -> None:
+    source = rules.rule_for(Period.TERMINATION_NOTICE, timezone.localdate()).citation
+    for recipient in (NoticeRecipient.CONSUMER, NoticeRecipient.BUSINESS):
+        _record(
+            case,
+            NoticeKind.MEDIATION_ENDED,
+            recipient,
+            source=source,
+            due_on=case.termination_notice_due,
+            ground=ground,
+            reason=reason,
+        )
+
+
+@on_entering(CaseStatus.TERMINATED)
+def notice_of_termination(*, case: Case, ground: str, reason: str, **_move) -> None:
+    _notice_of_the_end(case, ground=ground, reason=reason)
+
+
+@on_entering(CaseStatus.WITHDRAWN)
+def notice_of_withdrawal(*, case: Case, source: str, **_move) -> None:
+    if source in (CaseStatus.ACCEPTED, CaseStatus.MEDIATING):
+        _notice_of_the_end(case, ground="withdrawn", reason="")
+
+
+def _notice_to_real_name_reporter(case: Case, *, opened: bool) -> None:
+    received = timezone.localdate(case.received_at)
+    if case.is_anonymous or not rules.is_in_force(Period.REAL_NAME_REPORTER_NOTICE, received):
+        return
+    rule = rules.rule_for(Period.REAL_NAME_REPORTER_NOTICE, received)
+    _record(
+        case,
+        NoticeKind.REPORT_CASE_DECISION,
+        NoticeRecipient.CONSUMER,
+        source=rule.citation,
+        due_on=due_date(Period.REAL_NAME_REPORTER_NOTICE, timezone.localdate(), rule_day=received),
+        ground="opened" if opened else "not_opened",
+    )
+
+
+@on_entering(CaseStatus.CASE_OPENED)
+def notice_of_case_opened(*, case: Case, **_move) -> None:
+    _notice_to_real_name_reporter(case, opened=True)
+
+
+@on_entering(CaseStatus.NOT_OPENED)
+def notice_of_case_not_opened(*, case: Case, **_move) -> None:
+    _notice_to_real_name_reporter(case, opened=False)
