@@ -7,18 +7,22 @@ import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from mediation.models import Case, CaseCategory, CaseEvent, CaseKind, MarketEntity
+from mediation.models import Case, CaseCategory, CaseEvent, CaseKind, CaseStatus, MarketEntity
 
 HOT_CATEGORIES = 5
 LEADERBOARD_SIZE = 20
 
 
 def handled_complaints() -> QuerySet[Case]:
-    """The complaints that count for disclosure: those an authority accepted, and those the
-    business settled directly in the ODR window. Complaints not accepted, returned, withdrawn
-    before acceptance or still waiting are not the business's record."""
+    """The complaints that count for disclosure: those an authority accepted and that are decided
+    (settled, mediation ended, withdrawn, closed), and those the business settled directly in the
+    ODR window. Complaints not accepted, returned, withdrawn before acceptance, still waiting or
+    still in mediation are not the business's record yet."""
     accepted = CaseEvent.objects.filter(case=OuterRef("pk"), action="accept")
-    return Case.objects.filter(kind=CaseKind.COMPLAINT).filter(Exists(accepted) | Q(settled_directly=True))
+    in_progress = Q(status__in=[CaseStatus.ACCEPTED, CaseStatus.MEDIATING])
+    return Case.objects.filter(kind=CaseKind.COMPLAINT).filter(
+        (Exists(accepted) & ~in_progress) | Q(settled_directly=True)
+    )
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -31,7 +35,8 @@ class ComplaintDisclosure:
     complaints: int
     last_12_months: int
     previous_12_months: int
-    # Mediations that ended: with an agreement recorded, or terminated.
+    # Mediations that ended: with an agreement recorded, or terminated (a party's refusal to
+    # mediate included, Order 121 Art. 23(2)).
     mediations_settled: int
     mediations_terminated: int
     settled_directly: int

@@ -106,8 +106,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition("close", C, source, S.CLOSED, OFFICIAL)
         for source in (S.SETTLED, S.TERMINATED, S.NOT_ACCEPTED, S.WITHDRAWN)
     ),
-    # Accepted, but the parties never agreed to mediate: closed with the reason on record.
-    Transition("close", C, S.ACCEPTED, S.CLOSED, OFFICIAL, reason_required=True),
+    # Accepted, and a party refuses mediation or does not come before the room opens: mediation
+    # ends on a ground of Art. 23 with its notice, like a termination in the room.
+    Transition("terminate", C, S.ACCEPTED, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason),
     # Report (举报)
     Transition("start_verification", R, S.SUBMITTED, S.VERIFYING, OFFICIAL),
     Transition("extend_verification", R, S.VERIFYING, S.VERIFYING, OFFICIAL, reason_required=True),

@@ -12,9 +12,10 @@ from tests.mediation.web.pages import browser, page
 
 @pytest.fixture
 def record(world):
-    """Five complaints about the shop: one settled in mediation, one whose mediation was
-    terminated, one settled directly in the ODR window, one merely accepted (another category),
-    and one still waiting for the acceptance decision, which is not the business's record yet."""
+    """Six complaints about the shop: one settled in mediation, one whose mediation was terminated,
+    one settled directly in the ODR window, one the business refused to mediate (another category),
+    one still in mediation and one waiting for the acceptance decision; the last two are not
+    decided, so not yet the business's record."""
     official, consumer = world.shop_official, world.consumer_user
 
     def filed(**extra):
@@ -28,7 +29,10 @@ def record(world):
     factories.terminate_in_room(terminated)
     direct = case_transition(case=filed(), action="send_to_business", actor=consumer)
     case_transition(case=direct, action="settle_directly", actor=consumer)
-    case_transition(case=filed(category="G01"), action="accept", actor=official)
+    refused = case_transition(case=filed(category="G01"), action="accept", actor=official)
+    case_transition(case=refused, action="terminate", actor=official, ground="party_refused_or_absent")
+    in_mediation = case_transition(case=filed(), action="accept", actor=official)
+    mediation_start(case=in_mediation, actor=official)
     waiting = filed(facts="这一件还在等受理决定，不应公开。")
     return {"waiting": waiting, "all": list(Case.objects.filter(entity=world.shop))}
 
@@ -37,7 +41,7 @@ def test_a_business_disclosure_counts_handled_complaints_mediation_success_and_d
     shown = page(browser().get(f"/disclosure/{world.shop.pk}/"))
     assert world.shop.name in shown
     assert '<dd class="complaints">4</dd>' in shown
-    assert "50.0%" in shown  # one of two mediations ended in agreement
+    assert "33.3%" in shown  # one of three mediations ended in agreement: a refusal to mediate counts
     assert "25.0%" in shown  # one of four settled before the authority stepped in
     assert '<li>家用电器及电子产品 <span class="muted">3</span></li><li>食品 <span class="muted">1</span></li>' in shown
 
