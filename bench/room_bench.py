@@ -81,11 +81,14 @@ def bench_rooms(count: int) -> list[dict]:
                 business_region=shop_region,
                 business_address="文三路1号",
             )
-            merchant_staff_add(user=user(f"bench-room-merchant-{index}"), entity=shop)
+            merchant = user(f"bench-room-merchant-{index}")
+            merchant_staff_add(user=merchant, entity=shop)
             case = complaint_submit(
                 consumer=consumer, entity=shop, facts="基准测试投诉", category="G02", demand="refund"
             )
             case = case_transition(case=case, action="accept", actor=lead)
+            for party in (consumer_user, merchant):  # both parties agree to mediate (Order 121 Art. 18)
+                case = case_transition(case=case, action="consent_to_mediation", actor=party)
             room = mediation_start(case=case, actor=lead, co_mediator=co)
         members = []
         for seat in RoomParticipant.objects.filter(room=room).select_related("user").order_by("role"):

@@ -137,6 +137,20 @@ _RUNNING_PERIOD = {
 }
 
 
+def consent_both(case: Case, *, official=None) -> Case:
+    """Both parties agree to mediation (Order 121 Art. 18): each on their case page, or, for a party
+    without an account, recorded by the handling `official` as given by phone."""
+    staff = case.entity.staff.first()
+    for party, user in (("consumer", case.consumer.user), ("business", staff.user if staff else None)):
+        if user is not None:
+            case = case_transition(case=case, action="consent_to_mediation", actor=user)
+        else:
+            case = case_transition(
+                case=case, action="record_consent", actor=official, ground=party, reason="电话确认同意调解"
+            )
+    return case
+
+
 def settle_in_room(case: Case, *, refund: str = "3000") -> Case:
     """Settle a complaint in mediation the way the product does: in its room, on the business's
     proposal, accepted and signed by both parties and recorded by the lead mediator."""
@@ -187,7 +201,7 @@ class RoomWorld(World):
     def __init__(self):
         super().__init__(Places())
         self.case = complaint(consumer=self.consumer, entity=self.shop)
-        self.case = case_transition(case=self.case, action="accept", actor=self.shop_official)
+        self.case = consent_both(case_transition(case=self.case, action="accept", actor=self.shop_official))
         self.room = mediation_start(case=self.case, actor=self.shop_official, co_mediator=self.home_official)
         self.number = self.case.number
         self.seats = {seat.role: seat for seat in self.room.participants.all()}

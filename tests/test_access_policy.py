@@ -71,6 +71,7 @@ class World:
         case = factories.complaint(consumer=consumer, entity=self.base.shop)
         case = case_transition(case=case, action="accept", actor=self.base.shop_official)
         if self.in_mediation:
+            case = factories.consent_both(case, official=self.base.shop_official)
             mediation_start(case=case, actor=self.base.shop_official, co_mediator=co_mediator())
             seats = {seat.role: seat for seat in case.room.participants.all()}
             proposal = proposal_make(seat=seats["merchant"], terms={"refund_amount": "3000"})

@@ -143,6 +143,13 @@ class MediationTerminationReason(models.TextChoices):
 GROUNDS_NEEDING_A_REASON = frozenset({"other_legal_ground"})
 
 
+class MediationParty(models.TextChoices):
+    """A party to a complaint, for what an official records on a party's behalf."""
+
+    CONSUMER = "consumer", _("the complainant")
+    BUSINESS = "business", _("the business")
+
+
 class SuspensionGround(models.TextChoices):
     """Why the mediation period stops running for a while."""
 

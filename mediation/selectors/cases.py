@@ -199,3 +199,11 @@ def acceptance_signs(case: Case) -> dict:
         # Art. 17(4): other complainants using the same phone number.
         "other_complainants_same_phone": shared_phone,
     }
+
+
+def mediation_consents(case: Case) -> set[str]:
+    """The parties ("consumer", "business") who consented to mediation (Order 121 Art. 18): by their
+    own move, or recorded by an official on their behalf. Consent is given only while the complaint
+    is accepted, which it is once at most."""
+    consents = case.events.filter(action__in=("consent_to_mediation", "record_consent"))
+    return {event.ground if event.action == "record_consent" else event.actor_role for event in consents}

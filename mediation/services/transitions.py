@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +20,7 @@ from mediation.models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    MediationParty,
     MediationTerminationReason,
     NonAcceptanceGround,
     ReportDecision,
@@ -26,7 +28,7 @@ from mediation.models import (
     SuspensionGround,
 )
 from mediation.rules import Period
-from mediation.selectors.cases import Relation, case_relations
+from mediation.selectors.cases import Relation, case_relations, mediation_consents
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.periods import (
     period_extend,
@@ -81,6 +83,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("not_accept", C, S.SUBMITTED, S.NOT_ACCEPTED, OFFICIAL, grounds=NonAcceptanceGround),
     Transition("return", C, S.SUBMITTED, S.RETURNED, OFFICIAL, grounds=ReturnReason, reason_required=True),
     Transition("resubmit", C, S.RETURNED, S.SUBMITTED, CONSUMER),
+    # Mediation needs both parties' consent (Order 121 Art. 18): each gives it on the case page, or
+    # the official records it for a party who gave it by phone or in person.
+    Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
+    Transition("record_consent", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL, grounds=MediationParty, reason_required=True),
     Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
     # The mediation period stops for testing or appraisal (Art. 22) and while a party's recusal
     # request waits for the bureau's decision (Art. 21), and runs again when the official resumes.
@@ -131,6 +137,8 @@ ACTION_LABELS = {
     "not_accept": gettext_lazy("not accept"),
     "return": gettext_lazy("return for correction"),
     "resubmit": gettext_lazy("resubmit"),
+    "consent_to_mediation": gettext_lazy("agree to mediation"),
+    "record_consent": gettext_lazy("record a party's consent to mediation"),
     "start_mediation": gettext_lazy("start mediation"),
     "suspend_mediation": gettext_lazy("suspend mediation"),
     "request_recusal": gettext_lazy("ask for a mediator's recusal"),
@@ -154,6 +162,9 @@ ROOM_ONLY_MESSAGES = {
     ),
     "terminate": gettext_lazy("Mediation is terminated by the lead mediator in the mediation room."),
 }
+
+# Moves that put something on the record and change nothing else: no status, no time limit.
+ON_THE_RECORD_ONLY = frozenset({"respond", "consent_to_mediation", "record_consent"})
 
 # While mediation is suspended it cannot start, be suspended again or end in an agreement; the
 # complainant can still withdraw and the mediator can still terminate (a party died, say).
@@ -239,7 +250,7 @@ def _apply_effects(
     changed = ["status", "next_due", "updated_at"]
     target = transition.target
     action = transition.action
-    if action == "respond":  # on the record only: no status, no time limit moves
+    if action in ON_THE_RECORD_ONLY:
         return ["updated_at"]
     if action in ("suspend_mediation", "request_recusal"):
         case.mediation_suspended_since = today
@@ -322,6 +333,23 @@ def _apply_effects(
     return changed
 
 
+def _check_consents(case: Case, *, action: str, acting_roles: set[Role], ground: str) -> None:
+    given = mediation_consents(case)
+    if action == "start_mediation":
+        missing = [MediationParty(party).label for party in MediationParty.values if party not in given]
+        if missing:
+            raise TransitionNotAllowed(
+                _("Mediation needs the consent of both parties (Order 121 Art. 18); still missing: %(parties)s.")
+                % {"parties": ", ".join(str(label) for label in missing)}
+            )
+        return
+    party = ground if action == "record_consent" else sorted(acting_roles)[0]
+    if party in given:
+        raise TransitionNotAllowed(
+            _("%(party)s has already consented to mediation.") % {"party": capfirst(MediationParty(party).label)}
+        )
+
+
 def case_transition(
     *,
     case: Case,
@@ -374,6 +402,8 @@ def case_transition(
                 _("Mediation is suspended since %(day)s (%(ground)s); it must be resumed first.")
                 % {"day": case.mediation_suspended_since, "ground": case.get_suspension_ground_display()}
             )
+        if action in ("consent_to_mediation", "record_consent", "start_mediation"):
+            _check_consents(case, action=action, acting_roles=acting_roles, ground=ground)
         if not suspended and action == "resume_mediation":
             raise TransitionNotAllowed(_("Mediation is not suspended."))
         if transition.action == "extend_verification" and period_is_extended(case, Period.REPORT_VERIFICATION):

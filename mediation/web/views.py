@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from mediation.models import Case, CaseKind, MarketEntity, MediationTerminationReason, NoticeRecipient
+from mediation.models import (
+    Case,
+    CaseKind,
+    CaseStatus,
+    MarketEntity,
+    MediationParty,
+    MediationTerminationReason,
+    NoticeRecipient,
+)
 from mediation.rules import Period
 from mediation.selectors.cases import (
     QueueBucket,
@@ -21,6 +29,7 @@ from mediation.selectors.cases import (
     authority_queue,
     case_for_viewer,
     cases_of_user,
+    mediation_consents,
     viewer_role,
 )
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
@@ -182,6 +191,14 @@ def _notices_seen_by(case: Case, viewer: str) -> list[dict]:
     return notices_for(case, recipient) if recipient else []
 
 
+def _consents_shown(case: Case, viewer: str) -> list[tuple[str, bool]]:
+    """Who has agreed to mediation, while an accepted complaint waits for it (Order 121 Art. 18)."""
+    if case.status != CaseStatus.ACCEPTED or viewer == Viewer.PARTNER_AGENCY:
+        return []
+    given = mediation_consents(case)
+    return [(label, party in given) for party, label in MediationParty.choices]
+
+
 def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm | None = None, status: int = 200):
     running = {DUE_FIELD[Period(row.period)]: row for row in case.deadlines.filter(is_open=True)}
     deadlines = [
@@ -209,6 +226,7 @@ def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm 
         "viewer": viewer,
         "notices": _notices_seen_by(case, viewer),
         "signs": acceptance_signs(case) if viewer == Viewer.OFFICIAL and case.status == "submitted" else {},
+        "consents": _consents_shown(case, viewer),
         "deadlines": deadlines,
         "timeline": timeline,
         "actions": actions,
@@ -238,6 +256,7 @@ def case_action(request, number: str, action: str):
         messages.error(request, _("This action is not open to you on this case now."))
         return _case_page(request, case, viewer, status=409)
     form = CaseActionForm(request.POST, transition=transition, case=case)
+    status = 400  # what was typed is wrong; 409 when the move is refused in the case's present state
     if form.is_valid():
         try:
             if action == "start_mediation":
@@ -248,6 +267,7 @@ def case_action(request, number: str, action: str):
             add_service_errors(form, error)
         except DomainError as refusal:
             add_refusal(form, refusal)
+            status = 409
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -257,7 +277,7 @@ def case_action(request, number: str, action: str):
             return redirect("web:case", number=number)
     # Read again: a move refused because someone else moved the case first shows where it stands now.
     case, viewer = case_for_viewer(user=request.user, number=number)
-    return _case_page(request, case, viewer, failed_form=form, status=400)
+    return _case_page(request, case, viewer, failed_form=form, status=status)
 
 
 @login_required

@@ -91,12 +91,22 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         consumer.goto(f"{base}/cases/{number}/")
         expect(consumer.locator("main")).to_contain_text(number)
 
-        # The shop's bureau finds it among its new cases, accepts it and starts mediation.
+        # The shop's bureau finds it among its new cases, accepts it and, once both parties agree,
+        # starts mediation.
         lead.locator("header nav a", has_text="待办案件").click()
         lead.locator("main table a", has_text=number).click()
         lead.wait_for_url(f"{base}/cases/{number}/")
         lead.locator("form.action-accept button[type=submit]").click()
         expect(lead.locator(".notices")).to_contain_text("已完成：受理。")
+        # Both parties agree to mediate, each on their case page (Order 121 Art. 18).
+        consumer.reload()
+        consumer.locator("form.action-consent_to_mediation button[type=submit]").click()
+        expect(consumer.locator(".notices")).to_contain_text("已完成：同意调解。")
+        merchant.goto(f"{base}/cases/")
+        merchant.locator("main table a", has_text=number).click()
+        merchant.locator("form.action-consent_to_mediation button[type=submit]").click()
+        expect(merchant.locator(".notices")).to_contain_text("已完成：同意调解。")
+        lead.reload()
         starting = lead.locator("form.action-start_mediation")
         starting.locator("select").select_option(str(cast["co"].pk))
         starting.locator("button[type=submit]").click()

@@ -134,6 +134,8 @@ class Command(BaseCommand):
             lead = Official.objects.get(user__username="official-xihu").user
             co_mediator = Official.objects.get(user__username="official-chaoyang").user
             cross_region = case_transition(case=cross_region, action="accept", actor=lead)
+            for party in (consumer_user, merchant_user):  # both agree to mediate (Order 121 Art. 18)
+                cross_region = case_transition(case=cross_region, action="consent_to_mediation", actor=party)
             mediation_start(case=cross_region, actor=lead, co_mediator=co_mediator)
             complaint_submit(
                 consumer=consumer,

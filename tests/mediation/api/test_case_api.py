@@ -39,10 +39,15 @@ def test_cross_region_complaint_from_filing_to_closing(world):
     co_queue = client_for(world.home_official).get(f"/api/authorities/{world.home_bureau.pk}/queue/")
     assert [case["number"] for case in co_queue.data] == [number]
 
-    for action, status in [("accept", CaseStatus.ACCEPTED), ("start_mediation", CaseStatus.MEDIATING)]:
-        response = lead.post(f"/api/cases/{number}/actions/{action}/", {}, format="json")
-        assert response.status_code == 200, response.content
-        assert response.data["status"] == status
+    accepted = lead.post(f"/api/cases/{number}/actions/accept/", {}, format="json")
+    assert accepted.status_code == 200 and accepted.data["status"] == CaseStatus.ACCEPTED
+    # Mediation needs both parties' consent (Order 121 Art. 18).
+    too_early = lead.post(f"/api/cases/{number}/actions/start_mediation/", {}, format="json")
+    assert too_early.status_code == 409 and "第十八条" in too_early.data["detail"]
+    for party in (consumer, client_for(world.shop_staff)):
+        assert party.post(f"/api/cases/{number}/actions/consent_to_mediation/").status_code == 200
+    started = lead.post(f"/api/cases/{number}/actions/start_mediation/", {}, format="json")
+    assert started.status_code == 200 and started.data["status"] == CaseStatus.MEDIATING
     # The agreement is made, signed and recorded in the room; then the case is closed.
     factories.settle_in_room(Case.objects.get(number=number), refund="3500")
     closed = lead.post(f"/api/cases/{number}/actions/close/", {}, format="json")
@@ -51,6 +56,8 @@ def test_cross_region_complaint_from_filing_to_closing(world):
     assert [event["action"] for event in detail.data["events"]] == [
         "submit",
         "accept",
+        "consent_to_mediation",
+        "consent_to_mediation",
         "start_mediation",
         "settle",
         "close",

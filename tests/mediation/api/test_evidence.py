@@ -164,7 +164,7 @@ def test_the_case_page_and_the_room_lead_to_the_evidence(world, accepted):
     from mediation.services.rooms import mediation_start
 
     evidence = upload(world.consumer_user, accepted, "收据.png", png_bytes()).data
-    mediation_start(case=accepted, actor=world.shop_official, co_mediator=world.home_official)
+    mediation_start(case=factories.consent_both(accepted), actor=world.shop_official, co_mediator=world.home_official)
     for reader in (world.shop_official, world.home_official, world.shop_staff, world.consumer_user):
         case_page = client_for(reader).get(f"/cases/{accepted.number}/").content.decode()
         assert evidence["url"] in case_page and "收据.png" in case_page

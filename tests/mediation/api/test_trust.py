@@ -172,7 +172,7 @@ def in_mediation(world):
     from mediation.services.rooms import mediation_start
 
     case = factories.complaint(consumer=world.consumer, entity=world.shop)
-    case = case_transition(case=case, action="accept", actor=world.shop_official)
+    case = factories.consent_both(case_transition(case=case, action="accept", actor=world.shop_official))
     mediation_start(case=case, actor=world.shop_official, co_mediator=world.home_official)
     return case
 

@@ -42,6 +42,7 @@ GROUND_OF = {
     "decide": legal_rules.grounds("report-decisions")[0],
     "return": "unclear",
     "suspend_mediation": "testing",
+    "record_consent": "business",
 }
 
 
@@ -77,6 +78,12 @@ def test_every_move(world, kind, status, action):
         return
 
     actor = _user_of(world, sorted(move.actors - {"system"})[0])
+    if action == "start_mediation":  # only with both parties' consent (Art. 18)
+        case = factories.consent_both(case)
+        events_before += 2
+    if action == "record_consent":  # for the party who has not consented yet
+        case_transition(case=case, action="consent_to_mediation", actor=world.consumer_user)
+        events_before += 1
     if action == "resume_mediation":  # only a suspended mediation resumes
         case_transition(
             case=case, action="suspend_mediation", actor=world.shop_official, **_arguments("suspend_mediation")
@@ -197,6 +204,7 @@ def test_entering_and_leaving_mediation_opens_and_closes_the_room_whoever_moves_
     """The life cycle owns what entering and leaving a status does: any caller of the one service
     that moves a case into mediation gets its room, and leaving mediation closes it."""
     case = factories.with_status(factories.complaint(consumer=world.consumer, entity=world.shop), CaseStatus.ACCEPTED)
+    case = factories.consent_both(case)
     case = case_transition(case=case, action="start_mediation", actor=world.shop_official, in_room=True)
     room = MediationRoom.objects.get(case=case)
     assert {seat.role for seat in room.participants.all()} == {"lead_mediator", "consumer", "merchant"}

@@ -138,7 +138,7 @@ def test_testing_time_is_not_counted_in_the_mediation_period(world):
 def test_a_recusal_request_suspends_mediation_until_it_is_decided(world):
     """Order 121 Art. 21: the business asks on 06-10 that the mediator step aside; mediation cannot
     start until the bureau decides on 06-12. Two days do not count: day 62 is Sunday 08-02, so 08-03."""
-    case = accepted_on(world, D(2026, 6, 1))
+    case = factories.consent_both(accepted_on(world, D(2026, 6, 1)))
     with time_machine.travel(at(D(2026, 6, 10)), tick=False):
         case = case_transition(case=case, action="request_recusal", actor=world.shop_staff, reason="调解员是消费者亲属")
     assert case.suspension_ground == "recusal"
@@ -226,3 +226,11 @@ def test_deadlines_over_an_unpublished_year_are_provisional_until_the_year_is_lo
     assert received.next_due == D(2027, 1, 7)
     assert accepted.mediation_due == D(2027, 1, 30)  # now a working Saturday
     assert not received.deadlines.get(period="acceptance_decision").provisional
+
+
+def test_moves_on_the_record_do_not_restart_the_mediation_period(world):
+    case = accepted_on(world, D(2026, 6, 1))
+    with time_machine.travel(at(D(2026, 6, 20)), tick=False):
+        case = factories.consent_both(case)
+        case = case_transition(case=case, action="respond", actor=world.shop_staff, reason="同意上门检测")
+    assert case.mediation_due == D(2026, 7, 31)

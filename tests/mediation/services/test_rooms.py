@@ -74,7 +74,7 @@ def room_world(places):
 def test_a_co_mediator_from_another_authority_is_refused_and_nothing_opens(places):
     world = factories.World(places)
     case = factories.complaint(consumer=world.consumer, entity=world.shop)
-    case = case_transition(case=case, action="accept", actor=world.shop_official)
+    case = factories.consent_both(case_transition(case=case, action="accept", actor=world.shop_official))
     with pytest.raises(ValidationError) as refused:
         mediation_start(case=case, actor=world.shop_official, co_mediator=world.outsider_official)
     assert "co_mediator" in refused.value.message_dict
@@ -85,7 +85,7 @@ def test_a_co_mediator_from_another_authority_is_refused_and_nothing_opens(place
 def test_only_the_handling_bureau_starts_mediation(places):
     world = factories.World(places)
     case = factories.complaint(consumer=world.consumer, entity=world.shop)
-    case = case_transition(case=case, action="accept", actor=world.shop_official)
+    case = factories.consent_both(case_transition(case=case, action="accept", actor=world.shop_official))
     with pytest.raises(PermissionDenied):
         mediation_start(case=case, actor=world.home_official)
     assert not MediationRoom.objects.filter(case=case).exists()

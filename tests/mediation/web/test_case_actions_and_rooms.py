@@ -76,7 +76,7 @@ def test_only_the_handling_authority_decides_and_a_stale_page_is_told_so(world, 
 
 
 def test_mediation_starts_with_a_co_mediator_of_the_consumers_home_bureau_and_opens_the_room(world, complaint):
-    case_transition(case=complaint, action="accept", actor=world.shop_official)
+    factories.consent_both(case_transition(case=complaint, action="accept", actor=world.shop_official))
     client = browser(world.shop_official)
     form = page(client.get(f"/cases/{complaint.number}/"))
     assert f'<option value="{world.home_official.pk}">' in form
@@ -104,7 +104,8 @@ def test_a_cross_border_mediation_starts_with_an_official_of_the_partner_agency(
     hong_kong_shop = entity_register(name="香港铜锣湾美妆店", country_code="HK", business_region=world.places.hong_kong)
     case = factories.complaint(consumer=world.consumer, entity=hong_kong_shop)
     partner = factories.official(case.co_mediating_authority)
-    case_transition(case=case, action="accept", actor=world.home_official)
+    case = case_transition(case=case, action="accept", actor=world.home_official)
+    factories.consent_both(case, official=world.home_official)
     client = browser(world.home_official)
     assert f'<option value="{partner.pk}">' in page(client.get(f"/cases/{case.number}/"))
     start = f"/cases/{case.number}/actions/start_mediation/"
@@ -236,3 +237,17 @@ def test_the_consumer_and_the_officials_on_duty_reach_their_chat_and_nobody_else
         assert ('data-action="release"' in shown) == (role == "duty_official")
     assert browser(world.shop_official).get(f"/help/{help_request.pk}/").status_code == 404
     assert browser(world.consumer_user).get(f"/help/{HelpRequest.objects.count() + 99}/").status_code == 404
+
+
+def test_the_parties_agree_to_mediation_on_their_pages_and_the_official_sees_who_has(world, complaint):
+    case_transition(case=complaint, action="accept", actor=world.shop_official)
+    url = f"/cases/{complaint.number}/"
+    consumer = browser(world.consumer_user)
+    assert f'action="{url}actions/consent_to_mediation/"' in page(consumer.get(url))
+    assert consumer.post(f"{url}actions/consent_to_mediation/").status_code == 302
+    official_view = page(browser(world.shop_official).get(url))
+    assert "是否同意调解" in official_view
+    assert official_view.index("已同意") < official_view.index("尚未同意")  # the complainant, then the business
+    refused = browser(world.shop_official).post(f"{url}actions/start_mediation/")
+    assert refused.status_code == 409 and "尚未同意：经营者" in page(refused)
+    assert not MediationRoom.objects.filter(case=complaint).exists()

@@ -21,17 +21,17 @@ def record(world):
     def filed(**extra):
         return factories.complaint(consumer=world.consumer, entity=world.shop, **extra)
 
-    settled = case_transition(case=filed(), action="accept", actor=official)
+    settled = factories.consent_both(case_transition(case=filed(), action="accept", actor=official))
     mediation_start(case=settled, actor=official)
     factories.settle_in_room(settled)
-    terminated = case_transition(case=filed(), action="accept", actor=official)
+    terminated = factories.consent_both(case_transition(case=filed(), action="accept", actor=official))
     mediation_start(case=terminated, actor=official)
     factories.terminate_in_room(terminated)
     direct = case_transition(case=filed(), action="send_to_business", actor=consumer)
     case_transition(case=direct, action="settle_directly", actor=consumer)
     refused = case_transition(case=filed(category="G01"), action="accept", actor=official)
     case_transition(case=refused, action="terminate", actor=official, ground="party_refused_or_absent")
-    in_mediation = case_transition(case=filed(), action="accept", actor=official)
+    in_mediation = factories.consent_both(case_transition(case=filed(), action="accept", actor=official))
     mediation_start(case=in_mediation, actor=official)
     waiting = filed(facts="这一件还在等受理决定，不应公开。")
     return {"waiting": waiting, "all": list(Case.objects.filter(entity=world.shop))}
