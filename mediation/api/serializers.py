@@ -128,6 +128,13 @@ class CaseActionInputSerializer(serializers.Serializer):
         default=None,
         help_text="start_mediation only: the username of an official of the co-mediating authority.",
     )
+    authority = serializers.PrimaryKeyRelatedField(
+        queryset=Authority.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="forward only: the id of the market-regulation bureau that has jurisdiction.",
+    )
 
 
 class SignUpSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from mediation.selectors.cases import (
     case_for_public,
     case_for_viewer,
     cases_of_user,
+    viewer_role,
 )
 from mediation.selectors.evidence import evidence_response
 from mediation.selectors.registry import registry_search
@@ -272,7 +273,11 @@ class CaseActionView(APIView):
         elif co_mediator is not None:
             raise DjangoValidationError({"co_mediator": [_("A co-mediator is chosen only when mediation starts.")]})
         else:
-            case_transition(case=case, action=action, actor=request.user, **arguments)
+            to_authority = arguments.pop("authority")
+            case = case_transition(case=case, action=action, actor=request.user, to_authority=to_authority, **arguments)
+        if action == "forward" and viewer_role(request.user, case) is None:
+            # Forwarded away: this bureau no longer sees the case.
+            return Response({"number": case.number, "forwarded_to": case.handling_authority.name})
         case, role = case_for_viewer(user=request.user, number=number)
         return Response({"viewer": role, **CASE_VIEW_SERIALIZERS[role](case).data})
 

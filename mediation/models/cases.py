@@ -357,6 +357,7 @@ class NoticeKind(models.TextChoices):
     ACCEPTED = "accepted", _("Complaint accepted")
     NOT_ACCEPTED = "not_accepted", _("Complaint not accepted")
     MEDIATION_ENDED = "mediation_ended", _("Mediation ended")
+    FORWARDED = "forwarded", _("Forwarded to the competent bureau")
     REPORT_CASE_DECISION = "report_case_decision", _("Whether a case was opened on the report")
 
 
@@ -411,6 +412,10 @@ class CaseEvent(AppendOnlyModel):
     to_status = models.CharField(_("to"), max_length=16, choices=CaseStatus.choices)
     ground = models.CharField(_("ground"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    # For a forwarded case: the bureau it went to.
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("to authority"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("case event")

@@ -56,6 +56,9 @@ def notice_text(notice: CaseNotice) -> str:
             # Order 121 Art. 25: a party who does not accept the end of mediation goes to court or arbitration.
             text += " " + other_routes()
         return text
+    if notice.kind == NoticeKind.FORWARDED:
+        values["authority"] = notice.reason  # the bureau's name, as it was when forwarded
+        return _("Your case %(number)s has been forwarded to %(authority)s, which has jurisdiction over it.") % values
     if notice.kind == NoticeKind.REPORT_CASE_DECISION:
         if notice.ground == "opened":
             return _("A case has been opened on your report %(number)s.") % values

@@ -110,3 +110,27 @@ def resolve_jurisdiction(
         # Different cities: the consumer's home bureau co-mediates with the business's bureau.
         return Jurisdiction(handling, bureau_for_region(consumer_region), is_cross_region=True, is_cross_border=False)
     return Jurisdiction(handling, None, is_cross_region=False, is_cross_border=False)
+
+
+def forwarding_candidates(case) -> list[Authority]:
+    """The bureaus a case is usually forwarded to, nearest first: those of the business's place of
+    business and domicile, of its platform, and of where the reported conduct happened, each with
+    the bureaus above it; never the bureau that has the case now."""
+    entity = case.entity
+    regions = [
+        case.conduct_region,
+        entity_jurisdiction_region(entity),
+        entity.business_region,
+        entity.registered_region,
+        entity.platform.registered_region if entity.platform_id else None,
+        case.handling_authority.region,
+    ]
+    seen, candidates = {case.handling_authority_id}, []
+    for region in regions:
+        if region is None:
+            continue
+        for bureau in bureaus_up_from(region):
+            if bureau.pk not in seen:
+                seen.add(bureau.pk)
+                candidates.append(bureau)
+    return candidates

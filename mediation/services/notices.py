@@ -5,6 +5,8 @@ it is due. They hang on the life cycle (transitions.on_entering), so every way o
   reason and the other routes of the Consumer Rights Protection Law Art. 39 (Order 121 Art. 15).
 - The end of mediation, told to both parties within 7 working days of the decision (Order 121
   Art. 23); withdrawal during mediation ends it too (Art. 23(1)).
+- A case forwarded to the competent bureau: the complainant or reporter is told where it went
+  (Order 121 Art. 34, 41).
 - Whether a case was opened on a real-name report, within 5 working days, for reports received
   while Order 20 was in force (Art. 31). Order 121 dropped it (Art. 36)."""
 
@@ -16,7 +18,7 @@ from mediation import rules
 from mediation.models import Case, CaseNotice, CaseStatus, NoticeKind, NoticeRecipient
 from mediation.rules import Period
 from mediation.services.periods import due_date
-from mediation.services.transitions import on_entering
+from mediation.services.transitions import on_action, on_entering
 
 
 def _has_account(case: Case, recipient: str) -> bool:
@@ -117,3 +119,18 @@ def notice_of_case_opened(*, case: Case, **_move) -> None:
 @on_entering(CaseStatus.NOT_OPENED)
 def notice_of_case_not_opened(*, case: Case, **_move) -> None:
     _notice_to_real_name_reporter(case, opened=False)
+
+
+@on_action("forward")
+def notice_of_forwarding(*, case: Case, **_move) -> None:
+    if case.consumer is None or case.is_anonymous:
+        return  # an anonymous reporter left no way to be told
+    today = timezone.localdate()
+    _record(
+        case,
+        NoticeKind.FORWARDED,
+        NoticeRecipient.CONSUMER,
+        source="SAMR Order 121 (2025) Art. 34, 41",
+        due_on=today,
+        reason=case.handling_authority.name,
+    )

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from mediation.models import (
     GROUNDS_NEEDING_A_REASON,
+    Authority,
+    AuthorityKind,
     Case,
     CaseEvent,
     CaseKind,
@@ -83,6 +85,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("not_accept", C, S.SUBMITTED, S.NOT_ACCEPTED, OFFICIAL, grounds=NonAcceptanceGround),
     Transition("return", C, S.SUBMITTED, S.RETURNED, OFFICIAL, grounds=ReturnReason, reason_required=True),
     Transition("resubmit", C, S.RETURNED, S.SUBMITTED, CONSUMER),
+    # A bureau without jurisdiction forwards the case to the competent one, which takes it as
+    # received that day (Order 121 Art. 13, 34, 41; penalty procedure Art. 14).
+    *(
+        Transition("forward", kind, source, S.SUBMITTED, OFFICIAL, reason_required=True)
+        for kind, source in ((C, S.SUBMITTED), (R, S.SUBMITTED), (R, S.VERIFYING))
+    ),
     # Mediation needs both parties' consent (Order 121 Art. 18): each gives it on the case page, or
     # the official records it for a party who gave it by phone or in person.
     Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
@@ -137,6 +145,7 @@ ACTION_LABELS = {
     "not_accept": gettext_lazy("not accept"),
     "return": gettext_lazy("return for correction"),
     "resubmit": gettext_lazy("resubmit"),
+    "forward": gettext_lazy("forward to the competent bureau"),
     "consent_to_mediation": gettext_lazy("agree to mediation"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
     "start_mediation": gettext_lazy("start mediation"),
@@ -177,6 +186,7 @@ SUSPENDED_REFUSES = frozenset({"start_mediation", "settle", "suspend_mediation",
 StatusHook = Callable[..., None]
 _ON_ENTERING: dict[str, list[StatusHook]] = collections.defaultdict(list)
 _ON_LEAVING: dict[str, list[StatusHook]] = collections.defaultdict(list)
+_ON_ACTION: dict[str, list[StatusHook]] = collections.defaultdict(list)
 
 
 def on_entering(status: str) -> Callable[[StatusHook], StatusHook]:
@@ -196,6 +206,17 @@ def on_leaving(status: str) -> Callable[[StatusHook], StatusHook]:
 
     def register(hook: StatusHook) -> StatusHook:
         _ON_LEAVING[status].append(hook)
+        return hook
+
+    return register
+
+
+def on_action(action: str) -> Callable[[StatusHook], StatusHook]:
+    """Register `hook(case=, action=, ground=, reason=, actor=, source=, **context)` to run after every
+    `action`, whether or not the status changes (forwarding keeps it)."""
+
+    def register(hook: StatusHook) -> StatusHook:
+        _ON_ACTION[action].append(hook)
         return hook
 
     return register
@@ -242,7 +263,7 @@ def roles_of(user, case: Case) -> set[Role]:
 
 
 def _apply_effects(
-    case: Case, transition: Transition, *, now: datetime.datetime, ground: str, reason: str
+    case: Case, transition: Transition, *, now: datetime.datetime, ground: str, reason: str, to_authority=None
 ) -> list[str]:
     """Start, extend and close the legal periods the move implies, and record its outcome; returns
     the changed field names. Each period runs under the rule in force on the day it starts."""
@@ -252,6 +273,15 @@ def _apply_effects(
     action = transition.action
     if action in ON_THE_RECORD_ONLY:
         return ["updated_at"]
+    if action == "forward":
+        case.handling_authority = to_authority
+        if case.co_mediating_authority_id == to_authority.pk:
+            case.co_mediating_authority = None
+        period = Period.ACCEPTANCE_DECISION if case.is_complaint else Period.REPORT_VERIFICATION
+        periods_close(case, period)
+        changed += period_start(case, period, today)
+        case.next_due = getattr(case, "acceptance_due" if case.is_complaint else "verification_due")
+        return [*changed, "handling_authority", "co_mediating_authority"]
     if action in ("suspend_mediation", "request_recusal"):
         case.mediation_suspended_since = today
         case.suspension_ground = ground if action == "suspend_mediation" else SuspensionGround.RECUSAL
@@ -359,6 +389,7 @@ def case_transition(
     ground: str = "",
     reason: str = "",
     in_room: bool = False,
+    to_authority: Authority | None = None,
     context: dict | None = None,
 ) -> Case:
     """Move a case by `action`, as `actor` (a user) or as the system. Locks the case row, checks the
@@ -366,7 +397,8 @@ def case_transition(
 
     Raises ValidationError (unknown action, missing ground or reason), TransitionNotAllowed (not from
     the current status, or a move of the mediation room asked for elsewhere: `in_room` is set only
-    by the room's services) or PermissionDenied (not this actor's move). `context` is passed on to the
+    by the room's services) or PermissionDenied (not this actor's move). `to_authority` is the bureau a
+    case is forwarded to. `context` is passed on to the
     hooks of the statuses left and entered (the co-mediator a room opens with)."""
     if action not in ACTIONS:
         raise ValidationError({"action": [_("Unknown action: %(action)s.") % {"action": action}]})
@@ -394,6 +426,13 @@ def case_transition(
             errors["ground"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(transition.grounds.values)}]
         if (transition.reason_required or ground in GROUNDS_NEEDING_A_REASON) and not reason:
             errors["reason"] = [_("Please give the reason or the terms for this action.")]
+        if action == "forward":
+            if to_authority is None or to_authority.kind != AuthorityKind.BUREAU:
+                errors["authority"] = [_("Choose the market-regulation bureau that has jurisdiction.")]
+            elif to_authority.pk == case.handling_authority_id:
+                errors["authority"] = [_("The case is already with this bureau.")]
+        elif to_authority is not None:
+            errors["authority"] = [_("A bureau is chosen only when the case is forwarded.")]
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
         suspended = case.mediation_suspended_since is not None
@@ -421,7 +460,7 @@ def case_transition(
         now = timezone.now()
         source = case.status
         case.status = transition.target
-        changed = _apply_effects(case, transition, now=now, ground=ground, reason=reason)
+        changed = _apply_effects(case, transition, now=now, ground=ground, reason=reason, to_authority=to_authority)
         case.save(update_fields=sorted(set(changed)))
         CaseEvent.objects.create(
             case=case,
@@ -432,17 +471,17 @@ def case_transition(
             to_status=case.status,
             ground=ground if transition.grounds is not None else "",
             reason=reason,
+            authority=to_authority,
         )
-        if case.status != source:
-            hooks = [*_ON_LEAVING[source], *_ON_ENTERING[case.status]]
-            for hook in hooks:
-                hook(
-                    case=case,
-                    action=action,
-                    ground=ground,
-                    reason=reason,
-                    actor=actor,
-                    source=source,
-                    **(context or {}),
-                )
+        hooks = [*_ON_LEAVING[source], *_ON_ENTERING[case.status]] if case.status != source else []
+        for hook in [*hooks, *_ON_ACTION[action]]:
+            hook(
+                case=case,
+                action=action,
+                ground=ground,
+                reason=reason,
+                actor=actor,
+                source=source,
+                **(context or {}),
+            )
     return case

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
+    Authority,
     Case,
     CaseCategory,
     CaseKind,
@@ -17,6 +18,7 @@ from mediation.models import (
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import co_mediator_candidates
 from mediation.services.cases import MAX_FACTS_LENGTH
+from mediation.services.jurisdiction import forwarding_candidates
 from mediation.services.people import password_problems
 from mediation.services.transitions import Transition
 
@@ -194,7 +196,15 @@ class CaseActionForm(forms.Form):
                 empty_label=_("No co-mediator"),
                 help_text=_("An official of the consumer's home bureau or of the partner agency mediates with you."),
             )
-        elif transition.reason_required or transition.grounds is not None:
+        if transition.action == "forward":
+            self.fields["authority"] = forms.ModelChoiceField(
+                label=_("Competent bureau"),
+                queryset=Authority.objects.filter(pk__in=[bureau.pk for bureau in forwarding_candidates(case)]),
+                help_text=_(
+                    "The bureaus of the business's places, of its platform and of the conduct, and those above them."
+                ),
+            )
+        if transition.action != "start_mediation" and (transition.reason_required or transition.grounds is not None):
             label = _("Terms agreed") if transition.target == CaseStatus.SETTLED else _("Reason")
             self.fields["reason"] = forms.CharField(
                 label=label,

@@ -262,7 +262,9 @@ def case_action(request, number: str, action: str):
             if action == "start_mediation":
                 mediation_start(case=case, actor=request.user, co_mediator=form.cleaned_data["co_mediator"])
             else:
-                case_transition(case=case, action=action, actor=request.user, **form.cleaned_data)
+                arguments = dict(form.cleaned_data)
+                to_authority = arguments.pop("authority", None)
+                case_transition(case=case, action=action, actor=request.user, to_authority=to_authority, **arguments)
         except ValidationError as error:
             add_service_errors(form, error)
         except DomainError as refusal:
@@ -274,6 +276,8 @@ def case_action(request, number: str, action: str):
             messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS[action]})
             if action == "start_mediation":
                 return redirect("web:room", number=number)
+            if action == "forward":  # the case has left this bureau's queue
+                return redirect("web:queue")
             return redirect("web:case", number=number)
     # Read again: a move refused because someone else moved the case first shows where it stands now.
     case, viewer = case_for_viewer(user=request.user, number=number)

@@ -52,8 +52,11 @@ def _case(world, kind):
     return factories.report(reporter=world.consumer, entity=world.shop)
 
 
-def _arguments(action):
-    return {"ground": GROUND_OF.get(action, ""), "reason": "双方同意退款3500元"}
+def _arguments(world, action):
+    arguments = {"ground": GROUND_OF.get(action, ""), "reason": "双方同意退款3500元"}
+    if action == "forward":  # to the bureau of another region
+        arguments["to_authority"] = world.outsider_official.official.authority
+    return arguments
 
 
 def _user_of(world, actor):
@@ -71,7 +74,9 @@ def test_every_move(world, kind, status, action):
     move = LIFE_CYCLE.get((kind, status, action))
     if move is None:
         with pytest.raises(TransitionNotAllowed):
-            case_transition(case=case, action=action, actor=world.shop_official, in_room=True, **_arguments(action))
+            case_transition(
+                case=case, action=action, actor=world.shop_official, in_room=True, **_arguments(world, action)
+            )
         case.refresh_from_db()
         assert case.status == status
         assert case.events.count() == events_before
@@ -86,13 +91,13 @@ def test_every_move(world, kind, status, action):
         events_before += 1
     if action == "resume_mediation":  # only a suspended mediation resumes
         case_transition(
-            case=case, action="suspend_mediation", actor=world.shop_official, **_arguments("suspend_mediation")
+            case=case, action="suspend_mediation", actor=world.shop_official, **_arguments(world, "suspend_mediation")
         )
         events_before += 1
     if move.in_room:  # refused anywhere but the room
         with pytest.raises(TransitionNotAllowed):
-            case_transition(case=case, action=action, actor=actor, **_arguments(action))
-    moved = case_transition(case=case, action=action, actor=actor, in_room=move.in_room, **_arguments(action))
+            case_transition(case=case, action=action, actor=actor, **_arguments(world, action))
+    moved = case_transition(case=case, action=action, actor=actor, in_room=move.in_room, **_arguments(world, action))
     assert moved.status == move.target
     case.refresh_from_db()
     assert case.status == move.target
@@ -109,7 +114,7 @@ def test_other_people_may_not_move_the_case(world, move):
     for intruder in intruders:
         with pytest.raises(PermissionDenied):
             case_transition(
-                case=case, action=move.action, actor=intruder, in_room=move.in_room, **_arguments(move.action)
+                case=case, action=move.action, actor=intruder, in_room=move.in_room, **_arguments(world, move.action)
             )
     case.refresh_from_db()
     assert case.status == move.source

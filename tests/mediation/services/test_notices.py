@@ -116,3 +116,37 @@ def test_a_caller_without_an_account_is_told_by_phone_or_post(world):
     assert case.notices.get().delivered_online_at is None
     text = page(browser(world.shop_official).get(f"/cases/{case.number}/"))
     assert "以电话或邮寄方式告知" in text
+
+
+def test_a_report_forwarded_to_the_competent_bureau_starts_again_there_and_the_reporter_is_told(world):
+    """Order 121 Art. 34, 41; penalty procedure Art. 14 and Art. 18 (15 working days from receipt)."""
+    case = factories.report(reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 9, 1)))
+    lead = client_for(world.shop_official)
+    with time_machine.travel(_at(D(2026, 9, 29)), tick=False):
+        forwarded = lead.post(
+            f"/api/cases/{case.number}/actions/forward/",
+            {"authority": world.outsider_official.official.authority_id, "reason": "违法行为发生在深圳南山"},
+            format="json",
+        )
+    assert forwarded.status_code == 200, forwarded.content
+    assert forwarded.json()["forwarded_to"] == world.outsider_official.official.authority.name
+    case.refresh_from_db()
+    assert case.handling_authority == world.outsider_official.official.authority
+    assert case.status == CaseStatus.SUBMITTED and case.verification_due == D(2026, 10, 26)
+    assert lead.get(f"/api/cases/{case.number}/").status_code == 404  # no longer this bureau's
+    assert client_for(world.outsider_official).get(f"/api/cases/{case.number}/").status_code == 200
+    event = case.events.get(action="forward")
+    assert (event.authority, event.reason) == (world.outsider_official.official.authority, "违法行为发生在深圳南山")
+    with translation.override("zh-hans"):
+        (notice,) = notices_for(case, "consumer")
+    assert "已转交有处理权限的" in notice["text"] and world.outsider_official.official.authority.name in notice["text"]
+
+
+def test_forwarding_needs_a_bureau_other_than_the_present_one(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    lead = client_for(world.shop_official)
+    url = f"/api/cases/{case.number}/actions/forward/"
+    for body in ({"reason": "x"}, {"authority": world.shop_official.official.authority_id, "reason": "x"}):
+        refused = lead.post(url, body, format="json")
+        assert refused.status_code == 400 and refused.json()["authority"]
+    assert not case.events.filter(action="forward").exists()

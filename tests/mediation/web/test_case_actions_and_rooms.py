@@ -251,3 +251,20 @@ def test_the_parties_agree_to_mediation_on_their_pages_and_the_official_sees_who
     refused = browser(world.shop_official).post(f"{url}actions/start_mediation/")
     assert refused.status_code == 409 and "尚未同意：经营者" in page(refused)
     assert not MediationRoom.objects.filter(case=complaint).exists()
+
+
+def test_an_official_forwards_a_complaint_to_a_bureau_offered_on_the_page(world, complaint):
+    from mediation.services.jurisdiction import bureaus_up_from
+
+    city_bureau = bureaus_up_from(world.places.xihu)[1]  # 杭州市, above the handling 西湖区 bureau
+    client = browser(world.shop_official)
+    form = page(client.get(f"/cases/{complaint.number}/"))
+    assert f'<option value="{city_bureau.pk}">{city_bureau.name}</option>' in form
+    assert f'<option value="{world.shop_official.official.authority_id}">' not in form
+    response = client.post(
+        f"/cases/{complaint.number}/actions/forward/",
+        {"forward-authority": city_bureau.pk, "forward-reason": "涉及多个区县，报请上级处理"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/queue/"
+    complaint.refresh_from_db()
+    assert complaint.handling_authority == city_bureau
