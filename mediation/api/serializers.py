@@ -38,8 +38,10 @@ class CallerSerializer(serializers.Serializer):
 
     real_name = serializers.CharField(max_length=64)
     id_document_type = serializers.ChoiceField(choices=IdDocumentType.choices, default=IdDocumentType.RESIDENT_ID)
-    id_number = serializers.CharField(max_length=32)
+    # Order 121 Art. 10 asks a complainant for name, phone and mailing address, not an identity number.
+    id_number = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=32)
+    mailing_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     home_region = serializers.SlugRelatedField(
         slug_field="code", queryset=current_regions, required=False, allow_null=True
     )
@@ -135,6 +137,13 @@ class CaseActionInputSerializer(serializers.Serializer):
         default=None,
         help_text="forward only: the id of the market-regulation bureau that has jurisdiction.",
     )
+    into = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="merge only: the number of the earlier report of the same reporter about the same business.",
+    )
 
 
 class SignUpSerializer(serializers.Serializer):
@@ -144,6 +153,7 @@ class SignUpSerializer(serializers.Serializer):
     id_document_type = serializers.ChoiceField(choices=IdDocumentType.choices, default=IdDocumentType.RESIDENT_ID)
     id_number = serializers.CharField(max_length=32)
     phone = serializers.CharField(max_length=32)
+    mailing_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     home_region = serializers.SlugRelatedField(
         slug_field="code", queryset=current_regions, required=False, allow_null=True
     )
@@ -304,6 +314,7 @@ class ConsumerIdentityOutSerializer(serializers.Serializer):
     id_document_type = serializers.CharField(source="identity.id_document_type")
     id_number = serializers.CharField(source="identity.id_number")
     phone = serializers.CharField(source="identity.phone")
+    mailing_address = serializers.CharField(source="identity.mailing_address")
     home_region = RegionSerializer(allow_null=True)
 
 

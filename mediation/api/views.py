@@ -29,6 +29,7 @@ from mediation.selectors.cases import (
     case_for_public,
     case_for_viewer,
     cases_of_user,
+    report_by_number,
     viewer_role,
 )
 from mediation.selectors.evidence import evidence_response
@@ -274,7 +275,10 @@ class CaseActionView(APIView):
             raise DjangoValidationError({"co_mediator": [_("A co-mediator is chosen only when mediation starts.")]})
         else:
             to_authority = arguments.pop("authority")
-            case = case_transition(case=case, action=action, actor=request.user, to_authority=to_authority, **arguments)
+            into = report_by_number(arguments.pop("into"))
+            case = case_transition(
+                case=case, action=action, actor=request.user, to_authority=to_authority, into=into, **arguments
+            )
         if action == "forward" and viewer_role(request.user, case) is None:
             # Forwarded away: this bureau no longer sees the case.
             return Response({"number": case.number, "forwarded_to": case.handling_authority.name})

@@ -67,6 +67,8 @@ class ConsumerIdentity(models.Model):
     id_number = EncryptedTextField(_("identity document number"))
     # E.164, for example +8613812345678.
     phone = EncryptedTextField(_("phone"))
+    # 通讯地址: a complaint carries the complainant's name, phone and mailing address (Order 121 Art. 10).
+    mailing_address = EncryptedTextField(_("mailing address"), blank=True, default="")
     # The document's keyed digest (type and number): one real-name identity holds one account.
     id_digest = models.CharField(max_length=64, db_index=True, editable=False)
     phone_digest = models.CharField(max_length=64, db_index=True, editable=False)

@@ -207,3 +207,10 @@ def mediation_consents(case: Case) -> set[str]:
     is accepted, which it is once at most."""
     consents = case.events.filter(action__in=("consent_to_mediation", "record_consent"))
     return {event.ground if event.action == "record_consent" else event.actor_role for event in consents}
+
+
+def report_by_number(number: str) -> Case | None:
+    """A report named by its number in a move (the earlier report to merge into); the move itself
+    checks that the official may use it, with one answer for a wrong number and a forbidden one."""
+    number = (number or "").strip().upper()
+    return Case.objects.filter(number=number, kind=CaseKind.REPORT).first() if number else None

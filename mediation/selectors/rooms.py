@@ -410,17 +410,36 @@ def event_frame(wire: dict, *, language: str) -> dict:
     return frame
 
 
+def performance_contact(case, terms: dict) -> dict:
+    """What the business needs to perform an agreement (seed: the business learns what mediation
+    needs, no more): the consumer's phone, and the mailing address only when goods must go back or
+    forth (a replacement or a repair)."""
+    identity = getattr(case.consumer, "identity", None) if case.consumer is not None else None
+    if identity is None:
+        return {}
+    contact = {"phone": identity.phone}
+    if (terms.get("replacement") or terms.get("repair")) and identity.mailing_address:
+        contact["mailing_address"] = identity.mailing_address
+    return contact
+
+
 def mediation_document_for_viewer(*, case, viewer: str) -> dict | None:
     """The mediation document of a case as a viewer may read it, or None if none was drafted.
-    The business's copy names the consumer only by the masked name."""
+
+    Until both parties have signed, the business's copy (and a partner agency's) names the consumer
+    only by the masked name. Once both have signed, the document names both parties (Order 121
+    Art. 24) and the business's copy gives the contact it needs to perform the agreement."""
     document = MediationDocument.objects.select_related("proposal").filter(room__case=case).first()
     if document is None:
         return None
     content = dict(document.content)
-    if viewer != "consumer" and viewer != "official":
+    signed_by_both = document.consumer_signed_at is not None and document.merchant_signed_at is not None
+    if viewer not in ("consumer", "official") and not (viewer == "merchant" and signed_by_both):
         content["consumer_name"] = content["consumer_masked_name"]
+    contact = performance_contact(case, content["terms"]) if viewer == "merchant" and signed_by_both else {}
     return {
         "content": content,
+        "performance_contact": contact,
         "terms_in_words": render_terms(content["terms"]),
         "drafted_at": document.drafted_at,
         "consumer_signed_at": document.consumer_signed_at,

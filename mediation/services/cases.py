@@ -101,15 +101,55 @@ def _check_complaint(
         raise ValidationError(errors)
 
 
+# A report still being handled: a second report of the same facts is not handled again (Art. 35).
+OPEN_REPORT_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.VERIFYING, CaseStatus.CASE_OPENED)
+
+
+def _same_facts(first: str, second: str) -> bool:
+    """The same text, whatever the spacing and punctuation."""
+
+    def letters(text: str) -> str:
+        return "".join(character for character in text.casefold() if character.isalnum())
+
+    return letters(first) == letters(second)
+
+
+def _check_not_reported_already(
+    errors: dict, *, reporter: Consumer | None, entity: MarketEntity, facts: str, excluding: Case | None
+) -> None:
+    """Order 121 Art. 35: the same reporter reporting the same facts about the same business again is
+    not handled again; new facts are a new report, which the bureau may merge with the first."""
+    if reporter is None:
+        return
+    earlier = Case.objects.filter(
+        kind=CaseKind.REPORT, consumer=reporter, entity=entity, status__in=OPEN_REPORT_STATUSES
+    ).only("number", "facts")
+    if excluding is not None:
+        earlier = earlier.exclude(pk=excluding.pk)
+    for report in earlier:
+        if _same_facts(report.facts, facts):
+            errors.setdefault("facts", []).append(
+                _(
+                    "You have already reported these facts about this business (%(number)s), and that report "
+                    "is being handled: it is not handled again (Order 121 Art. 35). To add something new, "
+                    "write the new facts."
+                )
+                % {"number": report.number}
+            )
+            return
+
+
 def _check_report(
     *,
     reporter: Consumer | None,
+    entity: MarketEntity,
     facts: str,
     violation_type: str,
     category: str,
     is_anonymous: bool,
     conduct_region: Region | None,
     intake_channel: str,
+    excluding: Case | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
     _check_common(errors, facts=facts, intake_channel=intake_channel)
@@ -121,6 +161,7 @@ def _check_report(
         errors["reporter"] = [_("A named report needs the reporter.")]
     if conduct_region is not None and not conduct_region.is_current:
         errors["conduct_region"] = [_("This region code is no longer in use.")]
+    _check_not_reported_already(errors, reporter=reporter, entity=entity, facts=facts, excluding=excluding)
     if errors:
         raise ValidationError(errors)
 
@@ -260,6 +301,7 @@ def report_submit(
     received_at = received_at or timezone.now()
     _check_report(
         reporter=reporter,
+        entity=entity,
         facts=facts,
         violation_type=violation_type,
         category=category,
@@ -445,6 +487,8 @@ def case_correct(*, case: Case, actor, changes: dict) -> Case:
     else:
         _check_report(
             reporter=case.consumer,
+            entity=case.entity,
+            excluding=case,
             facts=case.facts,
             violation_type=case.violation_type,
             category=case.category,

@@ -28,13 +28,32 @@ User = get_user_model()
 
 
 def _check_identity(
-    *, real_name: str, id_document_type: str, id_number: str, phone: str, country_code: str
+    *,
+    real_name: str,
+    id_document_type: str,
+    id_number: str,
+    phone: str,
+    country_code: str,
+    mailing_address: str,
+    id_required: bool,
 ) -> dict[str, str]:
     errors: dict[str, list[str]] = {}
-    cleaned = {"real_name": real_name.strip(), "id_document_type": id_document_type}
+    cleaned = {
+        "real_name": real_name.strip(),
+        "id_document_type": id_document_type,
+        "mailing_address": mailing_address.strip(),
+    }
     if not cleaned["real_name"]:
         errors["real_name"] = [_("Your real name is required.")]
+    if len(cleaned["mailing_address"]) > 300:
+        errors["mailing_address"] = [_("The mailing address is too long (at most 300 characters).")]
     if id_document_type not in IdDocumentType.values:
+        errors["id_document_type"] = [_("Unknown identity document type.")]
+    elif not id_required and not id_number.strip():
+        # Order 121 Art. 10 asks a complainant for name, phone and mailing address: a caller by phone,
+        # letter or visit is not asked for an identity number (the bureau may check identity, Art. 10).
+        cleaned["id_number"] = ""
+    elif id_document_type not in IdDocumentType.values:
         errors["id_document_type"] = [_("Unknown identity document type.")]
     elif id_document_type == IdDocumentType.RESIDENT_ID:
         try:
@@ -64,20 +83,24 @@ def consumer_register(
     *,
     user=None,
     real_name: str,
-    id_number: str,
     phone: str,
+    id_number: str = "",
     id_document_type: str = IdDocumentType.RESIDENT_ID,
     home_region: Region | None = None,
     country_code: str = MAINLAND_COUNTRY,
     preferred_language: str = "zh-hans",
+    mailing_address: str = "",
 ) -> Consumer:
-    """Create a consumer with their real-name data. `user` is empty for a hotline caller."""
+    """Create a consumer with their real-name data. `user` is empty for a hotline, letter or visit
+    caller, who need not give an identity number; an account holder must (real-name registration)."""
     identity = _check_identity(
         real_name=real_name,
         id_document_type=id_document_type,
-        id_number=id_number,
+        id_number=id_number or "",
         phone=phone,
         country_code=country_code if country_code != MAINLAND_COUNTRY else "CN",
+        mailing_address=mailing_address,
+        id_required=user is not None,
     )
     if home_region is not None and not home_region.is_current:
         raise ValidationError({"home_region": [_("This region code is no longer in use.")]})

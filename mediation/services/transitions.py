@@ -126,6 +126,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Report (举报)
     Transition("start_verification", R, S.SUBMITTED, S.VERIFYING, OFFICIAL),
     Transition("extend_verification", R, S.VERIFYING, S.VERIFYING, OFFICIAL, reason_required=True),
+    # New facts reported again by the same reporter against the same business may be merged into the
+    # first report, whose period then runs again from the last receipt (Order 121 Art. 35).
+    *(Transition("merge", R, source, S.CLOSED, OFFICIAL) for source in (S.SUBMITTED, S.VERIFYING)),
     Transition("open_case", R, S.VERIFYING, S.CASE_OPENED, OFFICIAL),
     Transition("not_open_case", R, S.VERIFYING, S.NOT_OPENED, OFFICIAL, reason_required=True),
     # The opened case is decided within 90 days, extendable by 30 (penalty procedure Art. 64).
@@ -158,6 +161,7 @@ ACTION_LABELS = {
     "close": gettext_lazy("close"),
     "start_verification": gettext_lazy("start verification"),
     "extend_verification": gettext_lazy("extend verification"),
+    "merge": gettext_lazy("merge into the earlier report"),
     "open_case": gettext_lazy("open a case"),
     "extend_decision": gettext_lazy("extend the decision period"),
     "decide": gettext_lazy("record the decision"),
@@ -262,8 +266,44 @@ def roles_of(user, case: Case) -> set[Role]:
     return {_ROLE_OF_RELATION[r] for r in case_relations(user, case) if r in _ROLE_OF_RELATION}
 
 
+def _merge_report(case: Case, *, into: Case, actor_reason: str) -> None:
+    """Add the later report's facts to the earlier one, whose running period starts again from the
+    later report's receipt (Order 121 Art. 35), with an event on the earlier report's record."""
+    received = timezone.localdate(case.received_at)
+    into.facts = f"{into.facts}\n\n【{case.number}】{case.facts}"
+    changed = ["facts", "next_due", "updated_at"]
+    if into.status == S.CASE_OPENED:
+        changed += period_start(into, Period.PENALTY_DECISION, received)
+        into.decision_extended = False
+        into.next_due = into.penalty_decision_due
+        changed.append("decision_extended")
+    else:
+        changed += period_start(into, Period.REPORT_VERIFICATION, received)
+        into.verification_extended = False
+        into.next_due = into.verification_due
+        changed.append("verification_extended")
+    into.save(update_fields=changed)
+    CaseEvent.objects.create(
+        case=into,
+        actor=None,
+        actor_role=Role.SYSTEM,
+        action="merge",
+        from_status=into.status,
+        to_status=into.status,
+        reason=_("%(number)s merged in (new facts from the same reporter).") % {"number": case.number}
+        + (f" {actor_reason}" if actor_reason else ""),
+    )
+
+
 def _apply_effects(
-    case: Case, transition: Transition, *, now: datetime.datetime, ground: str, reason: str, to_authority=None
+    case: Case,
+    transition: Transition,
+    *,
+    now: datetime.datetime,
+    ground: str,
+    reason: str,
+    to_authority=None,
+    into: Case | None = None,
 ) -> list[str]:
     """Start, extend and close the legal periods the move implies, and record its outcome; returns
     the changed field names. Each period runs under the rule in force on the day it starts."""
@@ -273,6 +313,8 @@ def _apply_effects(
     action = transition.action
     if action in ON_THE_RECORD_ONLY:
         return ["updated_at"]
+    if action == "merge":
+        _merge_report(case, into=into, actor_reason=reason)
     if action == "forward":
         case.handling_authority = to_authority
         if case.co_mediating_authority_id == to_authority.pk:
@@ -363,6 +405,28 @@ def _apply_effects(
     return changed
 
 
+def _report_to_merge_into(case: Case, into: Case | None, errors: dict) -> Case | None:
+    """The earlier report, locked, if it may take this one in: the same reporter's, about the same
+    business, still being handled by the same bureau."""
+    locked = None
+    if into is not None and into.pk != case.pk:
+        locked = Case.objects.select_for_update().filter(pk=into.pk).first()
+    if (
+        locked is None
+        or locked.kind != CaseKind.REPORT
+        or case.consumer_id is None
+        or locked.consumer_id != case.consumer_id
+        or locked.entity_id != case.entity_id
+        or locked.handling_authority_id != case.handling_authority_id
+        or locked.status not in (S.SUBMITTED, S.VERIFYING, S.CASE_OPENED)
+    ):
+        errors["into"] = [
+            _("Name an earlier report of the same reporter about the same business that this bureau is still handling.")
+        ]
+        return None
+    return locked
+
+
 def _check_consents(case: Case, *, action: str, acting_roles: set[Role], ground: str) -> None:
     given = mediation_consents(case)
     if action == "start_mediation":
@@ -390,6 +454,7 @@ def case_transition(
     reason: str = "",
     in_room: bool = False,
     to_authority: Authority | None = None,
+    into: Case | None = None,
     context: dict | None = None,
 ) -> Case:
     """Move a case by `action`, as `actor` (a user) or as the system. Locks the case row, checks the
@@ -433,6 +498,10 @@ def case_transition(
                 errors["authority"] = [_("The case is already with this bureau.")]
         elif to_authority is not None:
             errors["authority"] = [_("A bureau is chosen only when the case is forwarded.")]
+        if action == "merge":
+            into = _report_to_merge_into(case, into, errors)
+        elif into is not None:
+            errors["into"] = [_("An earlier report is named only when merging.")]
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
         suspended = case.mediation_suspended_since is not None
@@ -460,7 +529,9 @@ def case_transition(
         now = timezone.now()
         source = case.status
         case.status = transition.target
-        changed = _apply_effects(case, transition, now=now, ground=ground, reason=reason, to_authority=to_authority)
+        changed = _apply_effects(
+            case, transition, now=now, ground=ground, reason=reason, to_authority=to_authority, into=into
+        )
         case.save(update_fields=sorted(set(changed)))
         CaseEvent.objects.create(
             case=case,

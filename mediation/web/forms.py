@@ -32,6 +32,12 @@ class RealNameForm(forms.Form):
     )
     id_number = forms.CharField(label=_("Document number"), max_length=32)
     phone = forms.CharField(label=_("Mobile phone"), max_length=32)
+    mailing_address = forms.CharField(
+        label=_("Mailing address"),
+        max_length=300,
+        required=False,
+        help_text=_("Where the bureau can send you its letters (Order 121 Art. 10)."),
+    )
     home_region = forms.CharField(
         label=_("Home region code"),
         max_length=12,
@@ -120,13 +126,15 @@ class HotlineIntakeForm(RealNameForm):
     is_anonymous = forms.BooleanField(label=_("The caller reports anonymously"), required=False)
     field_order = ["intake_channel", "kind", "business", "facts"]
 
-    REAL_NAME_FIELDS = ("real_name", "id_number", "phone")
+    # Order 121 Art. 10: a caller gives name and phone (and a mailing address); no identity number.
+    REAL_NAME_FIELDS = ("real_name", "phone")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Checked in clean(): an anonymous report needs none of the caller's data.
-        for name in self.REAL_NAME_FIELDS:
+        for name in (*self.REAL_NAME_FIELDS, "id_number"):
             self.fields[name].required = False
+        self.fields["id_number"].help_text = _("Only if the caller gives it: Order 121 Art. 10 does not ask for it.")
         self.fields["home_region"].help_text = _("The six-digit administrative code of where the caller lives.")
 
     def clean_business(self) -> MarketEntity:
@@ -149,7 +157,8 @@ class HotlineIntakeForm(RealNameForm):
         if self._anonymous_report():
             return None
         cleaned = self.cleaned_data
-        return {name: cleaned[name] for name in (*self.REAL_NAME_FIELDS, "id_document_type", "home_region")}
+        names = (*self.REAL_NAME_FIELDS, "id_number", "id_document_type", "home_region", "mailing_address")
+        return {name: cleaned[name] for name in names}
 
     def case_data(self) -> dict:
         """The service's arguments for the case, by its kind."""
@@ -203,6 +212,12 @@ class CaseActionForm(forms.Form):
                 help_text=_(
                     "The bureaus of the business's places, of its platform and of the conduct, and those above them."
                 ),
+            )
+        if transition.action == "merge":
+            self.fields["into"] = forms.CharField(
+                label=_("Earlier report"),
+                max_length=20,
+                help_text=_("The number of the same reporter's earlier report about this business."),
             )
         if transition.action != "start_mediation" and (transition.reason_required or transition.grounds is not None):
             label = _("Terms agreed") if transition.target == CaseStatus.SETTLED else _("Reason")

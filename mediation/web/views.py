@@ -30,6 +30,7 @@ from mediation.selectors.cases import (
     case_for_viewer,
     cases_of_user,
     mediation_consents,
+    report_by_number,
     viewer_role,
 )
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
@@ -264,7 +265,10 @@ def case_action(request, number: str, action: str):
             else:
                 arguments = dict(form.cleaned_data)
                 to_authority = arguments.pop("authority", None)
-                case_transition(case=case, action=action, actor=request.user, to_authority=to_authority, **arguments)
+                into = report_by_number(arguments.pop("into", ""))
+                case_transition(
+                    case=case, action=action, actor=request.user, to_authority=to_authority, into=into, **arguments
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         except DomainError as refusal:

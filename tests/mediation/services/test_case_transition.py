@@ -89,6 +89,9 @@ def test_every_move(world, kind, status, action):
     if action == "record_consent":  # for the party who has not consented yet
         case_transition(case=case, action="consent_to_mediation", actor=world.consumer_user)
         events_before += 1
+    extra = {}
+    if action == "merge":  # into the same reporter's earlier report about the same business
+        extra["into"] = factories.report(reporter=world.consumer, entity=world.shop, facts="上个月也看到他们卖假货。")
     if action == "resume_mediation":  # only a suspended mediation resumes
         case_transition(
             case=case, action="suspend_mediation", actor=world.shop_official, **_arguments(world, "suspend_mediation")
@@ -97,7 +100,9 @@ def test_every_move(world, kind, status, action):
     if move.in_room:  # refused anywhere but the room
         with pytest.raises(TransitionNotAllowed):
             case_transition(case=case, action=action, actor=actor, **_arguments(world, action))
-    moved = case_transition(case=case, action=action, actor=actor, in_room=move.in_room, **_arguments(world, action))
+    moved = case_transition(
+        case=case, action=action, actor=actor, in_room=move.in_room, **_arguments(world, action), **extra
+    )
     assert moved.status == move.target
     case.refresh_from_db()
     assert case.status == move.target

@@ -90,7 +90,9 @@ def test_a_real_name_reporter_is_told_about_opening_only_under_order_20(world):
     """Order 20 Art. 31 required telling a real-name reporter within 5 working days whether a case was
     opened; Order 121 Art. 36 dropped it. A report keeps the rule in force when it was received."""
     old = factories.report(reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 4, 10)))
-    new = factories.report(reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 4, 15)))
+    new = factories.report(
+        reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 4, 15)), facts="店里的电子秤缺斤短两。"
+    )
     for case in (old, new):
         factories.with_status(case, CaseStatus.VERIFYING)
         with time_machine.travel(_at(D(2026, 4, 28)), tick=False):
@@ -150,3 +152,35 @@ def test_forwarding_needs_a_bureau_other_than_the_present_one(world):
         refused = lead.post(url, body, format="json")
         assert refused.status_code == 400 and refused.json()["authority"]
     assert not case.events.filter(action="forward").exists()
+
+
+def test_the_same_facts_reported_again_are_not_handled_again(world):
+    """Order 121 Art. 35: 同一举报人就同一涉嫌违法事实重复举报同一被举报人的，不再另行处理."""
+    first = factories.report(reporter=world.consumer, entity=world.shop, facts="店里在卖没有3C标志的电热水壶。")
+    again = client_for(world.consumer_user).post(
+        "/api/reports/",
+        {"entity": world.shop.pk, "facts": "店里在卖没有 3C 标志的电热水壶", "violation_type": "counterfeit"},
+        format="json",
+    )
+    assert again.status_code == 400 and first.number in again.json()["facts"][0]
+    other_shop = factories.shop(name="杭州另一家电器店")
+    assert factories.report(reporter=world.consumer, entity=other_shop, facts=first.facts).number != first.number
+
+
+def test_new_facts_are_merged_into_the_earlier_report_and_its_period_starts_again(world):
+    """Order 121 Art. 35: 可以合并处理，并自收到最后一次举报之日起重新计算处理期限."""
+    first = factories.report(reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 9, 1)))
+    later = factories.report(
+        reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 9, 29)), facts="今天又看到他们卖过期奶粉。"
+    )
+    lead = client_for(world.shop_official)
+    wrong = lead.post(f"/api/cases/{later.number}/actions/merge/", {"into": "JB20990101000001"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["into"]
+    merged = lead.post(f"/api/cases/{later.number}/actions/merge/", {"into": first.number}, format="json")
+    assert merged.status_code == 200, merged.content
+    later.refresh_from_db()
+    first.refresh_from_db()
+    assert later.status == CaseStatus.CLOSED
+    assert "今天又看到他们卖过期奶粉。" in first.facts and later.number in first.facts
+    assert first.verification_due == D(2026, 10, 26)  # 15 working days from 09-29, the later receipt
+    assert first.events.filter(action="merge").exists()

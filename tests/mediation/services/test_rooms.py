@@ -186,11 +186,13 @@ def test_settlement_terms_are_checked(terms, field):
     assert refused.value.params["field"] == field
 
 
-def test_the_business_copy_of_the_document_masks_the_consumer(room_world):
+def test_the_business_copy_masks_the_consumer_until_both_sign_then_gives_what_performing_needs(room_world):
     consumer, merchant = room_world.seats["consumer"], room_world.seats["merchant"]
     proposal = proposal_make(seat=merchant, terms={"refund_amount": "3500"})
     proposal_respond(seat=consumer, number=proposal.number, response="accept")
     document_sign(seat=consumer)
+    unsigned = mediation_document_for_viewer(case=room_world.case, viewer="merchant")
+    assert unsigned["content"]["consumer_name"] == "张*" and unsigned["performance_contact"] == {}
     document_sign(seat=merchant)
     agreement_record(seat=room_world.seats["lead_mediator"])
     case = Case.objects.get(pk=room_world.case.pk)
@@ -198,11 +200,14 @@ def test_the_business_copy_of_the_document_masks_the_consumer(room_world):
     assert "3,500.00" in case.settlement_terms
     business_copy = mediation_document_for_viewer(case=case, viewer="merchant")
     consumer_copy = mediation_document_for_viewer(case=case, viewer="consumer")
-    assert business_copy["content"]["consumer_name"] == "张*"
-    assert consumer_copy["content"]["consumer_name"] == "张三"
-    # The document carries no identity document number or phone, for anyone.
-    for private in (room_world.consumer.identity.id_number, room_world.consumer.identity.phone):
-        assert private not in str(consumer_copy) and private not in str(business_copy)
+    identity = room_world.consumer.identity
+    # Signed by both: the document names both parties (Order 121 Art. 24); to refund, the business
+    # needs the consumer's phone, not the address (nothing is sent back or forth).
+    assert business_copy["content"]["consumer_name"] == consumer_copy["content"]["consumer_name"] == "张三"
+    assert business_copy["performance_contact"] == {"phone": identity.phone}
+    assert identity.id_number not in str(business_copy) and identity.id_number not in str(consumer_copy)
+    partner_copy = mediation_document_for_viewer(case=case, viewer="partner_agency")
+    assert partner_copy["content"]["consumer_name"] == "张*" and partner_copy["performance_contact"] == {}
 
 
 def test_the_room_record_is_append_only_for_the_model_and_the_database(room_world):
@@ -218,3 +223,16 @@ def test_the_room_record_is_append_only_for_the_model_and_the_database(room_worl
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert RoomEvent.objects.filter(room=room_world.room, text="x").count() == 0
+
+
+def test_a_replacement_gives_the_business_the_mailing_address_once_both_have_signed(room_world):
+    identity = room_world.consumer.identity
+    identity.mailing_address = "北京市朝阳区建国路1号"
+    identity.save()
+    consumer, merchant = room_world.seats["consumer"], room_world.seats["merchant"]
+    proposal = proposal_make(seat=merchant, terms={"replacement": True})
+    proposal_respond(seat=consumer, number=proposal.number, response="accept")
+    document_sign(seat=consumer)
+    document_sign(seat=merchant)
+    business_copy = mediation_document_for_viewer(case=room_world.case, viewer="merchant")
+    assert business_copy["performance_contact"] == {"phone": identity.phone, "mailing_address": "北京市朝阳区建国路1号"}
