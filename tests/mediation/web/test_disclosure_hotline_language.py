@@ -176,3 +176,22 @@ def test_a_consumers_language_follows_them_to_a_new_device_and_the_switch_keeps_
     world.consumer.refresh_from_db()
     assert world.consumer.preferred_language == "zh-hans"
     assert "我的案件" in page(laptop.get("/cases/"))
+
+
+def test_a_caller_gives_name_phone_and_mailing_address_and_no_identity_number(world):
+    """Order 121 Art. 10: 投诉人的姓名、电话号码、通讯地址; the identity number is not asked of a caller."""
+    from tests.conftest import client_for
+
+    client = browser(world.shop_official)
+    response = client.post(
+        "/hotline/", hotline_complaint(world, id_number="", mailing_address="北京市朝阳区建国路1号 100022")
+    )
+    assert response.status_code == 302
+    case = Case.objects.get(facts="来电反映：买的洗衣机漏水，商家不给修。")
+    assert case.consumer.identity.id_number == ""
+    assert case.consumer.identity.mailing_address == "北京市朝阳区建国路1号 100022"
+    official_view = client_for(world.shop_official).get(f"/api/cases/{case.number}/").json()
+    assert official_view["consumer"]["mailing_address"] == "北京市朝阳区建国路1号 100022"
+    case_transition(case=case, action="accept", actor=world.shop_official)
+    business_view = client_for(world.shop_staff).get(f"/api/cases/{case.number}/").content.decode()
+    assert "建国路" not in business_view and "13700001111" not in business_view
