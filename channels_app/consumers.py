@@ -82,7 +82,7 @@ FRAME_FIELDS: FrameFields = {
     "mute": {"participant": (int, True), "muted": (bool, True)},
     "adjourn": {},
     "reconvene": {},
-    "terminate": {"reason": (str, True)},
+    "terminate": {"reason": (str, True), "note": (str, False)},
     "record_agreement": {},
     "ping": {},
 }
@@ -338,8 +338,8 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
     async def on_reconvene(self):
         await database_sync_to_async(room_services.room_adjourn)(actor=self.seat, resume=True)
 
-    async def on_terminate(self, *, reason: str):
-        await database_sync_to_async(room_services.mediation_terminate)(actor=self.seat, reason=reason)
+    async def on_terminate(self, *, reason: str, note: str = ""):
+        await database_sync_to_async(room_services.mediation_terminate)(actor=self.seat, reason=reason, note=note)
 
     async def on_ping(self):
         await self.send_frame({"type": "pong"})

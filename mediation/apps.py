@@ -8,6 +8,6 @@ class MediationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The room and the notices register what entering and leaving a status does with the
-        # life-cycle service.
-        from mediation.services import notices, rooms  # noqa: F401
+        # The room, the notices and the filing of clues found in mediation register with the
+        # life-cycle service what entering and leaving a status, or a move, does.
+        from mediation.services import cases, notices, rooms  # noqa: F401

@@ -58,7 +58,7 @@ def report_payload(tracker: Tracker, consumer: int) -> dict[str, Any]:
         "entity": tracker.get_slot("merchant_id"),
         "facts": tracker.get_slot("facts"),
         "violation_type": tracker.get_slot("violation_type"),
-        "is_anonymous": bool(tracker.get_slot("anonymous")),
+        "is_anonymous": False,  # online reports are real-name
         "category": tracker.get_slot("category") or "",
     }
 

@@ -1,7 +1,8 @@
 """The work order: one form (`work_order_form`, domain/work_order.yml) whose questions depend on the
 track. A complaint needs the merchant, place, product and its category, brand, date, amount, what
 happened and what the consumer wants; a report needs the merchant, what was seen, the type of
-violation and whether the reporter stays anonymous; both together need all of it. Every answer is
+violation (a report made online is real-name: the summary says so, and who can see the reporter);
+both together need all of it. Every answer is
 made exact here (the merchant checked against the registry through the API, a day, an amount in
 yuan, one of the service's codes) or the person is told exactly what is wrong and asked again.
 Optional answers can be skipped, any answer corrected (`action_correct`), the whole order
@@ -30,14 +31,16 @@ COMPLAINT_LIMITATION_YEARS = 3
 LARGEST_AMOUNT = Decimal("100000000")
 CHINA = ZoneInfo("Asia/Shanghai")  # "yesterday" is the consumer's yesterday
 SHORTEST_FACTS = 6  # characters: "坏了" says too little for an official to act on
+REAL_NAME_REPORT = "实名举报：您的身份只有办案的市场监管部门工作人员能看到，对商家始终保密；如需匿名举报，请拨打12315热线、来信或来访"
 SKIPPED = ""  # the value of an optional answer the person skipped (None means "not asked yet")
 
 COMPLAINT_SLOTS = ["purchase_place", "product", "category", "brand", "purchase_date", "amount", "facts", "demand"]
-REPORT_SLOTS = ["facts", "violation_type", "anonymous"]
+# Online reports are real-name (anonymous ones come by phone, letter or visit): no anonymity question.
+REPORT_SLOTS = ["facts", "violation_type"]
 TRACK_SLOTS = {
     "complaint": ["merchant", *COMPLAINT_SLOTS, "confirmed"],
     "report": ["merchant", *REPORT_SLOTS, "confirmed"],
-    "complaint_and_report": ["merchant", *COMPLAINT_SLOTS, "violation_type", "anonymous", "confirmed"],
+    "complaint_and_report": ["merchant", *COMPLAINT_SLOTS, "violation_type", "confirmed"],
 }
 SKIPPABLE = {"purchase_place", "brand", "purchase_date", "amount"}
 # What a correction of each part of the order empties (the form then asks for it again).
@@ -465,7 +468,10 @@ def work_order_answers(tracker: Tracker) -> list[tuple[str, str | None]]:
         "anonymous": {True: "匿名", False: "实名"}.get(tracker.get_slot("anonymous")),
     }
     fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
-    return [(FIELD_NAMES[field], shown[field] or None) for field in fields]
+    answers = [(FIELD_NAMES[field], shown[field] or None) for field in fields]
+    if track in ("report", "complaint_and_report"):
+        answers.append(("举报方式", REAL_NAME_REPORT))
+    return answers
 
 
 def work_order_summary(tracker: Tracker) -> str:

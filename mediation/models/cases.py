@@ -36,6 +36,8 @@ class IntakeChannel(models.TextChoices):
     HOTLINE = "hotline", _("12315 hotline")
     LETTER = "letter", _("Letter")
     VISIT = "visit", _("Visit")
+    # A clue of a violation the bureau found itself, in mediating a complaint (Order 121 Art. 27).
+    FOUND_IN_MEDIATION = "mediation_clue", _("Found in mediation")
 
 
 class CaseCategory(models.TextChoices):
@@ -139,8 +141,9 @@ class MediationTerminationReason(models.TextChoices):
     OTHER_LEGAL_GROUND = "other_legal_ground", _("Another ground set by law, regulation or rule")
 
 
-# Grounds that name no fact by themselves: the official writes the reason down.
-GROUNDS_NEEDING_A_REASON = frozenset({"other_legal_ground"})
+# Grounds that name no fact by themselves, or that send the case on (fraud or extortion goes to the
+# police, Art. 42): the official writes the reason, or the referral, down.
+GROUNDS_NEEDING_A_REASON = frozenset({"other_legal_ground", "extortion_or_fake_claim"})
 
 
 class MediationParty(models.TextChoices):
@@ -227,6 +230,15 @@ class Case(models.Model):
     )
     is_cross_region = models.BooleanField(_("cross-region"), default=False)
     is_cross_border = models.BooleanField(_("cross-border"), default=False)
+    # A report the bureau opened on a clue found in mediating this complaint (Order 121 Art. 27).
+    found_in = models.ForeignKey(
+        "self",
+        verbose_name=_("found in mediating"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violation_clues",
+    )
     # A mixed submission becomes a complaint and a report, each pointing at the other.
     linked_case = models.OneToOneField(
         "self", verbose_name=_("linked case"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,5 +1,6 @@
 """Filing complaints and reports, alone or as one mixed submission, and attaching evidence."""
 
+import dataclasses
 import datetime
 import decimal
 import hashlib
@@ -33,7 +34,7 @@ from mediation.rules import Period
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.jurisdiction import resolve_jurisdiction
 from mediation.services.periods import period_start
-from mediation.services.transitions import Role, case_transition
+from mediation.services.transitions import Role, case_transition, on_action, verification_period
 
 CASE_NUMBER_PREFIX = {CaseKind.COMPLAINT: "TS", CaseKind.REPORT: "JB"}  # 投诉, 举报
 CURRENCIES = ("CNY", "HKD", "MOP", "TWD", "USD", "EUR", "JPY", "KRW", "GBP")
@@ -101,6 +102,10 @@ def _check_complaint(
         raise ValidationError(errors)
 
 
+# Online, a report is real-name; anonymous reports come by phone, letter or visit (seed; Order 121
+# Art. 37 keeps the reporter secret from the business either way).
+ONLINE_CHANNELS = (IntakeChannel.WEB, IntakeChannel.BOT)
+
 # A report still being handled: a second report of the same facts is not handled again (Art. 35).
 OPEN_REPORT_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.VERIFYING, CaseStatus.CASE_OPENED)
 
@@ -157,8 +162,15 @@ def _check_report(
         errors["violation_type"] = [_("Please choose the type of violation.")]
     if category and category not in CaseCategory.values:
         errors["category"] = [_("Unknown category of goods or service.")]
-    if reporter is None and not is_anonymous:
+    if reporter is None and not is_anonymous and intake_channel != IntakeChannel.FOUND_IN_MEDIATION:
         errors["reporter"] = [_("A named report needs the reporter.")]
+    if is_anonymous and intake_channel in ONLINE_CHANNELS:
+        errors["is_anonymous"] = [
+            _(
+                "Reports made online are real-name: your identity is seen only by the officials handling the "
+                "report, never by the business. To report anonymously, call the 12315 hotline, write or visit."
+            )
+        ]
     if conduct_region is not None and not conduct_region.is_current:
         errors["conduct_region"] = [_("This region code is no longer in use.")]
     _check_not_reported_already(errors, reporter=reporter, entity=entity, facts=facts, excluding=excluding)
@@ -186,6 +198,11 @@ def _file(
         consumer_country_code=consumer_country,
         conduct_region=conduct_region,
     )
+    found_in = fields.get("found_in")
+    if found_in is not None:  # the bureau that found the clue verifies it (Order 121 Art. 27)
+        jurisdiction = dataclasses.replace(
+            jurisdiction, handling_authority=found_in.handling_authority, co_mediating_authority=None
+        )
     day = timezone.localdate(received_at)
     case = Case(
         number=next_case_number(kind=kind, day=day),
@@ -209,7 +226,7 @@ def _file(
     # A complaint is accepted or not within 7 working days of receipt (Order 121 Art. 15); a report
     # is verified within 15 working days of receipt before a case is opened or not (penalty
     # procedure Art. 18).
-    period = Period.ACCEPTANCE_DECISION if kind == CaseKind.COMPLAINT else Period.REPORT_VERIFICATION
+    period = Period.ACCEPTANCE_DECISION if kind == CaseKind.COMPLAINT else verification_period(case)
     (due_field,) = period_start(case, period, day)
     case.next_due = getattr(case, due_field)
     case.save(update_fields=[due_field, "next_due"])
@@ -322,6 +339,25 @@ def report_submit(
         is_anonymous=is_anonymous,
         place_of_purchase=place_of_purchase.strip(),
         category=category,
+    )
+
+
+@on_action("record_violation_clue")
+def violation_clue_file(*, case: Case, reason: str, actor, **_move) -> Case:
+    """A clue of a violation found in mediating `case` becomes a report of the bureau's own, verified
+    within 15 (+15) working days under Order 121 Art. 27 by the same bureau; it names no reporter and
+    the business is never told of it."""
+    return _file(
+        kind=CaseKind.REPORT,
+        consumer=None,
+        entity=case.entity,
+        intake_channel=IntakeChannel.FOUND_IN_MEDIATION,
+        entered_by=actor,
+        received_at=timezone.now(),
+        facts=reason,
+        violation_type=ViolationType.OTHER,
+        is_anonymous=False,
+        found_in=case,
     )
 
 

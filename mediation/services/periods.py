@@ -16,6 +16,7 @@ DUE_FIELD = {
     Period.MEDIATION: "mediation_due",
     Period.TERMINATION_NOTICE: "termination_notice_due",
     Period.REPORT_VERIFICATION: "verification_due",
+    Period.VIOLATION_CHECK: "verification_due",
     Period.PENALTY_DECISION: "penalty_decision_due",
 }
 EXTENSION_OF = {

@@ -520,9 +520,11 @@ def room_adjourn(*, actor: RoomParticipant, resume: bool = False) -> RoomEvent:
     return event
 
 
-def mediation_terminate(*, actor: RoomParticipant, reason: str) -> None:
-    """End the mediation without agreement, for one of the grounds of Order 121. The case moves to
-    terminated (which sets the 7-working-day notice deadline) and with it the room closes."""
+def mediation_terminate(*, actor: RoomParticipant, reason: str, note: str = "") -> None:
+    """End the mediation without agreement, for one of the grounds of Order 121 Art. 23 (`reason`),
+    with the lead mediator's `note` (required for "other legal ground", and for fraud or extortion
+    the referral to the police). The case moves to terminated (the 7-working-day notice deadline
+    starts) and with it the room closes."""
     _require_mediator(actor, "terminate", lead_only=True)
     if reason not in MediationTerminationReason.values:
         raise RoomActionRefused(
@@ -533,7 +535,7 @@ def mediation_terminate(*, actor: RoomParticipant, reason: str) -> None:
     with transaction.atomic():
         room = lock_room(actor.room_id)
         _require_not_closed(room)
-        move_case(room.case, action="terminate", actor=actor.user, ground=reason)
+        move_case(room.case, action="terminate", actor=actor.user, ground=reason, reason=note[:2000])
 
 
 # The system event that closes a room, by the case action that ended the mediation.

@@ -22,6 +22,7 @@ from mediation.models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    IntakeChannel,
     MediationParty,
     MediationTerminationReason,
     NonAcceptanceGround,
@@ -96,6 +97,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
     Transition("record_consent", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL, grounds=MediationParty, reason_required=True),
     Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
+    # A clue of a violation found in mediation is verified within 15 (+15) working days and handled
+    # under the penalty procedure (Order 121 Art. 27): it becomes a report of the bureau's own.
+    *(
+        Transition("record_violation_clue", C, source, source, OFFICIAL, reason_required=True)
+        for source in (S.ACCEPTED, S.MEDIATING)
+    ),
     # The mediation period stops for testing or appraisal (Art. 22) and while a party's recusal
     # request waits for the bureau's decision (Art. 21), and runs again when the official resumes.
     *(
@@ -152,6 +159,7 @@ ACTION_LABELS = {
     "consent_to_mediation": gettext_lazy("agree to mediation"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
     "start_mediation": gettext_lazy("start mediation"),
+    "record_violation_clue": gettext_lazy("record a violation found in mediation"),
     "suspend_mediation": gettext_lazy("suspend mediation"),
     "request_recusal": gettext_lazy("ask for a mediator's recusal"),
     "resume_mediation": gettext_lazy("resume mediation"),
@@ -177,7 +185,7 @@ ROOM_ONLY_MESSAGES = {
 }
 
 # Moves that put something on the record and change nothing else: no status, no time limit.
-ON_THE_RECORD_ONLY = frozenset({"respond", "consent_to_mediation", "record_consent"})
+ON_THE_RECORD_ONLY = frozenset({"respond", "consent_to_mediation", "record_consent", "record_violation_clue"})
 
 # While mediation is suspended it cannot start, be suspended again or end in an agreement; the
 # complainant can still withdraw and the mediator can still terminate (a party died, say).
@@ -264,6 +272,14 @@ _ROLE_OF_RELATION = {
 
 def roles_of(user, case: Case) -> set[Role]:
     return {_ROLE_OF_RELATION[r] for r in case_relations(user, case) if r in _ROLE_OF_RELATION}
+
+
+def verification_period(case: Case) -> Period:
+    """A report is verified under the penalty procedure Art. 18; a clue found in mediation under
+    Order 121 Art. 27 (the same 15 + 15 working days, its own article)."""
+    if case.intake_channel == IntakeChannel.FOUND_IN_MEDIATION:
+        return Period.VIOLATION_CHECK
+    return Period.REPORT_VERIFICATION
 
 
 def _merge_report(case: Case, *, into: Case, actor_reason: str) -> None:
@@ -374,7 +390,7 @@ def _apply_effects(
         case.next_due = None
         changed += ["settled_directly", "settlement_terms"]
     elif action == "extend_verification":
-        changed += period_extend(case, Period.REPORT_VERIFICATION)
+        changed += period_extend(case, verification_period(case))
         case.verification_extended = True
         case.next_due = case.verification_due
         changed.append("verification_extended")
@@ -386,7 +402,7 @@ def _apply_effects(
     elif target == S.VERIFYING:
         case.next_due = case.verification_due
     elif target == S.CASE_OPENED:
-        periods_close(case, Period.REPORT_VERIFICATION)
+        periods_close(case, verification_period(case))
         changed += period_start(case, Period.PENALTY_DECISION, today)
         case.next_due = case.penalty_decision_due
     elif target == S.DECIDED:
@@ -498,6 +514,8 @@ def case_transition(
                 errors["authority"] = [_("The case is already with this bureau.")]
         elif to_authority is not None:
             errors["authority"] = [_("A bureau is chosen only when the case is forwarded.")]
+        if action == "terminate" and ground == MediationTerminationReason.WITHDRAWN:
+            errors["ground"] = [_("Withdrawal is the complainant's own move, not a ground to terminate on.")]
         if action == "merge":
             into = _report_to_merge_into(case, into, errors)
         elif into is not None:
@@ -514,7 +532,7 @@ def case_transition(
             _check_consents(case, action=action, acting_roles=acting_roles, ground=ground)
         if not suspended and action == "resume_mediation":
             raise TransitionNotAllowed(_("Mediation is not suspended."))
-        if transition.action == "extend_verification" and period_is_extended(case, Period.REPORT_VERIFICATION):
+        if transition.action == "extend_verification" and period_is_extended(case, verification_period(case)):
             raise TransitionNotAllowed(_("The verification period can be extended only once."))
         if transition.action == "extend_decision" and period_is_extended(case, Period.PENALTY_DECISION):
             raise TransitionNotAllowed(

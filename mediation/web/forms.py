@@ -97,7 +97,7 @@ def business_matching(text: str) -> MarketEntity:
 INTAKE_CHANNELS = [
     (channel, label)
     for channel, label in IntakeChannel.choices
-    if channel not in (IntakeChannel.WEB, IntakeChannel.BOT)
+    if channel not in (IntakeChannel.WEB, IntakeChannel.BOT, IntakeChannel.FOUND_IN_MEDIATION)
 ]
 
 

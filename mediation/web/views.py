@@ -184,6 +184,14 @@ DEADLINE_FIELDS = [
 ]
 
 
+# The grounds a mediator terminates on; withdrawal is the complainant's own move.
+TERMINATION_GROUNDS = [
+    (value, label)
+    for value, label in MediationTerminationReason.choices
+    if value != MediationTerminationReason.WITHDRAWN
+]
+
+
 def _notices_seen_by(case: Case, viewer: str) -> list[dict]:
     """The notices addressed to the viewer; the handling and co-mediating officials see them all."""
     if viewer == Viewer.OFFICIAL:
@@ -302,7 +310,7 @@ def room_page(request, number: str):
         "seat": seat,
         "socket_path": f"/ws/rooms/{number}/",
         "room_texts": room_texts(),
-        "termination_reasons": MediationTerminationReason.choices,
+        "termination_reasons": TERMINATION_GROUNDS,
     }
     return render(request, "web/room.html", context)
 

@@ -596,3 +596,15 @@ async def test_events_whose_notification_was_lost_are_read_from_postgresql(room_
     assert found["seq"] == stalled.seq
     assert [f for f in await merchant.nothing_more() if f.get("type") == "message"] == []
     await merchant.close()
+
+
+async def test_terminating_for_extortion_needs_the_referral_to_the_police(room_world):
+    """Order 121 Art. 23(6), 42: 移送公安机关 — the lead mediator writes the referral down."""
+    lead = await RoomClient.join(room_world.shop_official, room_world.number)
+    refused = await lead.error({"type": "terminate", "reason": "extortion_or_fake_claim"})
+    assert refused["code"] == "case_refused"
+    await lead.send({"type": "terminate", "reason": "extortion_or_fake_claim", "note": "已移送西湖区公安分局"})
+    await lead.next("system", event="terminated")
+    case = await case_of(room_world)
+    assert case.status == CaseStatus.TERMINATED and case.termination_reason == "extortion_or_fake_claim"
+    await close_all(lead)

@@ -140,15 +140,14 @@ async def test_in_a_registry_of_many_namesakes_the_full_name_in_the_first_messag
         assert in_hangzhou[0] and in_hangzhou == sorted(in_hangzhou, reverse=True), (offers[-1], regions)
 
 
-async def test_a_report_is_filed_anonymously_a_mixed_order_twice_and_a_cancelled_one_not_at_all(product, people):
+async def test_a_real_name_report_is_filed_a_mixed_order_twice_and_a_cancelled_one_not_at_all(product, people):
     answer = answers(
         [
             ("想先确认一下", "/report"),
             ("是哪家商家", "杭州金太阳超市有限公司"),
             ("说说经过", "我路过看见他们把过期的面包改了生产日期重新摆上货架卖"),
             ("违法行为属于哪一类", lambda question: button(question, "食品安全")),
-            ("匿名举报吗", lambda question: button(question, "匿名举报")),
-            ("请核对", "/affirm"),
+            ("实名举报", "/affirm"),  # the summary says the report is real-name, and who sees the reporter
         ]
     )
     async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
@@ -169,7 +168,7 @@ async def test_a_report_is_filed_anonymously_a_mixed_order_twice_and_a_cancelled
     assert case.kind == CaseKind.REPORT and case.intake_channel == IntakeChannel.BOT
     assert case.entity_id == people["market"].pk
     assert case.violation_type == "food_safety"
-    assert case.is_anonymous is True
+    assert case.is_anonymous is False  # online reports are real-name
     assert case.facts == opening
     assert await cases_filed_by(people["consumer"]) == 1
 
@@ -184,7 +183,6 @@ async def test_a_report_is_filed_anonymously_a_mixed_order_twice_and_a_cancelled
             ("花了多少钱", "六百元"),
             ("说说经过", "买的白酒是假酒，喝了头疼，店里还在继续卖，要求退一赔三并查处他们"),
             ("违法行为属于哪一类", lambda question: button(question, "假冒伪劣")),
-            ("匿名举报吗", lambda question: button(question, "实名举报")),
             ("请核对", "/affirm"),
         ]
     )

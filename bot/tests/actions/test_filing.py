@@ -48,12 +48,12 @@ def test_a_report_and_a_mixed_order_are_filed_as_the_service_expects():
         "entity": 7,
         "facts": "买的冰箱是翻新机，还要求退款",
         "violation_type": "counterfeit",
-        "is_anonymous": True,
+        "is_anonymous": False,  # online reports are real-name, whatever was said
         "category": "G02",
     }
     path, body = filing_request(tracker("complaint_and_report"), consumer=42)
     assert path == "/api/mixed-submissions/"
-    assert body["complaint"]["demand"] == "refund" and body["report"]["is_anonymous"] is True
+    assert body["complaint"]["demand"] == "refund" and body["report"]["is_anonymous"] is False
 
 
 def test_a_refusal_names_the_answers_to_ask_again():

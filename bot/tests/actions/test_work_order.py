@@ -68,7 +68,7 @@ def test_each_track_asks_for_its_own_work_order():
     from actions.work_order import TRACK_SLOTS
 
     assert "violation_type" not in TRACK_SLOTS["complaint"] and "demand" in TRACK_SLOTS["complaint"]
-    assert "demand" not in TRACK_SLOTS["report"] and "anonymous" in TRACK_SLOTS["report"]
+    assert "demand" not in TRACK_SLOTS["report"] and "anonymous" not in TRACK_SLOTS["report"]
     both = TRACK_SLOTS["complaint_and_report"]
     assert set(TRACK_SLOTS["complaint"]) | set(TRACK_SLOTS["report"]) == set(both)
     assert both[0] == "merchant" and both[-1] == "confirmed"

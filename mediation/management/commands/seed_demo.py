@@ -151,7 +151,6 @@ class Command(BaseCommand):
                 entity=shop,
                 facts="看到店里在卖没有3C标志的电热水壶。",
                 violation_type="counterfeit",
-                is_anonymous=True,
             )
 
         self.stdout.write(self.style.SUCCESS("Demo users (user name / who / password):"))

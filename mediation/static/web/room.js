@@ -633,7 +633,11 @@
   if (terminateForm) {
     terminateForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      send({ type: "terminate", reason: terminateForm.elements.reason.value });
+      send({
+        type: "terminate",
+        reason: terminateForm.elements.reason.value,
+        note: terminateForm.elements.note.value,
+      });
     });
   }
 

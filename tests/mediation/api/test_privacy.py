@@ -5,7 +5,7 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
-from mediation.models import CaseStatus
+from mediation.models import Case, CaseStatus
 from mediation.services.transitions import case_transition
 from tests import factories
 from tests.conftest import client_for
@@ -120,3 +120,15 @@ def test_partner_agency_abroad_gets_no_identity_document_or_phone(world, places)
     # The mainland bureau handling it sees the full record.
     lead = client_for(world.home_official).get(f"/api/cases/{case.number}/")
     assert lead.data["consumer"]["id_number"] == world.consumer.identity.id_number
+
+
+def test_a_report_made_online_is_real_name(world):
+    """Seed: online reports are real-name, anonymous ones come by phone, letter or visit; the
+    reporter's identity is seen only by the handling officials, never by the business (Art. 37)."""
+    response = client_for(world.consumer_user).post(
+        "/api/reports/",
+        {"entity": world.shop.pk, "facts": "店里卖过期面包。", "violation_type": "food_safety", "is_anonymous": True},
+        format="json",
+    )
+    assert response.status_code == 400 and "12315" in response.data["is_anonymous"][0]
+    assert not Case.objects.filter(kind="report").exists()

@@ -40,6 +40,8 @@ def mixed(world, *, anonymous: bool):
             "facts": "这家店卖没有3C标志的电热水壶。",
             "violation_type": "counterfeit",
             "is_anonymous": anonymous,
+            # Anonymous reports come by phone, letter or visit, never online.
+            **({"intake_channel": "visit"} if anonymous else {}),
         },
     )
 

@@ -22,6 +22,7 @@ from mediation.services.rooms import mediation_start
 from mediation.services.transitions import case_transition
 from mediation.services.working_days import add_natural_days, add_working_days, is_working_day
 from tests import factories
+from tests.conftest import client_for
 
 D = datetime.date
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -234,3 +235,29 @@ def test_moves_on_the_record_do_not_restart_the_mediation_period(world):
         case = factories.consent_both(case)
         case = case_transition(case=case, action="respond", actor=world.shop_staff, reason="同意上门检测")
     assert case.mediation_due == D(2026, 7, 31)
+
+
+def test_a_violation_found_in_mediation_is_verified_within_fifteen_working_days_by_the_same_bureau(world):
+    """Order 121 Art. 27: 自发现之日起十五个工作日内予以核查 ... 可以延长十五个工作日."""
+    case = accepted_on(world, D(2026, 9, 1))
+    with time_machine.travel(at(D(2026, 9, 29)), tick=False):
+        case = case_transition(
+            case=case, action="record_violation_clue", actor=world.shop_official, reason="商家承认销售的空调是翻新机"
+        )
+    assert case.status == CaseStatus.ACCEPTED and case.mediation_due == D(2026, 11, 2)  # mediation goes on
+    (clue,) = case.violation_clues.all()
+    assert (clue.kind, clue.intake_channel, clue.consumer, clue.facts) == (
+        "report",
+        "mediation_clue",
+        None,
+        "商家承认销售的空调是翻新机",
+    )
+    assert clue.handling_authority == case.handling_authority
+    assert clue.verification_due == D(2026, 10, 26)
+    deadline = clue.deadlines.get(is_open=True)
+    assert deadline.citation == "SAMR Order 121 (2025) Art. 27"
+    clue = case_transition(case=clue, action="start_verification", actor=world.shop_official)
+    clue = case_transition(case=clue, action="extend_verification", actor=world.shop_official, reason="需检测")
+    assert clue.verification_due == D(2026, 11, 16)
+    assert "翻新机" not in client_for(world.shop_staff).get(f"/api/cases/{case.number}/").content.decode()
+    assert client_for(world.shop_staff).get(f"/api/cases/{clue.number}/").status_code == 404
