@@ -83,7 +83,8 @@ FRAME_FIELDS: FrameFields = {
     "adjourn": {},
     "reconvene": {},
     "terminate": {"reason": (str, True), "note": (str, False)},
-    "record_agreement": {},
+    "waive_document": {},
+    "record_agreement": {"without_document": (str, False)},
     "ping": {},
 }
 
@@ -321,8 +322,11 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
     async def on_sign(self):
         await database_sync_to_async(settlement.document_sign)(seat=self.seat)
 
-    async def on_record_agreement(self):
-        await database_sync_to_async(settlement.agreement_record)(seat=self.seat)
+    async def on_waive_document(self):
+        await database_sync_to_async(settlement.document_waive)(seat=self.seat)
+
+    async def on_record_agreement(self, *, without_document: str = ""):
+        await database_sync_to_async(settlement.agreement_record)(seat=self.seat, without_document=without_document)
 
     async def on_caucus(self, *, party: str, open: bool):  # noqa: A002 - the protocol's field name
         await database_sync_to_async(room_services.room_caucus_set)(actor=self.seat, party=party, open_=open)

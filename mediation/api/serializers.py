@@ -258,6 +258,8 @@ _CASE_CORE = [
     "mediation_due",
     "settled_directly",
     "settlement_terms",
+    "perform_by",
+    "performance_confirmed_at",
 ]
 _CASE_FOR_PARTIES = [
     *_CASE_CORE,

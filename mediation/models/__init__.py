@@ -41,6 +41,7 @@ from mediation.models.rooms import (
     RoomRole,
     RoomStatus,
     SettlementProposal,
+    WithoutDocument,
     channels_visible_to,
 )
 
@@ -94,6 +95,7 @@ __all__ = [
     "SettlementProposal",
     "SuspensionGround",
     "ViolationType",
+    "WithoutDocument",
     "channels_visible_to",
     "mask_name",
 ]

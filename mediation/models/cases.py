@@ -271,6 +271,9 @@ class Case(models.Model):
     )
     settled_directly = models.BooleanField(_("settled directly with the business"), default=False)
     settlement_terms = models.TextField(_("settlement terms"), blank=True)
+    # The day the mediation agreement is to be performed by, and when its performance was confirmed.
+    perform_by = models.DateField(_("to be performed by"), null=True, blank=True)
+    performance_confirmed_at = models.DateTimeField(_("performance confirmed"), null=True, blank=True)
     verification_extended = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -370,6 +373,7 @@ class NoticeKind(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("Complaint not accepted")
     MEDIATION_ENDED = "mediation_ended", _("Mediation ended")
     FORWARDED = "forwarded", _("Forwarded to the competent bureau")
+    NOT_PERFORMED = "not_performed", _("Agreement not performed")
     REPORT_CASE_DECISION = "report_case_decision", _("Whether a case was opened on the report")
 
 

@@ -206,6 +206,11 @@ class SettlementProposal(models.Model):
         return f"proposal {self.number} in {self.room_id}"
 
 
+class WithoutDocument(models.TextChoices):
+    PERFORMED_AT_ONCE = "performed_at_once", _("The agreement was performed at once")
+    PARTIES_AGREE = "parties_agree", _("Both parties agreed not to make a mediation document")
+
+
 class MediationDocument(models.Model):
     """调解书: the mediation document drafted from the case and the accepted terms, signed by both
     parties and confirmed by the lead mediator. Its content is frozen when drafted."""
@@ -224,6 +229,11 @@ class MediationDocument(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Order 121 Art. 24: no document is made when the agreement is performed at once or both
+    # parties agree to go without one; a mediation record (调解记录) is kept instead.
+    consumer_waived_at = models.DateTimeField(null=True, blank=True)
+    merchant_waived_at = models.DateTimeField(null=True, blank=True)
+    without_document = models.CharField(max_length=20, choices=WithoutDocument.choices, blank=True)
 
     class Meta:
         verbose_name = _("mediation document")

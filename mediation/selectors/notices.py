@@ -56,6 +56,15 @@ def notice_text(notice: CaseNotice) -> str:
             # Order 121 Art. 25: a party who does not accept the end of mediation goes to court or arbitration.
             text += " " + other_routes()
         return text
+    if notice.kind == NoticeKind.NOT_PERFORMED:
+        text = (
+            _(
+                "You reported that the business has not performed the agreement of complaint %(number)s. The "
+                "handling bureau will follow it up with the business; the bureau cannot enforce the agreement itself."
+            )
+            % values
+        )
+        return f"{text} {other_routes()}"
     if notice.kind == NoticeKind.FORWARDED:
         values["authority"] = notice.reason  # the bureau's name, as it was when forwarded
         return _("Your case %(number)s has been forwarded to %(authority)s, which has jurisdiction over it.") % values

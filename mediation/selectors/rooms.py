@@ -320,6 +320,7 @@ SYSTEM_EVENT_TEXTS = {
         "Both parties accepted proposal no. %(proposal)s. The mediation document is ready to sign."
     ),
     "document_signed": gettext_lazy("%(name)s signed the mediation document."),
+    "document_waived": gettext_lazy("%(name)s agreed to settle without a mediation document."),
     "agreement_recorded": gettext_lazy("The lead mediator recorded the agreement. The case is settled."),
     "help_requested": gettext_lazy(
         "%(name)s asked for a person; the officials on duty at %(authority)s answer here.%(summary)s"
@@ -426,20 +427,23 @@ def performance_contact(case, terms: dict) -> dict:
 def mediation_document_for_viewer(*, case, viewer: str) -> dict | None:
     """The mediation document of a case as a viewer may read it, or None if none was drafted.
 
-    Until both parties have signed, the business's copy (and a partner agency's) names the consumer
-    only by the masked name. Once both have signed, the document names both parties (Order 121
-    Art. 24) and the business's copy gives the contact it needs to perform the agreement."""
+    Until both parties have signed (or the agreement is recorded as a mediation record without a
+    document), the business's copy (and a partner agency's) names the consumer only by the masked
+    name. Then the document names both parties (Order 121 Art. 24) and the business's copy gives the
+    contact it needs to perform the agreement."""
     document = MediationDocument.objects.select_related("proposal").filter(room__case=case).first()
     if document is None:
         return None
     content = dict(document.content)
     signed_by_both = document.consumer_signed_at is not None and document.merchant_signed_at is not None
-    if viewer not in ("consumer", "official") and not (viewer == "merchant" and signed_by_both):
+    agreed = signed_by_both or bool(document.without_document and document.confirmed_at)
+    if viewer not in ("consumer", "official") and not (viewer == "merchant" and agreed):
         content["consumer_name"] = content["consumer_masked_name"]
-    contact = performance_contact(case, content["terms"]) if viewer == "merchant" and signed_by_both else {}
+    contact = performance_contact(case, content["terms"]) if viewer == "merchant" and agreed else {}
     return {
         "content": content,
         "performance_contact": contact,
+        "without_document": document.get_without_document_display() if document.without_document else "",
         "terms_in_words": render_terms(content["terms"]),
         "drafted_at": document.drafted_at,
         "consumer_signed_at": document.consumer_signed_at,

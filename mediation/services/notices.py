@@ -134,3 +134,16 @@ def notice_of_forwarding(*, case: Case, **_move) -> None:
         due_on=today,
         reason=case.handling_authority.name,
     )
+
+
+@on_action("report_non_performance")
+def notice_of_non_performance(*, case: Case, **_move) -> None:
+    """The consumer is told what follows: the bureau follows the business up, and the agreement itself
+    is enforced only by a court or an arbitration body (Order 121 Art. 25; CRPL Art. 39)."""
+    _record(
+        case,
+        NoticeKind.NOT_PERFORMED,
+        NoticeRecipient.CONSUMER,
+        source="SAMR Order 121 (2025) Art. 25",
+        due_on=timezone.localdate(),
+    )

@@ -30,6 +30,7 @@ ROOM_ERROR_MESSAGES = {
     "no_document": _("There is no agreement to sign yet."),
     "already_signed": _("You have already signed the mediation document."),
     "not_fully_signed": _("Both parties must sign the mediation document before it is recorded."),
+    "not_waived_by_both": _("Both parties must agree to go without a mediation document."),
     "not_stored": _("The message could not be stored; send it again with the same client id."),
     "case_refused": _("The case cannot move: %(reason)s"),
     "server_error": _("This could not be done because of a fault on our side. Please try again in a moment."),

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
+    Case,
+    CaseStatus,
     MediationDocument,
     ProposalStatus,
     RoomEventKind,
@@ -19,11 +21,13 @@ from mediation.models import (
     RoomRole,
     RoomStatus,
     SettlementProposal,
+    WithoutDocument,
 )
 from mediation.selectors.rooms import proposal_terms, render_terms
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT
 from mediation.services.room_errors import RoomActionRefused
 from mediation.services.rooms import append_event, clean_text, lock_room, move_case, save_seq
+from mediation.services.transitions import on_entering
 
 MAX_FREE_TEXT_LENGTH = 2000
 RESPONSES = ("accept", "reject", "counter")
@@ -272,27 +276,72 @@ def document_sign(*, seat: RoomParticipant) -> MediationDocument:
     return document
 
 
-def agreement_record(*, seat: RoomParticipant) -> MediationDocument:
-    """The lead mediator confirms the signed document: the case is settled on its terms and the
-    room closes."""
-    if seat.role != RoomRole.LEAD_MEDIATOR:
-        raise RoomActionRefused("role_not_allowed", action="record_agreement")
+def document_waive(*, seat: RoomParticipant) -> MediationDocument:
+    """A party agrees to settle without a mediation document (Order 121 Art. 24): with both
+    parties' agreement the lead mediator may record the agreement as a mediation record."""
+    if seat.role not in (RoomRole.CONSUMER, RoomRole.MERCHANT):
+        raise RoomActionRefused("role_not_allowed", action="waive_document")
     with transaction.atomic():
         room, document = _locked_room_and_document(seat)
-        if not document.fully_signed:
+        field = "consumer_waived_at" if seat.role == RoomRole.CONSUMER else "merchant_waived_at"
+        if getattr(document, field) is None:
+            setattr(document, field, timezone.now())
+            document.save(update_fields=[field])
+            append_event(
+                room,
+                kind=RoomEventKind.SYSTEM,
+                author=seat,
+                payload={"event": "document_waived", "name": seat.display_name},
+            )
+            save_seq(room)
+    return document
+
+
+def agreement_record(*, seat: RoomParticipant, without_document: str = "") -> MediationDocument:
+    """The lead mediator confirms the agreement: the case is settled on its terms and the room
+    closes. With the signed document; or, as Order 121 Art. 24 allows, without one when the
+    agreement was performed at once (`performed_at_once`) or both parties agreed to go without
+    (`parties_agree`), the document then standing as the mediation record."""
+    if seat.role != RoomRole.LEAD_MEDIATOR:
+        raise RoomActionRefused("role_not_allowed", action="record_agreement")
+    if without_document and without_document not in WithoutDocument.values:
+        raise RoomActionRefused(
+            "invalid_field",
+            field="without_document",
+            problem=_("one of: %(choices)s") % {"choices": ", ".join(WithoutDocument.values)},
+        )
+    with transaction.atomic():
+        room, document = _locked_room_and_document(seat)
+        if not without_document and not document.fully_signed:
             raise RoomActionRefused("not_fully_signed")
+        waived_by_both = document.consumer_waived_at is not None and document.merchant_waived_at is not None
+        if without_document == WithoutDocument.PARTIES_AGREE and not waived_by_both:
+            raise RoomActionRefused("not_waived_by_both")
         document.confirmed_at = timezone.now()
         document.confirmed_by = seat.user
-        document.save(update_fields=["confirmed_at", "confirmed_by"])
-        append_event(
-            room,
-            kind=RoomEventKind.SYSTEM,
-            author=seat,
-            payload={"event": "agreement_recorded", "proposal": document.proposal.number},
-        )
+        document.without_document = without_document
+        document.save(update_fields=["confirmed_at", "confirmed_by", "without_document"])
+        payload = {"event": "agreement_recorded", "proposal": document.proposal.number}
+        if without_document:
+            payload["without_document"] = without_document
+        append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload=payload)
         save_seq(room)
         # The case record keeps the terms in the platform's working language.
         with translation.override(settings.LANGUAGE_CODE):
             terms_in_words = render_terms(document.content["terms"])
         move_case(room.case, action="settle", actor=seat.user, reason=terms_in_words)
     return document
+
+
+@on_entering(CaseStatus.SETTLED)
+def performance_due(*, case: Case, action: str, **_move) -> None:
+    """An agreement recorded in the room with a day to perform it by: the case waits for its
+    performance, and shows in the queue when the day passes unconfirmed."""
+    if action != "settle":
+        return
+    document = MediationDocument.objects.filter(room__case=case).first()
+    perform_by = (document.content.get("terms") or {}).get("perform_by") if document else None
+    if perform_by:
+        case.perform_by = datetime.date.fromisoformat(perform_by)
+        case.next_due = case.perform_by
+        case.save(update_fields=["perform_by", "next_due"])

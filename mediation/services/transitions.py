@@ -118,6 +118,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True, in_room=True),
+    # The agreement's performance by its date (`perform_by` of the terms): confirmed by the consumer,
+    # or by the official who checked; the consumer reports it not performed (the bureau follows up;
+    # the agreement itself is enforced only by a court or arbitration, Order 121 Art. 25).
+    Transition("confirm_performance", C, S.SETTLED, S.SETTLED, frozenset({Role.CONSUMER, Role.HANDLING_OFFICIAL})),
+    Transition("report_non_performance", C, S.SETTLED, S.SETTLED, CONSUMER, reason_required=True),
     Transition("terminate", C, S.MEDIATING, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason, in_room=True),
     *(
         Transition("withdraw", C, source, S.WITHDRAWN, CONSUMER)
@@ -165,6 +170,8 @@ ACTION_LABELS = {
     "resume_mediation": gettext_lazy("resume mediation"),
     "settle": gettext_lazy("record the agreement"),
     "terminate": gettext_lazy("terminate mediation"),
+    "confirm_performance": gettext_lazy("confirm the agreement was performed"),
+    "report_non_performance": gettext_lazy("report the agreement not performed"),
     "withdraw": gettext_lazy("withdraw"),
     "close": gettext_lazy("close"),
     "start_verification": gettext_lazy("start verification"),
@@ -351,6 +358,12 @@ def _apply_effects(
         case.suspension_ground = ""
         case.next_due = case.mediation_due
         changed += ["mediation_suspended_since", "suspension_ground"]
+    elif action == "confirm_performance":
+        case.performance_confirmed_at = now
+        case.next_due = None
+        changed.append("performance_confirmed_at")
+    elif action == "report_non_performance":
+        case.next_due = today  # the handling bureau follows it up now
     elif action == "send_to_business":
         periods_close(case, Period.ACCEPTANCE_DECISION)
         changed += period_start(case, Period.ODR_SETTLEMENT, today)
@@ -530,6 +543,8 @@ def case_transition(
             )
         if action in ("consent_to_mediation", "record_consent", "start_mediation"):
             _check_consents(case, action=action, acting_roles=acting_roles, ground=ground)
+        if action in ("confirm_performance", "report_non_performance") and case.performance_confirmed_at:
+            raise TransitionNotAllowed(_("The agreement's performance has already been confirmed."))
         if not suspended and action == "resume_mediation":
             raise TransitionNotAllowed(_("Mediation is not suspended."))
         if transition.action == "extend_verification" and period_is_extended(case, verification_period(case)):

@@ -261,3 +261,33 @@ def test_a_violation_found_in_mediation_is_verified_within_fifteen_working_days_
     assert clue.verification_due == D(2026, 11, 16)
     assert "翻新机" not in client_for(world.shop_staff).get(f"/api/cases/{case.number}/").content.decode()
     assert client_for(world.shop_staff).get(f"/api/cases/{clue.number}/").status_code == 404
+
+
+def test_an_agreement_waits_for_its_performance_and_a_consumer_may_report_it_not_performed(world):
+    """Order 121 Art. 24, 25: the agreement recorded with a day to perform it by keeps the case due on
+    that day; the consumer confirms performance, or reports it not performed and is told the routes."""
+    from mediation.services.rooms import mediation_start
+    from mediation.services.settlement import agreement_record, document_sign, proposal_make, proposal_respond
+
+    case = factories.consent_both(accepted_on(world, D(2026, 11, 2)))
+    room = mediation_start(case=case, actor=world.shop_official)
+    seats = {seat.role: seat for seat in room.participants.all()}
+    proposal = proposal_make(seat=seats["merchant"], terms={"refund_amount": "3500", "perform_by": "2026-12-20"})
+    proposal_respond(seat=seats["consumer"], number=proposal.number, response="accept")
+    document_sign(seat=seats["consumer"])
+    document_sign(seat=seats["merchant"])
+    agreement_record(seat=seats["lead_mediator"])
+    case.refresh_from_db()
+    assert (case.status, case.perform_by, case.next_due) == (CaseStatus.SETTLED, D(2026, 12, 20), D(2026, 12, 20))
+
+    with time_machine.travel(at(D(2026, 12, 22)), tick=False):
+        case = case_transition(
+            case=case, action="report_non_performance", actor=world.consumer_user, reason="到期没有退款"
+        )
+    assert case.next_due == D(2026, 12, 22)  # in the bureau's queue now
+    notice = case.notices.get(kind="not_performed")
+    assert notice.recipient == "consumer" and notice.legal_source == "SAMR Order 121 (2025) Art. 25"
+    case = case_transition(case=case, action="confirm_performance", actor=world.shop_official, reason="电话核实已退款")
+    assert case.performance_confirmed_at is not None and case.next_due is None
+    with pytest.raises(TransitionNotAllowed):
+        case_transition(case=case, action="confirm_performance", actor=world.consumer_user)

@@ -236,3 +236,29 @@ def test_a_replacement_gives_the_business_the_mailing_address_once_both_have_sig
     document_sign(seat=merchant)
     business_copy = mediation_document_for_viewer(case=room_world.case, viewer="merchant")
     assert business_copy["performance_contact"] == {"phone": identity.phone, "mailing_address": "北京市朝阳区建国路1号"}
+
+
+def test_an_agreement_performed_at_once_or_waived_by_both_needs_no_document(room_world):
+    """Order 121 Art. 24: 调解协议已经即时履行或者双方同意不制作调解书的除外 — a mediation record instead."""
+    from mediation.services.settlement import document_waive
+
+    consumer, merchant, lead = (room_world.seats[role] for role in ("consumer", "merchant", "lead_mediator"))
+    proposal = proposal_make(seat=merchant, terms={"refund_amount": "200"})
+    proposal_respond(seat=consumer, number=proposal.number, response="accept")
+    with pytest.raises(RoomActionRefused) as unsigned:
+        agreement_record(seat=lead)
+    assert unsigned.value.code == "not_fully_signed"
+    document_waive(seat=consumer)
+    with pytest.raises(RoomActionRefused) as one_waiver:
+        agreement_record(seat=lead, without_document="parties_agree")
+    assert one_waiver.value.code == "not_waived_by_both"
+    with pytest.raises(RoomActionRefused) as unknown:
+        agreement_record(seat=lead, without_document="because")
+    assert unknown.value.code == "invalid_field"
+    document_waive(seat=merchant)
+    agreement_record(seat=lead, without_document="parties_agree")
+    case = Case.objects.get(pk=room_world.case.pk)
+    assert case.status == CaseStatus.SETTLED
+    record = mediation_document_for_viewer(case=case, viewer="merchant")
+    assert record["without_document"] and record["content"]["consumer_name"] == "张三"
+    assert record["performance_contact"] == {"phone": room_world.consumer.identity.phone}
