@@ -224,8 +224,11 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
 
     for copy in copies.values():
         assert number in copy and "3,000.00" in copy and people["west_lake"].name in copy
-    assert "李四" in copies["consumer"]
-    assert "李四" not in copies["merchant"] and people["consumer"].masked_name in copies["merchant"]
+    # Signed by both, the document names both parties (Order 121 Art. 24); the business's copy gives
+    # the phone it needs to perform the agreement, never the identity number.
+    identity = people["consumer"].identity
+    assert "李四" in copies["consumer"] and "李四" in copies["merchant"]
+    assert identity.phone in copies["merchant"] and identity.id_number not in copies["merchant"]
 
     case = Case.objects.select_related("co_mediating_authority").get(number=number)
     assert case.is_cross_region and case.co_mediating_authority.region_id == "110105"
