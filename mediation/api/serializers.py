@@ -135,7 +135,7 @@ class CaseActionInputSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="forward only: the id of the market-regulation bureau that has jurisdiction.",
+        help_text="forward and dispute_jurisdiction only: the id of the other market-regulation bureau.",
     )
     into = serializers.CharField(
         max_length=20,
@@ -276,6 +276,7 @@ _CASE_FOR_PARTIES = [
     "termination_notice_due",
     "verification_due",
     "penalty_decision_due",
+    "jurisdiction_dispute_due",
     "next_due",
     "closed_at",
     "non_acceptance_ground",

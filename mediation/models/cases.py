@@ -253,6 +253,9 @@ class Case(models.Model):
     mediation_due = models.DateField(_("mediation due"), null=True, blank=True)
     termination_notice_due = models.DateField(_("termination notice due"), null=True, blank=True)
     verification_due = models.DateField(_("verification due"), null=True, blank=True)
+    # Two bureaus disputing which is competent settle it by this day, or go to their common superior
+    # (Order 121 Art. 33).
+    jurisdiction_dispute_due = models.DateField(_("jurisdiction dispute to be settled by"), null=True, blank=True)
     # A report's case, once opened (立案), is decided within this date (penalty procedure Art. 64).
     penalty_decision_due = models.DateField(_("penalty decision due"), null=True, blank=True)
     # The deadline that matters in the current status; empty when nothing is pending.

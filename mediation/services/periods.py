@@ -18,6 +18,7 @@ DUE_FIELD = {
     Period.REPORT_VERIFICATION: "verification_due",
     Period.VIOLATION_CHECK: "verification_due",
     Period.PENALTY_DECISION: "penalty_decision_due",
+    Period.JURISDICTION_DISPUTE: "jurisdiction_dispute_due",
 }
 EXTENSION_OF = {
     Period.REPORT_VERIFICATION: Period.REPORT_VERIFICATION_EXTENSION,

@@ -92,6 +92,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition("forward", kind, source, S.SUBMITTED, OFFICIAL, reason_required=True)
         for kind, source in ((C, S.SUBMITTED), (R, S.SUBMITTED), (R, S.VERIFYING))
     ),
+    # The bureau holding a case disputes its jurisdiction with another bureau: they settle it within
+    # 7 working days (by forwarding, or by going on with the case), or forward it to their common
+    # superior, which designates the competent bureau (Order 121 Art. 33).
+    *(
+        Transition("dispute_jurisdiction", kind, source, source, OFFICIAL, reason_required=True)
+        for kind, source in ((C, S.SUBMITTED), (R, S.SUBMITTED), (R, S.VERIFYING))
+    ),
     # Mediation needs both parties' consent (Order 121 Art. 18): each gives it on the case page, or
     # the official records it for a party who gave it by phone or in person.
     Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
@@ -161,6 +168,7 @@ ACTION_LABELS = {
     "return": gettext_lazy("return for correction"),
     "resubmit": gettext_lazy("resubmit"),
     "forward": gettext_lazy("forward to the competent bureau"),
+    "dispute_jurisdiction": gettext_lazy("dispute the jurisdiction with another bureau"),
     "consent_to_mediation": gettext_lazy("agree to mediation"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
     "start_mediation": gettext_lazy("start mediation"),
@@ -265,7 +273,26 @@ def transitions_open_to(*, user, case: Case) -> list[Transition]:
         and roles & transition.actors
         and (not transition.in_room or transition.action in PAGE_ROOM_MOVES)
         and (transition.action != "send_to_business" or case.entity.is_odr)
+        and _possible_now(case, transition.action, roles)
     ]
+
+
+def _possible_now(case: Case, action: str, roles: set[Role]) -> bool:
+    """Whether a move of the table makes sense in the case's present state, beyond its status (a page
+    offers resuming only a suspended mediation, consenting only once, and so on)."""
+    suspended = case.mediation_suspended_since is not None
+    if action == "resume_mediation":
+        return suspended
+    if action in SUSPENDED_REFUSES and suspended:
+        return False
+    if action in ("confirm_performance", "report_non_performance"):
+        return case.performance_confirmed_at is None
+    if action in ("consent_to_mediation", "record_consent"):
+        given = mediation_consents(case)
+        if action == "record_consent":
+            return len(given) < len(MediationParty.values)
+        return not {str(role) for role in roles} <= given
+    return True
 
 
 # The roles of the life-cycle table, by relation to the case (selectors.cases.case_relations).
@@ -338,6 +365,13 @@ def _apply_effects(
         return ["updated_at"]
     if action == "merge":
         _merge_report(case, into=into, actor_reason=reason)
+    if action == "dispute_jurisdiction":
+        changed += period_start(case, Period.JURISDICTION_DISPUTE, today)
+        case.next_due = min(due for due in (case.next_due, case.jurisdiction_dispute_due) if due)
+        return changed
+    if transition.source in (S.SUBMITTED, S.VERIFYING) and action != "dispute_jurisdiction":
+        # Any decision on the case, or forwarding it, ends a dispute over who handles it.
+        periods_close(case, Period.JURISDICTION_DISPUTE)
     if action == "forward":
         case.handling_authority = to_authority
         if case.co_mediating_authority_id == to_authority.pk:
@@ -520,13 +554,15 @@ def case_transition(
             errors["ground"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(transition.grounds.values)}]
         if (transition.reason_required or ground in GROUNDS_NEEDING_A_REASON) and not reason:
             errors["reason"] = [_("Please give the reason or the terms for this action.")]
-        if action == "forward":
+        if action in ("forward", "dispute_jurisdiction"):
             if to_authority is None or to_authority.kind != AuthorityKind.BUREAU:
                 errors["authority"] = [_("Choose the market-regulation bureau that has jurisdiction.")]
             elif to_authority.pk == case.handling_authority_id:
                 errors["authority"] = [_("The case is already with this bureau.")]
         elif to_authority is not None:
-            errors["authority"] = [_("A bureau is chosen only when the case is forwarded.")]
+            errors["authority"] = [
+                _("A bureau is chosen only when the case is forwarded or its jurisdiction disputed.")
+            ]
         if action == "terminate" and ground == MediationTerminationReason.WITHDRAWN:
             errors["ground"] = [_("Withdrawal is the complainant's own move, not a ground to terminate on.")]
         if action == "merge":

@@ -205,7 +205,7 @@ class CaseActionForm(forms.Form):
                 empty_label=_("No co-mediator"),
                 help_text=_("An official of the consumer's home bureau or of the partner agency mediates with you."),
             )
-        if transition.action == "forward":
+        if transition.action in ("forward", "dispute_jurisdiction"):
             self.fields["authority"] = forms.ModelChoiceField(
                 label=_("Competent bureau"),
                 queryset=Authority.objects.filter(pk__in=[bureau.pk for bureau in forwarding_candidates(case)]),

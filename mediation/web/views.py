@@ -181,6 +181,7 @@ DEADLINE_FIELDS = [
     "termination_notice_due",
     "verification_due",
     "penalty_decision_due",
+    "jurisdiction_dispute_due",
     "perform_by",
 ]
 

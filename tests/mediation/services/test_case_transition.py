@@ -54,7 +54,7 @@ def _case(world, kind):
 
 def _arguments(world, action):
     arguments = {"ground": GROUND_OF.get(action, ""), "reason": "双方同意退款3500元"}
-    if action == "forward":  # to the bureau of another region
+    if action in ("forward", "dispute_jurisdiction"):  # the bureau of another region
         arguments["to_authority"] = world.outsider_official.official.authority
     return arguments
 

@@ -184,3 +184,23 @@ def test_new_facts_are_merged_into_the_earlier_report_and_its_period_starts_agai
     assert "今天又看到他们卖过期奶粉。" in first.facts and later.number in first.facts
     assert first.verification_due == D(2026, 10, 26)  # 15 working days from 09-29, the later receipt
     assert first.events.filter(action="merge").exists()
+
+
+def test_a_jurisdiction_dispute_is_settled_within_seven_working_days_or_goes_up(world):
+    """Order 121 Art. 33: 自发生争议之日起七个工作日内协商解决，协商不成的，报请共同的上一级."""
+    from mediation.services.jurisdiction import bureaus_up_from
+
+    case = factories.report(reporter=world.consumer, entity=world.shop, received_at=_at(D(2026, 9, 1)))
+    other = world.outsider_official.official.authority
+    with time_machine.travel(_at(D(2026, 9, 29)), tick=False):
+        case = case_transition(
+            case=case, action="dispute_jurisdiction", actor=world.shop_official, to_authority=other, reason="行为地存疑"
+        )
+    assert case.jurisdiction_dispute_due == D(2026, 10, 14)  # 09-30, 10-08, 09, 10, 12, 13, 14
+    assert case.next_due == min(case.verification_due, case.jurisdiction_dispute_due)
+    assert case.events.get(action="dispute_jurisdiction").authority == other
+    superior = bureaus_up_from(world.places.xihu)[-1]  # the bureau above, which designates
+    case = case_transition(
+        case=case, action="forward", actor=world.shop_official, to_authority=superior, reason="协商不成，报请上级指定"
+    )
+    assert not case.deadlines.filter(period="jurisdiction_dispute", is_open=True).exists()
