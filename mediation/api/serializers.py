@@ -22,6 +22,7 @@ from mediation.models import (
     Region,
     RoomRole,
     ViolationType,
+    mask_name,
 )
 from mediation.selectors.cases import acceptance_signs, hides_the_reporter
 from mediation.selectors.notices import notices_for
@@ -47,6 +48,17 @@ class CallerSerializer(serializers.Serializer):
     )
 
 
+class AgentSerializer(serializers.Serializer):
+    """Someone complaining on the consumer's behalf (Order 121 Art. 11), entered by an official."""
+
+    name = serializers.CharField(max_length=64)
+    id_number = serializers.CharField(max_length=32)
+    phone = serializers.CharField(max_length=32)
+    scope = serializers.CharField(max_length=2000, help_text="The matters and powers the power of attorney entrusts.")
+    valid_until = serializers.DateField(help_text="The end of the power of attorney's term.")
+    original_seen = serializers.BooleanField(help_text="The official saw the original, signed by the consumer.")
+
+
 class _FilingSerializer(serializers.Serializer):
     entity = serializers.PrimaryKeyRelatedField(
         queryset=MarketEntity.objects.all(), help_text=_("Registry id of the business.")
@@ -65,6 +77,7 @@ class _FilingSerializer(serializers.Serializer):
 
 
 class ComplaintInputSerializer(_FilingSerializer):
+    agent = AgentSerializer(required=False, help_text=_("Only for officials entering a case an agent brought."))
     category = serializers.ChoiceField(choices=CaseCategory.choices)
     demand = serializers.ChoiceField(choices=Demand.choices)
     demand_detail = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
@@ -339,6 +352,7 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
     )
 
     deadlines = serializers.SerializerMethodField()
+    agent = serializers.SerializerMethodField(help_text=_("Someone complaining on the consumer's behalf (Art. 11)."))
     acceptance_signs = serializers.SerializerMethodField(
         help_text=_(
             "What Order 121 Art. 17 lets an official weigh before accepting: counts over the days given. "
@@ -354,6 +368,7 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
             "acceptance_signs",
             "report_decision",
             "deadlines",
+            "agent",
         ]
 
     def get_acceptance_signs(self, case: Case) -> dict:
@@ -361,6 +376,19 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
 
     def get_notices(self, case: Case) -> list[dict]:
         return notices_for(case, None)
+
+    def get_agent(self, case: Case) -> dict | None:
+        agent = getattr(case, "agent", None) if case.is_complaint else None
+        if agent is None:
+            return None
+        return {
+            "name": agent.name,
+            "id_number": agent.id_number,
+            "phone": agent.phone,
+            "scope": agent.scope,
+            "valid_until": agent.valid_until,
+            "original_seen": agent.original_seen,
+        }
 
     def get_deadlines(self, case: Case) -> list[dict]:
         """The running legal periods, each with its rule; a provisional one was counted over a year
@@ -420,6 +448,10 @@ class PartnerAgencyCaseSerializer(OfficialCaseSerializer):
 
     def get_notices(self, case: Case) -> list[dict]:
         return []  # addressed to the parties, kept by the handling bureau
+
+    def get_agent(self, case: Case) -> dict | None:
+        agent = getattr(case, "agent", None) if case.is_complaint else None
+        return {"name": mask_name(agent.name)} if agent is not None else None  # identity stays in the mainland
 
 
 class MerchantCaseSerializer(_CaseSerializer):

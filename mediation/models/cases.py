@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from mediation.models.people import Consumer
 from mediation.models.regions import Authority, Region
 from mediation.models.registry import MarketEntity
+from mediation.sensitive import EncryptedTextField
 
 
 class CaseKind(models.TextChoices):
@@ -302,6 +303,29 @@ class Case(models.Model):
     @property
     def is_complaint(self) -> bool:
         return self.kind == CaseKind.COMPLAINT
+
+
+class ComplaintAgent(models.Model):
+    """Someone complaining on the consumer's behalf (Order 121 Art. 11): besides the consumer's own
+    materials, the original power of attorney, stating the matters, powers and term and signed by the
+    consumer, and the agent's identity document. Seen by the handling officials only."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agent")
+    name = models.CharField(_("agent's name"), max_length=64)
+    id_number = EncryptedTextField(_("agent's identity document number"))
+    phone = EncryptedTextField(_("agent's phone"))
+    scope = models.TextField(_("matters and powers entrusted"))
+    valid_until = models.DateField(_("power of attorney valid until"))
+    # The official saw the original, signed by the consumer (a copy is not enough: Art. 11).
+    original_seen = models.BooleanField(_("original power of attorney seen"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("agent")
+        verbose_name_plural = _("agents")
+
+    def __str__(self) -> str:
+        return f"agent of {self.case_id}"
 
 
 class CaseNumberCounter(models.Model):

@@ -22,6 +22,7 @@ from mediation.models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
+    ComplaintAgent,
     Consumer,
     Demand,
     EvidenceFile,
@@ -32,6 +33,7 @@ from mediation.models import (
 )
 from mediation.rules import Period
 from mediation.services.errors import TransitionNotAllowed
+from mediation.services.identifiers import validate_phone, validate_resident_id
 from mediation.services.jurisdiction import resolve_jurisdiction
 from mediation.services.periods import period_start
 from mediation.services.transitions import Role, case_transition, on_action, verification_period
@@ -142,6 +144,47 @@ def _check_not_reported_already(
                 % {"number": report.number}
             )
             return
+
+
+AGENT_FIELDS = ("name", "id_number", "phone", "scope", "valid_until", "original_seen")
+
+
+def _checked_agent(agent: dict, *, intake_channel: str, today: datetime.date) -> dict:
+    """Order 121 Art. 11: an agent brings the original power of attorney (matters, powers, term, the
+    consumer's signature) and their own identity document; an official sees them, so an agent's
+    complaint is entered at the bureau (hotline, letter or visit), not online."""
+    errors: dict[str, list[str]] = {}
+    if intake_channel in ONLINE_CHANNELS:
+        raise ValidationError(
+            {
+                "agent": [
+                    _("An agent complains at the bureau, by letter or by phone, with the original power of attorney.")
+                ]
+            }
+        )
+    cleaned = {"name": str(agent.get("name") or "").strip(), "scope": str(agent.get("scope") or "").strip()}
+    if not cleaned["name"]:
+        errors["agent.name"] = [_("The agent's name is required.")]
+    if not cleaned["scope"]:
+        errors["agent.scope"] = [_("Write the matters and powers the power of attorney entrusts.")]
+    try:
+        cleaned["id_number"] = validate_resident_id(str(agent.get("id_number") or ""))
+    except ValidationError as error:
+        errors["agent.id_number"] = error.messages
+    try:
+        cleaned["phone"] = validate_phone(str(agent.get("phone") or ""))
+    except ValidationError as error:
+        errors["agent.phone"] = error.messages
+    valid_until = agent.get("valid_until")
+    if not isinstance(valid_until, datetime.date) or valid_until < today:
+        errors["agent.valid_until"] = [_("The power of attorney must state its term, and still be valid.")]
+    cleaned["valid_until"] = valid_until
+    if agent.get("original_seen") is not True:
+        errors["agent.original_seen"] = [_("The original power of attorney, signed by the consumer, is required.")]
+    cleaned["original_seen"] = True
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
 
 def _check_report(
@@ -259,10 +302,17 @@ def complaint_submit(
     send_to_business: bool = False,
     entered_by=None,
     received_at: datetime.datetime | None = None,
+    agent: dict | None = None,
 ) -> Case:
     """File a complaint (投诉). With `send_to_business`, an ODR business gets it first and has ten
-    working days to settle before the authority steps in."""
+    working days to settle before the authority steps in. `agent`: someone complaining on the
+    consumer's behalf, entered by an official who saw the original power of attorney (Art. 11)."""
     received_at = received_at or timezone.now()
+    if agent is not None:
+        if entered_by is None:
+            message = _("An agent's complaint is entered by an official who saw the originals.")
+            raise ValidationError({"agent": [message]})
+        agent = _checked_agent(agent, intake_channel=intake_channel, today=timezone.localdate(received_at))
     _check_complaint(
         consumer=consumer,
         entity=entity,
@@ -295,6 +345,8 @@ def complaint_submit(
     )
     if send_to_business:
         case = case_transition(case=case, action="send_to_business", as_system=True)
+    if agent is not None:
+        ComplaintAgent.objects.create(case=case, recorded_by=entered_by, **agent)
     return case
 
 

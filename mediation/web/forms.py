@@ -124,6 +124,21 @@ class HotlineIntakeForm(RealNameForm):
         label=_("Violation"), choices=[("", "—"), *ViolationType.choices], required=False
     )
     is_anonymous = forms.BooleanField(label=_("The caller reports anonymously"), required=False)
+    agent_name = forms.CharField(label=_("Agent's name"), max_length=64, required=False)
+    agent_id_number = forms.CharField(label=_("Agent's identity card number"), max_length=32, required=False)
+    agent_phone = forms.CharField(label=_("Agent's phone"), max_length=32, required=False)
+    agent_scope = forms.CharField(
+        label=_("Matters and powers entrusted"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agent_valid_until = forms.DateField(
+        label=_("Power of attorney valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    agent_original_seen = forms.BooleanField(
+        label=_("I have seen the original power of attorney, signed by the consumer"), required=False
+    )
     field_order = ["intake_channel", "kind", "business", "facts"]
 
     # Order 121 Art. 10: a caller gives name and phone (and a mailing address); no identity number.
@@ -159,6 +174,15 @@ class HotlineIntakeForm(RealNameForm):
         cleaned = self.cleaned_data
         names = (*self.REAL_NAME_FIELDS, "id_number", "id_document_type", "home_region", "mailing_address")
         return {name: cleaned[name] for name in names}
+
+    def agent_data(self) -> dict | None:
+        """The agent's data for complaint_submit, or None when nobody complains for the consumer."""
+        cleaned = self.cleaned_data
+        if not any(cleaned.get(f"agent_{name}") for name in ("name", "id_number", "phone", "scope")):
+            return None
+        return {
+            name: cleaned.get(f"agent_{name}") for name in ("name", "id_number", "phone", "scope", "valid_until")
+        } | {"original_seen": bool(cleaned.get("agent_original_seen"))}
 
     def case_data(self) -> dict:
         """The service's arguments for the case, by its kind."""

@@ -37,7 +37,7 @@ from mediation.selectors.disclosure import complaint_counts, complaint_disclosur
 from mediation.selectors.notices import notices_for
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
-from mediation.services.cases import complaint_submit, report_submit
+from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
 from mediation.services.errors import DomainError
 from mediation.services.people import (
     consumer_language_set,
@@ -358,12 +358,22 @@ def disclosure_page(request, entity_id: int):
 
 HOTLINE_FIELD_GROUPS = [
     (_("The case"), ["intake_channel", "kind", "business", "facts", "place_of_purchase", "category"]),
-    (_("The caller"), ["real_name", "id_document_type", "id_number", "phone", "home_region"]),
+    (_("The caller"), ["real_name", "id_document_type", "id_number", "phone", "mailing_address", "home_region"]),
     (_("For a complaint"), ["brand", "purchase_date", "amount", "demand", "demand_detail"]),
+    (
+        _("An agent complaining for the consumer (Order 121 Art. 11)"),
+        ["agent_name", "agent_id_number", "agent_phone", "agent_scope", "agent_valid_until", "agent_original_seen"],
+    ),
     (_("For a report"), ["violation_type", "is_anonymous"]),
 ]
 # Where the services' own refusals belong on the form.
-HOTLINE_ERROR_FIELDS = {"consumer": "real_name", "reporter": "real_name", "entity": "business"}
+HOTLINE_ERROR_FIELDS = {
+    "consumer": "real_name",
+    "reporter": "real_name",
+    "entity": "business",
+    "agent": "agent_name",
+    **{f"agent.{name}": f"agent_{name}" for name in AGENT_FIELDS},
+}
 
 
 @login_required
@@ -377,7 +387,9 @@ def hotline_intake(request):
                 caller_data = form.caller_data()
                 caller = consumer_register(**caller_data) if caller_data else None
                 if form.cleaned_data["kind"] == CaseKind.COMPLAINT:
-                    case = complaint_submit(consumer=caller, entered_by=request.user, **form.case_data())
+                    case = complaint_submit(
+                        consumer=caller, entered_by=request.user, agent=form.agent_data(), **form.case_data()
+                    )
                 else:
                     case = report_submit(reporter=caller, entered_by=request.user, **form.case_data())
         except ValidationError as error:

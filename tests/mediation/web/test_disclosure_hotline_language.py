@@ -195,3 +195,56 @@ def test_a_caller_gives_name_phone_and_mailing_address_and_no_identity_number(wo
     case_transition(case=case, action="accept", actor=world.shop_official)
     business_view = client_for(world.shop_staff).get(f"/api/cases/{case.number}/").content.decode()
     assert "建国路" not in business_view and "13700001111" not in business_view
+
+
+def agent(**changes):
+    return {
+        "agent_name": "钱七",
+        "agent_id_number": factories.resident_id(serial="888"),
+        "agent_phone": "13600002222",
+        "agent_scope": "代为投诉、参加调解、签署调解协议",
+        "agent_valid_until": "2099-12-31",
+        "agent_original_seen": "on",
+        **changes,
+    }
+
+
+def test_an_agent_complains_for_the_consumer_with_the_original_power_of_attorney(world):
+    """Order 121 Art. 11: 授权委托书原件以及受托人身份证明; the agent is seen by the handling officials only."""
+    from tests.conftest import client_for
+
+    client = browser(world.shop_official)
+    assert "Art. 11" in page(client.get("/hotline/")) or "第十一条" in page(client.get("/hotline/"))
+    no_original = client.post("/hotline/", hotline_complaint(world, **agent(agent_original_seen="")))
+    assert no_original.status_code == 400 and "授权委托书原件" in page(no_original)
+    expired = client.post("/hotline/", hotline_complaint(world, **agent(agent_valid_until="2020-01-01")))
+    assert expired.status_code == 400
+    assert not Case.objects.exists()
+    assert client.post("/hotline/", hotline_complaint(world, **agent())).status_code == 302
+    case = Case.objects.get()
+    assert case.agent.name == "钱七" and case.agent.recorded_by == world.shop_official
+    official_view = client_for(world.shop_official).get(f"/api/cases/{case.number}/").json()
+    assert official_view["agent"]["scope"] == "代为投诉、参加调解、签署调解协议"
+    case_transition(case=case, action="accept", actor=world.shop_official)
+    assert "钱七" not in client_for(world.shop_staff).get(f"/api/cases/{case.number}/").content.decode()
+
+
+def test_an_agent_is_not_entered_online(world):
+    from tests.conftest import client_for
+
+    body = {
+        "entity": world.shop.pk,
+        "facts": "替我父亲投诉：洗衣机漏水。",
+        "category": "G02",
+        "demand": "repair",
+        "agent": {
+            "name": "钱七",
+            "id_number": factories.resident_id(serial="889"),
+            "phone": "13600002222",
+            "scope": "代为投诉",
+            "valid_until": "2099-12-31",
+            "original_seen": True,
+        },
+    }
+    response = client_for(world.consumer_user).post("/api/complaints/", body, format="json")
+    assert response.status_code == 400 and response.json()["agent"]
