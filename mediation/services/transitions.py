@@ -328,7 +328,7 @@ def _merge_report(case: Case, *, into: Case, actor_reason: str) -> None:
         into.next_due = into.penalty_decision_due
         changed.append("decision_extended")
     else:
-        changed += period_start(into, Period.REPORT_VERIFICATION, received)
+        changed += period_start(into, verification_period(into), received)
         into.verification_extended = False
         into.next_due = into.verification_due
         changed.append("verification_extended")
@@ -369,15 +369,15 @@ def _apply_effects(
         changed += period_start(case, Period.JURISDICTION_DISPUTE, today)
         case.next_due = min(due for due in (case.next_due, case.jurisdiction_dispute_due) if due)
         return changed
-    if transition.source in (S.SUBMITTED, S.VERIFYING) and action != "dispute_jurisdiction":
+    if transition.source in (S.SUBMITTED, S.VERIFYING):
         # Any decision on the case, or forwarding it, ends a dispute over who handles it.
         periods_close(case, Period.JURISDICTION_DISPUTE)
     if action == "forward":
         case.handling_authority = to_authority
         if case.co_mediating_authority_id == to_authority.pk:
             case.co_mediating_authority = None
-        period = Period.ACCEPTANCE_DECISION if case.is_complaint else Period.REPORT_VERIFICATION
-        periods_close(case, period)
+        periods_close(case, Period.ACCEPTANCE_DECISION, Period.REPORT_VERIFICATION, Period.VIOLATION_CHECK)
+        period = Period.ACCEPTANCE_DECISION if case.is_complaint else verification_period(case)
         changed += period_start(case, period, today)
         case.next_due = getattr(case, "acceptance_due" if case.is_complaint else "verification_due")
         return [*changed, "handling_authority", "co_mediating_authority"]
