@@ -66,9 +66,14 @@ def period_start(case: Case, period: Period, starts_on: datetime.date) -> list[s
     deadline = CaseDeadline(
         case=case, period=period, starts_on=starts_on, number=rule.number, unit=rule.unit, citation=rule.citation
     )
-    _compute(deadline, WorkingCalendar.current())
+    return _count_and_mirror(case, deadline, WorkingCalendar.current())
+
+
+def _count_and_mirror(case: Case, deadline: CaseDeadline, calendar: WorkingCalendar) -> list[str]:
+    """Count the deadline's last day, save it, and set the case's due-date field of its period."""
+    _compute(deadline, calendar)
     deadline.save()
-    field = DUE_FIELD[period]
+    field = DUE_FIELD[Period(deadline.period)]
     setattr(case, field, deadline.due_on)
     return [field]
 
@@ -79,11 +84,7 @@ def period_extend(case: Case, period: Period) -> list[str]:
     extension = rules.rule_for(EXTENSION_OF[period], deadline.starts_on)
     deadline.extension, deadline.extension_unit = extension.number, extension.unit
     deadline.citation = f"{deadline.citation}; {extension.citation}"
-    _compute(deadline, WorkingCalendar.current())
-    deadline.save()
-    field = DUE_FIELD[period]
-    setattr(case, field, deadline.due_on)
-    return [field]
+    return _count_and_mirror(case, deadline, WorkingCalendar.current())
 
 
 def period_resume(case: Case, period: Period, *, suspended_since: datetime.date, today: datetime.date) -> list[str]:
@@ -99,11 +100,7 @@ def period_resume(case: Case, period: Period, *, suspended_since: datetime.date,
     else:
         days = (today - suspended_since).days
     deadline.not_counted += days
-    _compute(deadline, calendar)
-    deadline.save()
-    field = DUE_FIELD[period]
-    setattr(case, field, deadline.due_on)
-    return [field]
+    return _count_and_mirror(case, deadline, calendar)
 
 
 def period_is_extended(case: Case, period: Period) -> bool:

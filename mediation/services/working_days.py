@@ -15,13 +15,11 @@ deadline counted over it is provisional until its year is loaded."""
 
 import dataclasses
 import datetime
-import logging
 
 import chinese_calendar
 
 from mediation.models import OfficialCalendarDay, OfficialCalendarYear
 
-logger = logging.getLogger(__name__)
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -40,15 +38,6 @@ class WorkingCalendar:
             loaded_years=set(OfficialCalendarYear.objects.values_list("year", flat=True)),
             loaded_days=dict(OfficialCalendarDay.objects.values_list("day", "is_working_day")),
         )
-
-    def has_official_year(self, year: int) -> bool:
-        if year in self.loaded_years:
-            return True
-        try:
-            chinese_calendar.is_workday(datetime.date(year, 6, 1))
-        except NotImplementedError:
-            return False
-        return True
 
     def is_working_day(self, day: datetime.date) -> bool:
         if day.year in self.loaded_years:
