@@ -273,26 +273,20 @@ def transitions_open_to(*, user, case: Case) -> list[Transition]:
         and roles & transition.actors
         and (not transition.in_room or transition.action in PAGE_ROOM_MOVES)
         and (transition.action != "send_to_business" or case.entity.is_odr)
-        and _possible_now(case, transition.action, roles)
+        and _offered_now(case, transition.action, roles)
     ]
 
 
-def _possible_now(case: Case, action: str, roles: set[Role]) -> bool:
-    """Whether a move of the table makes sense in the case's present state, beyond its status (a page
-    offers resuming only a suspended mediation, consenting only once, and so on)."""
-    suspended = case.mediation_suspended_since is not None
-    if action == "resume_mediation":
-        return suspended
-    if action in SUSPENDED_REFUSES and suspended:
-        return False
-    if action in ("confirm_performance", "report_non_performance"):
-        return case.performance_confirmed_at is None
-    if action in ("consent_to_mediation", "record_consent"):
-        given = mediation_consents(case)
-        if action == "record_consent":
-            return len(given) < len(MediationParty.values)
-        return not {str(role) for role in roles} <= given
-    return True
+def _offered_now(case: Case, action: str, roles: set[Role]) -> bool:
+    """Whether a page offers the move in the case's present state, beyond its status: what the move
+    itself would refuse is not offered, except starting mediation, which stays offered so that the
+    official reads who has not consented yet."""
+    if action == "start_mediation":
+        return case.mediation_suspended_since is None
+    if action == "record_consent":  # offered while a party has not consented
+        return any(_refusal_now(case, action=action, party=party) is None for party in MediationParty.values)
+    party = next((str(role) for role in roles if role in (Role.CONSUMER, Role.BUSINESS)), None)
+    return _refusal_now(case, action=action, party=party) is None
 
 
 # The roles of the life-cycle table, by relation to the case (selectors.cases.case_relations).
@@ -490,21 +484,30 @@ def _report_to_merge_into(case: Case, into: Case | None, errors: dict) -> Case |
     return locked
 
 
-def _check_consents(case: Case, *, action: str, acting_roles: set[Role], ground: str) -> None:
-    given = mediation_consents(case)
+def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
+    """Why `action` cannot be taken in the case's present state beyond its status, or None: while
+    mediation is suspended, without both parties' consent (Order 121 Art. 18), and so on. `party` is
+    the party who consents (the official's `record_consent` names it)."""
+    suspended = case.mediation_suspended_since is not None
+    if suspended and action in SUSPENDED_REFUSES:
+        return _("Mediation is suspended since %(day)s (%(ground)s); it must be resumed first.") % {
+            "day": case.mediation_suspended_since,
+            "ground": case.get_suspension_ground_display(),
+        }
+    if action == "resume_mediation" and not suspended:
+        return _("Mediation is not suspended.")
+    if action in ("confirm_performance", "report_non_performance") and case.performance_confirmed_at:
+        return _("The agreement's performance has already been confirmed.")
     if action == "start_mediation":
-        missing = [MediationParty(party).label for party in MediationParty.values if party not in given]
+        given = mediation_consents(case)
+        missing = [MediationParty(value).label for value in MediationParty.values if value not in given]
         if missing:
-            raise TransitionNotAllowed(
-                _("Mediation needs the consent of both parties (Order 121 Art. 18); still missing: %(parties)s.")
-                % {"parties": ", ".join(str(label) for label in missing)}
-            )
-        return
-    party = ground if action == "record_consent" else sorted(acting_roles)[0]
-    if party in given:
-        raise TransitionNotAllowed(
-            _("%(party)s has already consented to mediation.") % {"party": capfirst(MediationParty(party).label)}
-        )
+            return _("Mediation needs the consent of both parties (Order 121 Art. 18); still missing: %(parties)s.") % {
+                "parties": ", ".join(str(label) for label in missing)
+            }
+    if action in ("consent_to_mediation", "record_consent") and party in mediation_consents(case):
+        return _("%(party)s has already consented to mediation.") % {"party": capfirst(MediationParty(party).label)}
+    return None
 
 
 def case_transition(
@@ -571,18 +574,10 @@ def case_transition(
             errors["into"] = [_("An earlier report is named only when merging.")]
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
-        suspended = case.mediation_suspended_since is not None
-        if suspended and action in SUSPENDED_REFUSES:
-            raise TransitionNotAllowed(
-                _("Mediation is suspended since %(day)s (%(ground)s); it must be resumed first.")
-                % {"day": case.mediation_suspended_since, "ground": case.get_suspension_ground_display()}
-            )
-        if action in ("consent_to_mediation", "record_consent", "start_mediation"):
-            _check_consents(case, action=action, acting_roles=acting_roles, ground=ground)
-        if action in ("confirm_performance", "report_non_performance") and case.performance_confirmed_at:
-            raise TransitionNotAllowed(_("The agreement's performance has already been confirmed."))
-        if not suspended and action == "resume_mediation":
-            raise TransitionNotAllowed(_("Mediation is not suspended."))
+        party = ground if action == "record_consent" else sorted(acting_roles)[0]
+        refusal = _refusal_now(case, action=action, party=party)
+        if refusal is not None:
+            raise TransitionNotAllowed(refusal)
         if transition.action == "extend_verification" and period_is_extended(case, verification_period(case)):
             raise TransitionNotAllowed(_("The verification period can be extended only once."))
         if transition.action == "extend_decision" and period_is_extended(case, Period.PENALTY_DECISION):
