@@ -18,14 +18,13 @@ from mediation.models import (
     HelpRequest,
     IdDocumentType,
     MarketEntity,
-    NoticeRecipient,
     Region,
     RoomRole,
     ViolationType,
     mask_name,
 )
-from mediation.selectors.cases import acceptance_signs, hides_the_reporter
-from mediation.selectors.notices import notices_for
+from mediation.selectors.cases import Viewer, acceptance_signs, hides_the_reporter
+from mediation.selectors.notices import notices_seen_by
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
 from mediation.services.transitions import Role
 
@@ -321,7 +320,7 @@ class ConsumerCaseSerializer(_CaseSerializer):
         fields = _CASE_FOR_PARTIES
 
     def get_notices(self, case: Case) -> list[dict]:
-        return notices_for(case, NoticeRecipient.CONSUMER)
+        return notices_seen_by(case, Viewer.CONSUMER)
 
 
 class ConsumerIdentityOutSerializer(serializers.Serializer):
@@ -375,7 +374,7 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
         return acceptance_signs(case)
 
     def get_notices(self, case: Case) -> list[dict]:
-        return notices_for(case, None)
+        return notices_seen_by(case, Viewer.OFFICIAL)
 
     def get_agent(self, case: Case) -> dict | None:
         agent = getattr(case, "agent", None) if case.is_complaint else None
@@ -447,7 +446,7 @@ class PartnerAgencyCaseSerializer(OfficialCaseSerializer):
         return EventSerializer(case.events.all(), many=True).data
 
     def get_notices(self, case: Case) -> list[dict]:
-        return []  # addressed to the parties, kept by the handling bureau
+        return notices_seen_by(case, Viewer.PARTNER_AGENCY)
 
     def get_agent(self, case: Case) -> dict | None:
         agent = getattr(case, "agent", None) if case.is_complaint else None
@@ -469,7 +468,7 @@ class MerchantCaseSerializer(_CaseSerializer):
         fields = [*_CASE_CORE, "consumer_masked_name", "consumer_city", "events", "evidence", "notices"]
 
     def get_notices(self, case: Case) -> list[dict]:
-        return notices_for(case, NoticeRecipient.BUSINESS)
+        return notices_seen_by(case, Viewer.MERCHANT)
 
     def get_consumer_city(self, case: Case) -> str | None:
         region = case.consumer_region

@@ -11,6 +11,7 @@ from mediation.models import (
     NoticeKind,
     NoticeRecipient,
 )
+from mediation.selectors.cases import Viewer
 
 
 def other_routes() -> str:
@@ -91,3 +92,15 @@ def notices_for(case: Case, recipient: str | None) -> list[dict]:
         }
         for notice in notices
     ]
+
+
+# Whose notices each viewer of a case reads: the parties their own, the handling and co-mediating
+# officials all of them; a partner agency none (they are the mainland bureau's to give).
+_RECIPIENT_OF_VIEWER = {Viewer.CONSUMER: NoticeRecipient.CONSUMER, Viewer.MERCHANT: NoticeRecipient.BUSINESS}
+
+
+def notices_seen_by(case: Case, viewer: str) -> list[dict]:
+    if viewer == Viewer.OFFICIAL:
+        return notices_for(case, None)
+    recipient = _RECIPIENT_OF_VIEWER.get(viewer)
+    return notices_for(case, recipient) if recipient else []

@@ -41,34 +41,28 @@ def _record(case: Case, kind: str, recipient: str, *, source: str, due_on: datet
     )
 
 
-def _acceptance_source(case: Case) -> str:
-    return rules.rule_for(Period.ACCEPTANCE_DECISION, timezone.localdate(case.received_at)).citation
-
-
-@on_entering(CaseStatus.ACCEPTED)
-def notice_of_acceptance(*, case: Case, **_move) -> None:
+def _notice_of_the_decision(case: Case, kind: str, *, ground: str = "", reason: str = "") -> None:
+    """Acceptance or refusal, told to the complainant within the acceptance period (Art. 15)."""
     today = timezone.localdate()
     _record(
         case,
-        NoticeKind.ACCEPTED,
+        kind,
         NoticeRecipient.CONSUMER,
-        source=_acceptance_source(case),
-        due_on=max(case.acceptance_due or today, today),
-    )
-
-
-@on_entering(CaseStatus.NOT_ACCEPTED)
-def notice_of_refusal(*, case: Case, ground: str, reason: str, **_move) -> None:
-    today = timezone.localdate()
-    _record(
-        case,
-        NoticeKind.NOT_ACCEPTED,
-        NoticeRecipient.CONSUMER,
-        source=_acceptance_source(case),
+        source=rules.rule_for(Period.ACCEPTANCE_DECISION, timezone.localdate(case.received_at)).citation,
         due_on=max(case.acceptance_due or today, today),
         ground=ground,
         reason=reason,
     )
+
+
+@on_entering(CaseStatus.ACCEPTED)
+def notice_of_acceptance(*, case: Case, **_move) -> None:
+    _notice_of_the_decision(case, NoticeKind.ACCEPTED)
+
+
+@on_entering(CaseStatus.NOT_ACCEPTED)
+def notice_of_refusal(*, case: Case, ground: str, reason: str, **_move) -> None:
+    _notice_of_the_decision(case, NoticeKind.NOT_ACCEPTED, ground=ground, reason=reason)
 
 
 def _notice_of_the_end(case: Case, *, ground: str, reason: str) -> None:

@@ -19,7 +19,6 @@ from mediation.models import (
     MarketEntity,
     MediationParty,
     MediationTerminationReason,
-    NoticeRecipient,
 )
 from mediation.rules import Period
 from mediation.selectors.cases import (
@@ -34,7 +33,7 @@ from mediation.selectors.cases import (
     viewer_role,
 )
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
-from mediation.selectors.notices import notices_for
+from mediation.selectors.notices import notices_seen_by
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
@@ -194,14 +193,6 @@ TERMINATION_GROUNDS = [
 ]
 
 
-def _notices_seen_by(case: Case, viewer: str) -> list[dict]:
-    """The notices addressed to the viewer; the handling and co-mediating officials see them all."""
-    if viewer == Viewer.OFFICIAL:
-        return notices_for(case, None)
-    recipient = {Viewer.CONSUMER: NoticeRecipient.CONSUMER, Viewer.MERCHANT: NoticeRecipient.BUSINESS}.get(viewer)
-    return notices_for(case, recipient) if recipient else []
-
-
 def _consents_shown(case: Case, viewer: str) -> list[tuple[str, bool]]:
     """Who has agreed to mediation, while an accepted complaint waits for it (Order 121 Art. 18)."""
     if case.status != CaseStatus.ACCEPTED or viewer == Viewer.PARTNER_AGENCY:
@@ -235,7 +226,7 @@ def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm 
     context = {
         "case": case,
         "viewer": viewer,
-        "notices": _notices_seen_by(case, viewer),
+        "notices": notices_seen_by(case, viewer),
         "signs": acceptance_signs(case) if viewer == Viewer.OFFICIAL and case.status == "submitted" else {},
         "consents": _consents_shown(case, viewer),
         "deadlines": deadlines,
