@@ -35,8 +35,8 @@ from mediation.rules import Period
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.identifiers import validate_phone, validate_resident_id
 from mediation.services.jurisdiction import resolve_jurisdiction
-from mediation.services.periods import period_start
-from mediation.services.transitions import Role, case_transition, on_action, verification_period
+from mediation.services.periods import period_start, verification_period
+from mediation.services.transitions import Role, case_transition, on_action
 
 CASE_NUMBER_PREFIX = {CaseKind.COMPLAINT: "TS", CaseKind.REPORT: "JB"}  # 投诉, 举报
 CURRENCIES = ("CNY", "HKD", "MOP", "TWD", "USD", "EUR", "JPY", "KRW", "GBP")

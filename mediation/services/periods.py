@@ -6,7 +6,7 @@ import datetime
 from django.db import transaction
 
 from mediation import rules
-from mediation.models import Case, CaseDeadline
+from mediation.models import Case, CaseDeadline, IntakeChannel
 from mediation.rules import Period, Unit
 from mediation.services.working_days import WorkingCalendar
 
@@ -25,6 +25,14 @@ EXTENSION_OF = {
     Period.PENALTY_DECISION: Period.PENALTY_DECISION_EXTENSION,
     Period.VIOLATION_CHECK: Period.VIOLATION_CHECK_EXTENSION,
 }
+
+
+def verification_period(case: Case) -> Period:
+    """A report is verified under the penalty procedure Art. 18; a clue found in mediation under
+    Order 121 Art. 27 (the same 15 + 15 working days, its own article)."""
+    if case.intake_channel == IntakeChannel.FOUND_IN_MEDIATION:
+        return Period.VIOLATION_CHECK
+    return Period.REPORT_VERIFICATION
 
 
 def _count(calendar: WorkingCalendar, start: datetime.date, number: int, unit: str) -> datetime.date:

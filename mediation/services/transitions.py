@@ -22,7 +22,6 @@ from mediation.models import (
     CaseEvent,
     CaseKind,
     CaseStatus,
-    IntakeChannel,
     MediationParty,
     MediationTerminationReason,
     NonAcceptanceGround,
@@ -39,6 +38,7 @@ from mediation.services.periods import (
     period_resume,
     period_start,
     periods_close,
+    verification_period,
 )
 
 
@@ -300,14 +300,6 @@ _ROLE_OF_RELATION = {
 
 def roles_of(user, case: Case) -> set[Role]:
     return {_ROLE_OF_RELATION[r] for r in case_relations(user, case) if r in _ROLE_OF_RELATION}
-
-
-def verification_period(case: Case) -> Period:
-    """A report is verified under the penalty procedure Art. 18; a clue found in mediation under
-    Order 121 Art. 27 (the same 15 + 15 working days, its own article)."""
-    if case.intake_channel == IntakeChannel.FOUND_IN_MEDIATION:
-        return Period.VIOLATION_CHECK
-    return Period.REPORT_VERIFICATION
 
 
 def _merge_report(case: Case, *, into: Case, actor_reason: str) -> None:
