@@ -188,8 +188,20 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
             if wire["seq"] <= self.cursor:
                 continue
             self.cursor = wire["seq"]
+            if self._changes_my_seat(wire):
+                await database_sync_to_async(self.seat.refresh_from_db)(fields=["role", "muted"])
+                self.visible_channels = channels_visible_to(self.seat.role)
             if wire["channel"] in self.visible_channels:
                 await self.send(text_data=self._rendered(wire))
+
+    def _changes_my_seat(self, wire: dict) -> bool:
+        """A recusal granted (Order 121 Art. 21) moves the lead to another official: both seats'
+        roles change while their sockets may be open, and each socket acts on its seat's role."""
+        payload = wire.get("payload") or {}
+        return payload.get("event") == "mediator_replaced" and self.seat_id in (
+            payload.get("participant"),
+            payload.get("previous"),
+        )
 
     async def push_frame(self, frame: dict) -> None:
         if self.syncing:

@@ -142,6 +142,15 @@ class CaseActionInputSerializer(serializers.Serializer):
         default=None,
         help_text="start_mediation only: the username of an official of the co-mediating authority.",
     )
+    mediator = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(official__isnull=False),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="decide_recusal only, when granted in an open room: the username of the official of the "
+        "handling bureau who leads the mediation from now on.",
+    )
     authority = serializers.PrimaryKeyRelatedField(
         queryset=Authority.objects.all(),
         required=False,

@@ -276,8 +276,15 @@ class CaseActionView(APIView):
         else:
             to_authority = arguments.pop("authority")
             into = report_by_number(arguments.pop("into"))
+            mediator = arguments.pop("mediator")
             case = case_transition(
-                case=case, action=action, actor=request.user, to_authority=to_authority, into=into, **arguments
+                case=case,
+                action=action,
+                actor=request.user,
+                to_authority=to_authority,
+                into=into,
+                context={"mediator": mediator} if mediator is not None else None,
+                **arguments,
             )
         if action == "forward" and viewer_role(request.user, case) is None:
             # Forwarded away: this bureau no longer sees the case.

@@ -161,6 +161,13 @@ class SuspensionGround(models.TextChoices):
     RECUSAL = "recusal", _("A party asked for a mediator's recusal: suspended until it is decided (Art. 21)")
 
 
+class RecusalDecision(models.TextChoices):
+    """The bureau's decision on a party's request that a mediator step aside (Order 121 Art. 21)."""
+
+    GRANTED = "granted", _("Granted: the mediator steps aside")
+    REFUSED = "refused", _("Refused: the mediator goes on")
+
+
 class ReportDecision(models.TextChoices):
     """What a report's opened case ends in: the decisions of the penalty procedure Art. 60."""
 

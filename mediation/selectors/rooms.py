@@ -39,6 +39,16 @@ def co_mediator_candidates(*, case) -> QuerySet:
     return users.filter(official__authority_id=case.co_mediating_authority_id).order_by("last_name", "first_name", "pk")
 
 
+def lead_mediator_candidates(*, case) -> QuerySet:
+    """The users who may take the lead of `case`'s mediation: the active officials of its handling
+    bureau."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, official__authority_id=case.handling_authority_id)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     """The user's seat in the room of case `number`, or None: not assigned, no such case, or no
     room. Callers refuse all three alike so that case numbers cannot be probed."""
@@ -305,6 +315,10 @@ SYSTEM_EVENT_TEXTS = {
     "participant_added": gettext_lazy("%(name)s was added to the room as %(role)s."),
     "caucus_opened": gettext_lazy("The mediators opened a private conversation with %(party)s."),
     "caucus_closed": gettext_lazy("The private conversation with %(party)s is closed."),
+    "mediator_replaced": gettext_lazy(
+        "The recusal request was granted: %(name)s leads the mediation from now on, and %(previous_name)s "
+        "follows it without taking part."
+    ),
     "muted": gettext_lazy("A mediator muted %(name)s."),
     "unmuted": gettext_lazy("A mediator unmuted %(name)s."),
     "adjourned": gettext_lazy("The mediation is adjourned."),

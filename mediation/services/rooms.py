@@ -26,6 +26,7 @@ from mediation.models import (
     RoomEventKind,
     RoomParticipant,
     RoomRole,
+    RecusalDecision,
     RoomStatus,
     channels_visible_to,
 )
@@ -33,7 +34,7 @@ from mediation.selectors.rooms import message_wire
 from mediation.services import room_broadcast
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.transitions import case_transition, on_entering, on_leaving
+from mediation.services.transitions import case_transition, on_action, on_entering, on_leaving
 
 MAX_MESSAGE_LENGTH = 4000
 MAX_CLIENT_MSG_ID_LENGTH = 64
@@ -136,6 +137,60 @@ def room_open_with_case(*, case: Case, actor, co_mediator=None, **_move) -> Medi
     append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "mediation_started", "case": case.number})
     save_seq(room)
     return room
+
+
+@on_action("decide_recusal")
+def lead_mediator_replace(*, case: Case, ground: str, actor, mediator=None, **_move) -> None:
+    """A granted recusal (Order 121 Art. 21) in a room that is open: `mediator`, another official of
+    the handling bureau, takes the lead, and the recused mediator keeps a muted observer's seat (the
+    record they were part of stays readable to them; they no longer speak or act). Before the room
+    opens nobody leads yet, so no mediator is named."""
+    room = MediationRoom.objects.filter(case=case).exclude(status=RoomStatus.CLOSED).first()
+    replacing = ground == RecusalDecision.GRANTED and room is not None
+    if not replacing:
+        if mediator is not None:
+            raise ValidationError(
+                {"mediator": [_("A new mediator is named only when a recusal is granted in an open room.")]}
+            )
+        return
+    room = lock_room(room.pk)
+    recused = RoomParticipant.objects.filter(room=room, role=RoomRole.LEAD_MEDIATOR).first()
+    official = getattr(mediator, "official", None)
+    if official is None or official.authority_id != case.handling_authority_id or not mediator.is_active:
+        raise ValidationError(
+            {
+                "mediator": [
+                    _("Name the official of %(bureau)s who leads the mediation from now on.")
+                    % {"bureau": case.handling_authority.name}
+                ]
+            }
+        )
+    if recused is not None and recused.user_id == mediator.pk:
+        raise ValidationError({"mediator": [_("The new mediator must be someone other than the recused one.")]})
+    if recused is not None:
+        recused.role = RoomRole.OBSERVER
+        recused.muted = True
+        recused.save(update_fields=["role", "muted"])
+    seat, _created = RoomParticipant.objects.update_or_create(
+        room=room,
+        user=mediator,
+        defaults={"role": RoomRole.LEAD_MEDIATOR, "muted": False, "display_name": display_name_of_official(official)},
+    )
+    author = RoomParticipant.objects.filter(room=room, user=actor).first()
+    append_event(
+        room,
+        kind=RoomEventKind.SYSTEM,
+        author=author,
+        payload={
+            "event": "mediator_replaced",
+            "participant": seat.pk,
+            "name": seat.display_name,
+            "role": RoomRole.LEAD_MEDIATOR,
+            "previous": recused.pk if recused is not None else None,
+            "previous_name": recused.display_name if recused is not None else "",
+        },
+    )
+    save_seq(room)
 
 
 def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomParticipant:

@@ -25,6 +25,7 @@ from mediation.models import (
     MediationParty,
     MediationTerminationReason,
     NonAcceptanceGround,
+    RecusalDecision,
     ReportDecision,
     ReturnReason,
     SuspensionGround,
@@ -124,6 +125,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition("resume_mediation", C, source, source, OFFICIAL, reason_required=True)
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
+    # The bureau decides a recusal request (Art. 21) and mediation goes on: with a new lead mediator
+    # in the room when the request is granted.
+    *(
+        Transition("decide_recusal", C, source, source, OFFICIAL, grounds=RecusalDecision, reason_required=True)
+        for source in (S.ACCEPTED, S.MEDIATING)
+    ),
     Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True, in_room=True),
     # The agreement's performance by its date (`perform_by` of the terms): confirmed by the consumer,
     # or by the official who checked; the consumer reports it not performed (the bureau follows up;
@@ -176,6 +183,7 @@ ACTION_LABELS = {
     "suspend_mediation": gettext_lazy("suspend mediation"),
     "request_recusal": gettext_lazy("ask for a mediator's recusal"),
     "resume_mediation": gettext_lazy("resume mediation"),
+    "decide_recusal": gettext_lazy("decide the recusal request"),
     "settle": gettext_lazy("record the agreement"),
     "terminate": gettext_lazy("terminate mediation"),
     "confirm_performance": gettext_lazy("confirm the agreement was performed"),
@@ -372,7 +380,7 @@ def _apply_effects(
         case.suspension_ground = ground if action == "suspend_mediation" else SuspensionGround.RECUSAL
         case.next_due = None  # nothing runs until the official resumes
         changed += ["mediation_suspended_since", "suspension_ground"]
-    elif action == "resume_mediation":
+    elif action in ("resume_mediation", "decide_recusal"):
         changed += period_resume(case, Period.MEDIATION, suspended_since=case.mediation_suspended_since, today=today)
         case.mediation_suspended_since = None
         case.suspension_ground = ""
@@ -488,6 +496,10 @@ def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
         }
     if action == "resume_mediation" and not suspended:
         return _("Mediation is not suspended.")
+    if action == "resume_mediation" and case.suspension_ground == SuspensionGround.RECUSAL:
+        return _("A recusal request is waiting: decide it, and mediation resumes with the decision.")
+    if action == "decide_recusal" and case.suspension_ground != SuspensionGround.RECUSAL:
+        return _("No recusal request is waiting for a decision.")
     if action in ("confirm_performance", "report_non_performance") and case.performance_confirmed_at:
         return _("The agreement's performance has already been confirmed.")
     if action == "start_mediation":
@@ -558,6 +570,8 @@ def case_transition(
             errors["authority"] = [
                 _("A bureau is chosen only when the case is forwarded or its jurisdiction disputed.")
             ]
+        if (context or {}).get("mediator") is not None and action != "decide_recusal":
+            errors["mediator"] = [_("A new lead mediator is named only when a recusal request is decided.")]
         if action == "terminate" and ground == MediationTerminationReason.WITHDRAWN:
             errors["ground"] = [_("Withdrawal is the complainant's own move, not a ground to terminate on.")]
         if action == "merge":

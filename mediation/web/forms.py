@@ -16,7 +16,7 @@ from mediation.models import (
     ViolationType,
 )
 from mediation.selectors.registry import registry_search
-from mediation.selectors.rooms import co_mediator_candidates
+from mediation.selectors.rooms import co_mediator_candidates, lead_mediator_candidates
 from mediation.services.cases import MAX_FACTS_LENGTH
 from mediation.services.jurisdiction import forwarding_candidates
 from mediation.services.people import password_problems
@@ -228,6 +228,14 @@ class CaseActionForm(forms.Form):
                 required=False,
                 empty_label=_("No co-mediator"),
                 help_text=_("An official of the consumer's home bureau or of the partner agency mediates with you."),
+            )
+        if transition.action == "decide_recusal":
+            self.fields["mediator"] = OfficialChoiceField(
+                label=_("New lead mediator"),
+                queryset=lead_mediator_candidates(case=case),
+                required=False,
+                empty_label=_("Nobody new"),
+                help_text=_("When the recusal is granted in an open room: who leads the mediation from now on."),
             )
         if transition.action in ("forward", "dispute_jurisdiction"):
             self.fields["authority"] = forms.ModelChoiceField(

@@ -267,8 +267,15 @@ def case_action(request, number: str, action: str):
                 arguments = dict(form.cleaned_data)
                 to_authority = arguments.pop("authority", None)
                 into = report_by_number(arguments.pop("into", ""))
+                context = {"mediator": arguments.pop("mediator")} if "mediator" in arguments else None
                 case_transition(
-                    case=case, action=action, actor=request.user, to_authority=to_authority, into=into, **arguments
+                    case=case,
+                    action=action,
+                    actor=request.user,
+                    to_authority=to_authority,
+                    into=into,
+                    context=context,
+                    **arguments,
                 )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -608,3 +608,40 @@ async def test_terminating_for_extortion_needs_the_referral_to_the_police(room_w
     case = await case_of(room_world)
     assert case.status == CaseStatus.TERMINATED and case.termination_reason == "extortion_or_fake_claim"
     await close_all(lead)
+
+
+# --- a granted recusal (Order 121 Art. 21) ------------------------------------------------------
+
+
+async def test_a_granted_recusal_changes_the_roles_of_sockets_already_open(room_world):
+    consumer, merchant, lead, co = await join_all(room_world)
+
+    @database_sync_to_async
+    def grant_recusal():
+        colleague = factories.official(room_world.shop_bureau)
+        case_transition(case=room_world.case, action="request_recusal", actor=room_world.consumer_user, reason="亲属")
+        case_transition(
+            case=room_world.case,
+            action="decide_recusal",
+            actor=room_world.shop_official,
+            ground="granted",
+            reason="确有亲属关系",
+            context={"mediator": colleague},
+        )
+        return colleague
+
+    colleague = await grant_recusal()
+    told = await consumer.next("system", event="mediator_replaced")
+    assert told["data"]["previous"] == lead.welcome["you"]["id"]
+    await lead.next("system", event="mediator_replaced")
+    # The recused mediator's open socket now acts as a muted observer: it neither ends the mediation
+    # nor writes.
+    refused = await lead.error({"type": "terminate", "reason": "agreement_impossible"})
+    assert refused["code"] == "role_not_allowed"
+    refused = await lead.say("我继续主持", "recused-1")
+    assert refused["type"] == "error"
+    new_lead = await RoomClient.join(colleague, room_world.number)
+    assert new_lead.welcome["you"]["role"] == "lead_mediator"
+    await new_lead.send({"type": "terminate", "reason": "agreement_impossible"})
+    await consumer.next("system", event="terminated")
+    await close_all(consumer, merchant, lead, co, new_lead)

@@ -233,6 +233,17 @@
       case "unmuted":
         if (participants.has(data.participant)) participants.get(data.participant).muted = frame.event === "muted";
         break;
+      case "mediator_replaced":
+        // A granted recusal: this page's tools follow the seat's role, so a changed role reloads it.
+        if (me && (me.id === data.participant || me.id === data.previous)) {
+          window.location.reload();
+          return;
+        }
+        if (participants.has(data.previous)) {
+          Object.assign(participants.get(data.previous), { role: "observer", muted: true });
+        }
+        participants.set(data.participant, { id: data.participant, role: data.role, name: data.name, muted: false });
+        break;
       case "joined":
       case "participant_added":
         if (!participants.has(data.participant)) {

@@ -43,6 +43,7 @@ GROUND_OF = {
     "return": "unclear",
     "suspend_mediation": "testing",
     "record_consent": "business",
+    "decide_recusal": "refused",
 }
 
 
@@ -96,6 +97,9 @@ def test_every_move(world, kind, status, action):
         case_transition(
             case=case, action="suspend_mediation", actor=world.shop_official, **_arguments(world, "suspend_mediation")
         )
+        events_before += 1
+    if action == "decide_recusal":  # only a waiting recusal request is decided
+        case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家有亲属关系")
         events_before += 1
     if move.in_room:  # refused anywhere but the room
         with pytest.raises(TransitionNotAllowed):

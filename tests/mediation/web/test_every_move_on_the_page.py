@@ -5,6 +5,7 @@ are not."""
 import pytest
 
 from mediation.models import CaseKind
+from mediation.services.transitions import case_transition
 from tests import factories, legal_rules
 from tests.mediation.web.pages import browser, page
 
@@ -23,6 +24,7 @@ FIELDS = {
     "report_non_performance": ["reason"],
     "request_recusal": ["reason"],
     "resume_mediation": ["reason"],
+    "decide_recusal": ["ground", "reason", "mediator"],
 }
 
 
@@ -35,11 +37,11 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
     )
     case = factories.with_status(case, move.source)
     if move.action == "resume_mediation":  # offered only while mediation is suspended
-        from mediation.services.transitions import case_transition
-
         case_transition(
             case=case, action="suspend_mediation", actor=world.shop_official, ground="testing", reason="送检"
         )
+    if move.action == "decide_recusal":  # offered only while a recusal request waits
+        case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家相识")
     users = {"consumer": world.consumer_user, "business": world.shop_staff, "official": world.shop_official}
     for actor in sorted(move.actors - {"system"}):
         shown = page(browser(users[actor]).get(f"/cases/{case.number}/"))
