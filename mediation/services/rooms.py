@@ -21,12 +21,12 @@ from mediation.models import (
     MediationRoom,
     MediationTerminationReason,
     Official,
+    RecusalDecision,
     RoomChannel,
     RoomEvent,
     RoomEventKind,
     RoomParticipant,
     RoomRole,
-    RecusalDecision,
     RoomStatus,
     channels_visible_to,
 )
