@@ -194,6 +194,7 @@ class World:
         self.home_bureau = bureau("110105")
         self.home_official = official(self.home_bureau)
         self.outsider_official = official(bureau("440305"))
+        self.superior_official = official(bureau("330100"))  # 杭州市, above the shop's 西湖区 bureau
 
 
 class RoomWorld(World):

@@ -26,7 +26,7 @@ _CASE_RELATIONS = (
     "entity__platform",
     "entity__business_region",
     "entity__registered_region",
-    "handling_authority",
+    "handling_authority__region__parent__parent",
     "co_mediating_authority",
     "linked_case",
 )
@@ -50,6 +50,9 @@ class Relation(enum.StrEnum):
     CO_MEDIATING = "co_mediating"  # an official of the co-mediating bureau
     PARTNER = "partner"  # staff of a partner agency outside the mainland, handling or co-mediating
     BUSINESS = "business"  # staff of the business a complaint is about, once it has been told
+    # An official of a bureau above the handling bureau, which may take the case over (Order 121
+    # Art. 13; penalty procedure Art. 15).
+    SUPERIOR = "superior"
 
 
 def case_relations(user, case: Case) -> frozenset[Relation]:
@@ -68,6 +71,8 @@ def case_relations(user, case: Case) -> frozenset[Relation]:
             relations.add(Relation.HANDLING)
         else:
             relations.add(Relation.CO_MEDIATING)
+    elif official is not None and _is_above(official.authority, case.handling_authority):
+        relations.add(Relation.SUPERIOR)
     staff = getattr(user, "merchant_staff", None)
     if (
         staff is not None
@@ -79,6 +84,13 @@ def case_relations(user, case: Case) -> frozenset[Relation]:
     return frozenset(relations)
 
 
+def _is_above(authority: Authority, handling: Authority) -> bool:
+    """Whether `authority` is a market-regulation bureau of a region above the handling bureau's."""
+    if authority.kind != AuthorityKind.BUREAU or handling.kind != AuthorityKind.BUREAU or handling.region is None:
+        return False
+    return authority.region_id in {region.code for region in handling.region.ancestors_and_self()[1:]}
+
+
 # Which view of a case a relation gives, the first that applies: a person's own case is always
 # seen as its consumer, even by an official who filed one of their own.
 _VIEWS = (
@@ -86,6 +98,7 @@ _VIEWS = (
     (Relation.HANDLING, Viewer.OFFICIAL),
     (Relation.CO_MEDIATING, Viewer.OFFICIAL),
     (Relation.PARTNER, Viewer.PARTNER_AGENCY),
+    (Relation.SUPERIOR, Viewer.OFFICIAL),
     (Relation.BUSINESS, Viewer.MERCHANT),
 )
 

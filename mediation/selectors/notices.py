@@ -68,6 +68,10 @@ def notice_text(notice: CaseNotice) -> str:
         return f"{text} {other_routes()}"
     if notice.kind == NoticeKind.FORWARDED:
         values["authority"] = notice.reason  # the bureau's name, as it was when forwarded
+        if notice.ground == "taken_over":
+            return (
+                _("Your case %(number)s is now handled by %(authority)s, a bureau above the one that had it.") % values
+            )
         return _("Your case %(number)s has been forwarded to %(authority)s, which has jurisdiction over it.") % values
     if notice.kind == NoticeKind.REPORT_CASE_DECISION:
         if notice.ground == "opened":

@@ -130,6 +130,23 @@ def notice_of_forwarding(*, case: Case, **_move) -> None:
     )
 
 
+@on_action("take_over")
+def notice_of_taking_over(*, case: Case, **_move) -> None:
+    """The complainant or reporter learns which bureau handles the case now (Order 121 Art. 13;
+    penalty procedure Art. 15), as when it is forwarded."""
+    if case.consumer is None or case.is_anonymous:
+        return
+    _record(
+        case,
+        NoticeKind.FORWARDED,
+        NoticeRecipient.CONSUMER,
+        source="SAMR Order 121 (2025) Art. 13" if case.is_complaint else "SAMR penalty procedure (2022) Art. 15",
+        due_on=timezone.localdate(),
+        ground="taken_over",
+        reason=case.handling_authority.name,
+    )
+
+
 @on_action("report_non_performance")
 def notice_of_non_performance(*, case: Case, **_move) -> None:
     """The consumer is told what follows: the bureau follows the business up, and the agreement itself

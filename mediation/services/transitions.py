@@ -46,6 +46,7 @@ from mediation.services.periods import (
 class Role(enum.StrEnum):
     CONSUMER = "consumer"  # the complainant or reporter of this case
     HANDLING_OFFICIAL = "handling_official"  # an official of the handling authority
+    SUPERIOR_OFFICIAL = "superior_official"  # an official of a bureau above the handling one
     BUSINESS = "business"  # the staff of the business a complaint is about
     SYSTEM = "system"  # the product itself (deadline jobs, submission)
 
@@ -73,6 +74,7 @@ CONSUMER = frozenset({Role.CONSUMER})
 OFFICIAL = frozenset({Role.HANDLING_OFFICIAL})
 CONSUMER_OR_SYSTEM = frozenset({Role.CONSUMER, Role.SYSTEM})
 PARTIES = frozenset({Role.CONSUMER, Role.BUSINESS})
+SUPERIOR = frozenset({Role.SUPERIOR_OFFICIAL})
 BUSINESS = frozenset({Role.BUSINESS})
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -92,6 +94,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     *(
         Transition("forward", kind, source, S.SUBMITTED, OFFICIAL, reason_required=True)
         for kind, source in ((C, S.SUBMITTED), (R, S.SUBMITTED), (R, S.VERIFYING))
+    ),
+    # A bureau above the handling one takes the case over when it sees the need (Order 121 Art. 13
+    # for complaints; penalty procedure Art. 15 for reports). The case keeps its receipt and its
+    # running periods: it was received, and stays received, by the market-regulation system.
+    *(
+        Transition("take_over", kind, source, source, SUPERIOR, reason_required=True)
+        for kind, source in ((C, S.SUBMITTED), (C, S.ACCEPTED), (R, S.SUBMITTED), (R, S.VERIFYING), (R, S.CASE_OPENED))
     ),
     # The bureau holding a case disputes its jurisdiction with another bureau: they settle it within
     # 7 working days (by forwarding, or by going on with the case), or forward it to their common
@@ -175,6 +184,7 @@ ACTION_LABELS = {
     "return": gettext_lazy("return for correction"),
     "resubmit": gettext_lazy("resubmit"),
     "forward": gettext_lazy("forward to the competent bureau"),
+    "take_over": gettext_lazy("take the case over (upper-level bureau)"),
     "dispute_jurisdiction": gettext_lazy("dispute the jurisdiction with another bureau"),
     "consent_to_mediation": gettext_lazy("agree to mediation"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
@@ -303,6 +313,7 @@ _ROLE_OF_RELATION = {
     Relation.OWN: Role.CONSUMER,
     Relation.HANDLING: Role.HANDLING_OFFICIAL,
     Relation.BUSINESS: Role.BUSINESS,
+    Relation.SUPERIOR: Role.SUPERIOR_OFFICIAL,
 }
 
 
@@ -366,6 +377,17 @@ def _apply_effects(
     if transition.source in (S.SUBMITTED, S.VERIFYING):
         # Any decision on the case, or forwarding it, ends a dispute over who handles it.
         periods_close(case, Period.JURISDICTION_DISPUTE)
+    if action == "take_over":
+        case.handling_authority = to_authority
+        if case.co_mediating_authority_id == to_authority.pk:
+            case.co_mediating_authority = None
+        # Due again on the stage's own period (a jurisdiction dispute taken over has ended).
+        if case.is_complaint:
+            running = "acceptance_due" if case.status == S.SUBMITTED else "mediation_due"
+        else:
+            running = "penalty_decision_due" if case.status == S.CASE_OPENED else "verification_due"
+        case.next_due = None if case.mediation_suspended_since else getattr(case, running)
+        return [*changed, "handling_authority", "co_mediating_authority"]
     if action == "forward":
         case.handling_authority = to_authority
         if case.co_mediating_authority_id == to_authority.pk:
@@ -570,6 +592,8 @@ def case_transition(
             errors["authority"] = [
                 _("A bureau is chosen only when the case is forwarded or its jurisdiction disputed.")
             ]
+        if action == "take_over" and not errors.get("authority"):
+            to_authority = actor.official.authority  # the superior bureau takes it to itself
         if (context or {}).get("mediator") is not None and action != "decide_recusal":
             errors["mediator"] = [_("A new lead mediator is named only when a recusal request is decided.")]
         if action == "terminate" and ground == MediationTerminationReason.WITHDRAWN:

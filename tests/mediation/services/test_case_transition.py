@@ -61,7 +61,12 @@ def _arguments(world, action):
 
 
 def _user_of(world, actor):
-    return {"consumer": world.consumer_user, "business": world.shop_staff, "official": world.shop_official}[actor]
+    return {
+        "consumer": world.consumer_user,
+        "business": world.shop_staff,
+        "official": world.shop_official,
+        "superior official": world.superior_official,
+    }[actor]
 
 
 def test_the_document_and_the_service_know_the_same_moves():
@@ -119,7 +124,11 @@ def test_every_move(world, kind, status, action):
 def test_other_people_may_not_move_the_case(world, move):
     case = factories.with_status(_case(world, move.kind), move.source)
     intruders = [world.outsider_official, world.home_official]
-    intruders += [_user_of(world, actor) for actor in ("consumer", "business", "official") if actor not in move.actors]
+    intruders += [
+        _user_of(world, actor)
+        for actor in ("consumer", "business", "official", "superior official")
+        if actor not in move.actors
+    ]
     for intruder in intruders:
         with pytest.raises(PermissionDenied):
             case_transition(

@@ -25,6 +25,7 @@ FIELDS = {
     "request_recusal": ["reason"],
     "resume_mediation": ["reason"],
     "decide_recusal": ["ground", "reason", "mediator"],
+    "take_over": ["reason"],
 }
 
 
@@ -42,7 +43,12 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
         )
     if move.action == "decide_recusal":  # offered only while a recusal request waits
         case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家相识")
-    users = {"consumer": world.consumer_user, "business": world.shop_staff, "official": world.shop_official}
+    users = {
+        "consumer": world.consumer_user,
+        "business": world.shop_staff,
+        "official": world.shop_official,
+        "superior official": world.superior_official,
+    }
     for actor in sorted(move.actors - {"system"}):
         shown = page(browser(users[actor]).get(f"/cases/{case.number}/"))
         form = f'action="/cases/{case.number}/actions/{move.action}/"'
