@@ -151,6 +151,20 @@ class CaseActionInputSerializer(serializers.Serializer):
         help_text="decide_recusal only, when granted in an open room: the username of the official of the "
         "handling bureau who leads the mediation from now on.",
     )
+    starts_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="schedule_onsite_session only: when it starts."
+    )
+    place = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="schedule_onsite_session only."
+    )
+    mediators = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(official__isnull=False),
+        many=True,
+        required=False,
+        default=list,
+        help_text="schedule_onsite_session only: the usernames of the officials who mediate.",
+    )
     authority = serializers.PrimaryKeyRelatedField(
         queryset=Authority.objects.all(),
         required=False,

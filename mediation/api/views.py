@@ -40,7 +40,7 @@ from mediation.services.assistance import help_request_join, help_request_open, 
 from mediation.services.chat_grants import GRANT_HEADER, chat_grant_consumer
 from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
 from mediation.services.rooms import mediation_start
-from mediation.services.transitions import ACTIONS, case_transition
+from mediation.services.transitions import ACTIONS, MOVE_CONTEXT_FIELDS, case_transition
 
 
 class APIView(BaseAPIView):
@@ -276,14 +276,14 @@ class CaseActionView(APIView):
         else:
             to_authority = arguments.pop("authority")
             into = report_by_number(arguments.pop("into"))
-            mediator = arguments.pop("mediator")
+            context = {key: arguments.pop(key) for key in MOVE_CONTEXT_FIELDS}
             case = case_transition(
                 case=case,
                 action=action,
                 actor=request.user,
                 to_authority=to_authority,
                 into=into,
-                context={"mediator": mediator} if mediator is not None else None,
+                context=context,
                 **arguments,
             )
         if action == "forward" and viewer_role(request.user, case) is None:

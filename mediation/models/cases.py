@@ -409,11 +409,33 @@ class NoticeKind(models.TextChoices):
     FORWARDED = "forwarded", _("Forwarded to the competent bureau")
     NOT_PERFORMED = "not_performed", _("Agreement not performed")
     REPORT_CASE_DECISION = "report_case_decision", _("Whether a case was opened on the report")
+    ONSITE_SESSION = "onsite_session", _("On-site mediation session")
 
 
 class NoticeRecipient(models.TextChoices):
     CONSUMER = "consumer", _("the complainant or reporter")
     BUSINESS = "business", _("the business")
+
+
+class MediationSession(models.Model):
+    """An on-site mediation session (现场调解): both parties are told its time, place and mediators
+    in advance (Order 121 Art. 20). Sessions online are held in the mediation room and need no
+    notice of their own."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=200)
+    mediators = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("mediators"), related_name="+")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("on-site mediation session")
+        verbose_name_plural = _("on-site mediation sessions")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class CaseNotice(models.Model):
@@ -432,6 +454,7 @@ class CaseNotice(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_online_at = models.DateTimeField(_("shown on the case page"), null=True, blank=True)
+    session = models.ForeignKey(MediationSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         verbose_name = _("notice")

@@ -1,7 +1,9 @@
 """The text of a notice, written in the reader's language when it is read."""
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mediation.models import (
     Case,
@@ -77,12 +79,35 @@ def notice_text(notice: CaseNotice) -> str:
         if notice.ground == "opened":
             return _("A case has been opened on your report %(number)s.") % values
         return _("No case was opened on your report %(number)s.") % values
+    if notice.kind == NoticeKind.ONSITE_SESSION and notice.session is not None:
+        return _session_text(notice.session, values)
     return str(notice.get_kind_display())
+
+
+def _session_text(session, values: dict) -> str:
+    """Order 121 Art. 20: the time, the place and the mediators, in the reader's language and the
+    bureau's time zone."""
+    mediators = [
+        f"{user.get_full_name() or user.get_username()} ({user.official.authority.name})"
+        for user in session.mediators.select_related("official__authority").order_by("pk")
+    ]
+    values.update(
+        when=date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT"),
+        place=session.place,
+        mediators=pgettext("between the items of a short list", ", ").join(mediators),
+    )
+    return (
+        _(
+            "An on-site mediation session of complaint %(number)s is set for %(when)s at %(place)s. "
+            "Mediators: %(mediators)s. If you cannot come, tell the bureau before the session."
+        )
+        % values
+    )
 
 
 def notices_for(case: Case, recipient: str | None) -> list[dict]:
     """The case's notices to `recipient` (every notice when None, for the handling officials)."""
-    notices = case.notices.all()
+    notices = case.notices.select_related("session")
     if recipient is not None:
         notices = notices.filter(recipient=recipient)
     return [

@@ -49,6 +49,18 @@ def lead_mediator_candidates(*, case) -> QuerySet:
     )
 
 
+def session_mediator_candidates(*, case) -> QuerySet:
+    """The users who may mediate an on-site session of `case`: the active officials of its handling
+    and co-mediating authorities."""
+    bureaus = [pk for pk in (case.handling_authority_id, case.co_mediating_authority_id) if pk is not None]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, official__authority_id__in=bureaus)
+        .select_related("official__authority")
+        .order_by("official__authority_id", "last_name", "first_name", "pk")
+    )
+
+
 def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     """The user's seat in the room of case `number`, or None: not assigned, no such case, or no
     room. Callers refuse all three alike so that case numbers cannot be probed."""

@@ -27,9 +27,13 @@ def _has_account(case: Case, recipient: str) -> bool:
     return case.entity.staff.exists()
 
 
-def _record(case: Case, kind: str, recipient: str, *, source: str, due_on: datetime.date, ground="", reason=""):
+def record_notice(
+    case: Case, kind: str, recipient: str, *, source: str, due_on: datetime.date, ground="", reason="", session=None
+) -> CaseNotice:
+    """Record a notice the rules require; it shows at once on the case page of a recipient with an
+    account."""
     now = timezone.now()
-    CaseNotice.objects.create(
+    return CaseNotice.objects.create(
         case=case,
         kind=kind,
         recipient=recipient,
@@ -37,6 +41,7 @@ def _record(case: Case, kind: str, recipient: str, *, source: str, due_on: datet
         due_on=due_on,
         ground=ground,
         reason=reason,
+        session=session,
         delivered_online_at=now if _has_account(case, recipient) else None,
     )
 
@@ -44,7 +49,7 @@ def _record(case: Case, kind: str, recipient: str, *, source: str, due_on: datet
 def _notice_of_the_decision(case: Case, kind: str, *, ground: str = "", reason: str = "") -> None:
     """Acceptance or refusal, told to the complainant within the acceptance period (Art. 15)."""
     today = timezone.localdate()
-    _record(
+    record_notice(
         case,
         kind,
         NoticeRecipient.CONSUMER,
@@ -68,7 +73,7 @@ def notice_of_refusal(*, case: Case, ground: str, reason: str, **_move) -> None:
 def _notice_of_the_end(case: Case, *, ground: str, reason: str) -> None:
     source = rules.rule_for(Period.TERMINATION_NOTICE, timezone.localdate()).citation
     for recipient in (NoticeRecipient.CONSUMER, NoticeRecipient.BUSINESS):
-        _record(
+        record_notice(
             case,
             NoticeKind.MEDIATION_ENDED,
             recipient,
@@ -95,7 +100,7 @@ def _notice_to_real_name_reporter(case: Case, *, opened: bool) -> None:
     if case.is_anonymous or not rules.is_in_force(Period.REAL_NAME_REPORTER_NOTICE, received):
         return
     rule = rules.rule_for(Period.REAL_NAME_REPORTER_NOTICE, received)
-    _record(
+    record_notice(
         case,
         NoticeKind.REPORT_CASE_DECISION,
         NoticeRecipient.CONSUMER,
@@ -120,7 +125,7 @@ def notice_of_forwarding(*, case: Case, **_move) -> None:
     if case.consumer is None or case.is_anonymous:
         return  # an anonymous reporter left no way to be told
     today = timezone.localdate()
-    _record(
+    record_notice(
         case,
         NoticeKind.FORWARDED,
         NoticeRecipient.CONSUMER,
@@ -136,7 +141,7 @@ def notice_of_taking_over(*, case: Case, **_move) -> None:
     penalty procedure Art. 15), as when it is forwarded."""
     if case.consumer is None or case.is_anonymous:
         return
-    _record(
+    record_notice(
         case,
         NoticeKind.FORWARDED,
         NoticeRecipient.CONSUMER,
@@ -151,7 +156,7 @@ def notice_of_taking_over(*, case: Case, **_move) -> None:
 def notice_of_non_performance(*, case: Case, **_move) -> None:
     """The consumer is told what follows: the bureau follows the business up, and the agreement itself
     is enforced only by a court or an arbitration body (Order 121 Art. 25; CRPL Art. 39)."""
-    _record(
+    record_notice(
         case,
         NoticeKind.NOT_PERFORMED,
         NoticeRecipient.CONSUMER,

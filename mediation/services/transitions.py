@@ -114,6 +114,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
     Transition("record_consent", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL, grounds=MediationParty, reason_required=True),
     Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
+    # An on-site session: both parties are told its time, place and mediators in advance (Art. 20).
+    *(Transition("schedule_onsite_session", C, source, source, OFFICIAL) for source in (S.ACCEPTED, S.MEDIATING)),
     # A clue of a violation found in mediation is verified within 15 (+15) working days and handled
     # under the penalty procedure (Order 121 Art. 27): it becomes a report of the bureau's own.
     *(
@@ -189,6 +191,7 @@ ACTION_LABELS = {
     "consent_to_mediation": gettext_lazy("agree to mediation"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
     "start_mediation": gettext_lazy("start mediation"),
+    "schedule_onsite_session": gettext_lazy("set an on-site mediation session"),
     "record_violation_clue": gettext_lazy("record a violation found in mediation"),
     "suspend_mediation": gettext_lazy("suspend mediation"),
     "request_recusal": gettext_lazy("ask for a mediator's recusal"),
@@ -218,11 +221,15 @@ ROOM_ONLY_MESSAGES = {
 }
 
 # Moves that put something on the record and change nothing else: no status, no time limit.
-ON_THE_RECORD_ONLY = frozenset({"respond", "consent_to_mediation", "record_consent", "record_violation_clue"})
+ON_THE_RECORD_ONLY = frozenset(
+    {"respond", "consent_to_mediation", "record_consent", "record_violation_clue", "schedule_onsite_session"}
+)
 
 # While mediation is suspended it cannot start, be suspended again or end in an agreement; the
 # complainant can still withdraw and the mediator can still terminate (a party died, say).
-SUSPENDED_REFUSES = frozenset({"start_mediation", "settle", "suspend_mediation", "request_recusal"})
+SUSPENDED_REFUSES = frozenset(
+    {"start_mediation", "settle", "suspend_mediation", "request_recusal", "schedule_onsite_session"}
+)
 
 # What entering or leaving a status does beyond the case's own row, registered by the module that
 # owns it (the mediation room opens on entering mediation and closes on leaving it). The hooks run
@@ -266,6 +273,10 @@ def on_action(action: str) -> Callable[[StatusHook], StatusHook]:
 
     return register
 
+
+# The arguments of a move that only its hooks take: the new lead mediator of a granted recusal, an
+# on-site session's time, place and mediators. Callers pass them in `context`.
+MOVE_CONTEXT_FIELDS = ("mediator", "starts_at", "place", "mediators")
 
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
@@ -524,7 +535,7 @@ def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
         return _("No recusal request is waiting for a decision.")
     if action in ("confirm_performance", "report_non_performance") and case.performance_confirmed_at:
         return _("The agreement's performance has already been confirmed.")
-    if action == "start_mediation":
+    if action in ("start_mediation", "schedule_onsite_session") and case.status == S.ACCEPTED:
         given = mediation_consents(case)
         missing = [MediationParty(value).label for value in MediationParty.values if value not in given]
         if missing:
@@ -594,6 +605,11 @@ def case_transition(
             ]
         if action == "take_over" and not errors.get("authority"):
             to_authority = actor.official.authority  # the superior bureau takes it to itself
+        session_fields = {"starts_at", "place", "mediators"} & {key for key, value in (context or {}).items() if value}
+        if session_fields and action != "schedule_onsite_session":
+            errors.update(
+                {field: [_("Given only when an on-site session is set.")] for field in sorted(session_fields)}
+            )
         if (context or {}).get("mediator") is not None and action != "decide_recusal":
             errors["mediator"] = [_("A new lead mediator is named only when a recusal request is decided.")]
         if action == "terminate" and ground == MediationTerminationReason.WITHDRAWN:

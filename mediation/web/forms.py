@@ -16,7 +16,7 @@ from mediation.models import (
     ViolationType,
 )
 from mediation.selectors.registry import registry_search
-from mediation.selectors.rooms import co_mediator_candidates, lead_mediator_candidates
+from mediation.selectors.rooms import co_mediator_candidates, lead_mediator_candidates, session_mediator_candidates
 from mediation.services.cases import MAX_FACTS_LENGTH
 from mediation.services.jurisdiction import forwarding_candidates
 from mediation.services.people import password_problems
@@ -211,6 +211,11 @@ class OfficialChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
+class OfficialMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.get_username()} ({obj.official.authority.name})"
+
+
 class CaseActionForm(forms.Form):
     """One move of a case's life cycle as a form: the ground to choose when the move needs one, the
     reason (or, for a settlement, the terms), and for starting mediation the co-mediator."""
@@ -236,6 +241,17 @@ class CaseActionForm(forms.Form):
                 required=False,
                 empty_label=_("Nobody new"),
                 help_text=_("When the recusal is granted in an open room: who leads the mediation from now on."),
+            )
+        if transition.action == "schedule_onsite_session":
+            self.fields["starts_at"] = forms.DateTimeField(
+                label=_("Day and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+            )
+            self.fields["place"] = forms.CharField(label=_("Place"), max_length=200)
+            self.fields["mediators"] = OfficialMultipleChoiceField(
+                label=_("Mediators"),
+                queryset=session_mediator_candidates(case=case),
+                widget=forms.CheckboxSelectMultiple,
+                help_text=_("Both parties are told the time, the place and the mediators (Order 121 Art. 20)."),
             )
         if transition.action in ("forward", "dispute_jurisdiction"):
             self.fields["authority"] = forms.ModelChoiceField(

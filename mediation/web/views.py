@@ -46,7 +46,12 @@ from mediation.services.people import (
 )
 from mediation.services.periods import DUE_FIELD
 from mediation.services.rooms import mediation_start
-from mediation.services.transitions import ACTION_LABELS, case_transition, transitions_open_to
+from mediation.services.transitions import (
+    ACTION_LABELS,
+    MOVE_CONTEXT_FIELDS,
+    case_transition,
+    transitions_open_to,
+)
 from mediation.web.forms import CaseActionForm, HotlineIntakeForm, SignUpForm
 from mediation.web.room_texts import room_texts
 
@@ -267,7 +272,8 @@ def case_action(request, number: str, action: str):
                 arguments = dict(form.cleaned_data)
                 to_authority = arguments.pop("authority", None)
                 into = report_by_number(arguments.pop("into", ""))
-                context = {"mediator": arguments.pop("mediator")} if "mediator" in arguments else None
+                # What the move's hooks take (the new lead mediator, an on-site session's details).
+                context = {key: arguments.pop(key) for key in MOVE_CONTEXT_FIELDS if key in arguments}
                 case_transition(
                     case=case,
                     action=action,

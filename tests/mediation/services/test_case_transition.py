@@ -1,9 +1,12 @@
 """Every allowed and every forbidden move of the life cycle, table-driven."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.utils import InternalError
+from django.utils import timezone
 
 from mediation.models import CaseEvent, CaseKind, CaseStatus, MediationRoom
 from mediation.services.errors import TransitionNotAllowed
@@ -103,6 +106,15 @@ def test_every_move(world, kind, status, action):
             case=case, action="suspend_mediation", actor=world.shop_official, **_arguments(world, "suspend_mediation")
         )
         events_before += 1
+    if action == "schedule_onsite_session":  # with both consents, its time, place and mediators
+        if status == CaseStatus.ACCEPTED:
+            case = factories.consent_both(case)
+            events_before += 2
+        extra["context"] = {
+            "starts_at": timezone.now() + datetime.timedelta(days=3),
+            "place": "西湖区市场监管局调解室",
+            "mediators": [world.shop_official],
+        }
     if action == "decide_recusal":  # only a waiting recusal request is decided
         case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家有亲属关系")
         events_before += 1

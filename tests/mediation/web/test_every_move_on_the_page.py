@@ -26,6 +26,7 @@ FIELDS = {
     "resume_mediation": ["reason"],
     "decide_recusal": ["ground", "reason", "mediator"],
     "take_over": ["reason"],
+    "schedule_onsite_session": ["starts_at", "place", "mediators"],
 }
 
 
@@ -41,6 +42,8 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
         case_transition(
             case=case, action="suspend_mediation", actor=world.shop_official, ground="testing", reason="送检"
         )
+    if move.action == "schedule_onsite_session" and move.source == "accepted":  # with both consents
+        case = factories.consent_both(case)
     if move.action == "decide_recusal":  # offered only while a recusal request waits
         case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家相识")
     users = {
