@@ -10,4 +10,4 @@ class MediationConfig(AppConfig):
     def ready(self):
         # The room, the notices and the filing of clues found in mediation register with the
         # life-cycle service what entering and leaving a status, or a move, does.
-        from mediation.services import cases, notices, rooms, sessions, settlement  # noqa: F401
+        from mediation.services import cases, joint, notices, rooms, sessions, settlement  # noqa: F401

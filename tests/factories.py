@@ -12,6 +12,7 @@ from stdnum.cn import ric
 from mediation.models import Authority, AuthorityKind, Case, CaseKind, CaseStatus, EntityKind, Region
 from mediation.rules import Period
 from mediation.services.cases import complaint_submit, report_submit
+from mediation.services.joint import joint_complaint_propose, joint_representatives_elect
 from mediation.services.people import consumer_register, merchant_staff_add, official_add
 from mediation.services.periods import period_start
 from mediation.services.registry import entity_register
@@ -151,6 +152,32 @@ def consent_both(case: Case, *, official=None) -> Case:
                 case=case, action="record_consent", actor=official, ground=party, reason="电话确认同意调解"
             )
     return case
+
+
+def joint_complaint(case: Case, *, official, consented: bool = False, representative_settled: bool = False):
+    """`case` and another complainant's complaint against the same business, proposed for joint
+    handling (Order 121 Art. 12) by the handling `official`; with `consented` both complainants agreed
+    (by phone), with `representative_settled` the other complainant was elected representative and
+    their complaint settled. Returns (the joint complaint, the other complaint)."""
+    other = complaint(consumer=consumer(real_name="李四", phone="13900001111"), entity=case.entity)
+    other = with_status(other, case.status)
+    joint = joint_complaint_propose(
+        official_user=official, numbers=[case.number, other.number], dispute="同一批次空调不制冷"
+    )
+    if consented or representative_settled:
+        for member in (case, other):
+            case_transition(case=member, action="record_joint_consent", actor=official, reason="电话确认同意共同投诉")
+    if representative_settled:
+        joint_representatives_elect(
+            official_user=official,
+            joint=joint,
+            numbers=[other.number],
+            election_record="两名投诉人签字推选，12月1日收到",
+        )
+        other = with_status(other, CaseStatus.SETTLED)
+        Case.objects.filter(pk=other.pk).update(settlement_terms="退款3000元")
+        other.refresh_from_db()
+    return joint, other
 
 
 def settle_in_room(case: Case, *, refund: str = "3000") -> Case:

@@ -24,6 +24,7 @@ from mediation.models import (
     mask_name,
 )
 from mediation.selectors.cases import Viewer, acceptance_signs, hides_the_reporter
+from mediation.selectors.joint import joint_seen_by
 from mediation.selectors.notices import notices_seen_by
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
 from mediation.services.transitions import Role
@@ -337,13 +338,19 @@ class ConsumerCaseSerializer(_CaseSerializer):
     notices = serializers.SerializerMethodField(
         help_text=_("The notices the rules require, in the reader's language, with their legal source and due day.")
     )
+    joint_complaint = serializers.SerializerMethodField(
+        help_text=_("The joint complaint this complaint belongs to (Order 121 Art. 12), as the reader may see it.")
+    )
 
     class Meta:
         model = Case
-        fields = _CASE_FOR_PARTIES
+        fields = [*_CASE_FOR_PARTIES, "joint_complaint"]
 
     def get_notices(self, case: Case) -> list[dict]:
         return notices_seen_by(case, Viewer.CONSUMER)
+
+    def get_joint_complaint(self, case: Case) -> dict | None:
+        return joint_seen_by(case, Viewer.CONSUMER)
 
 
 class ConsumerIdentityOutSerializer(serializers.Serializer):
@@ -385,6 +392,7 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
     class Meta(ConsumerCaseSerializer.Meta):
         fields = [
             *_CASE_FOR_PARTIES,
+            "joint_complaint",
             "consumer",
             "possibly_time_barred",
             "acceptance_signs",
@@ -398,6 +406,9 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
 
     def get_notices(self, case: Case) -> list[dict]:
         return notices_seen_by(case, Viewer.OFFICIAL)
+
+    def get_joint_complaint(self, case: Case) -> dict | None:
+        return joint_seen_by(case, Viewer.OFFICIAL)
 
     def get_agent(self, case: Case) -> dict | None:
         agent = getattr(case, "agent", None) if case.is_complaint else None
@@ -470,6 +481,9 @@ class PartnerAgencyCaseSerializer(OfficialCaseSerializer):
 
     def get_notices(self, case: Case) -> list[dict]:
         return notices_seen_by(case, Viewer.PARTNER_AGENCY)
+
+    def get_joint_complaint(self, case: Case) -> dict | None:
+        return joint_seen_by(case, Viewer.PARTNER_AGENCY)  # the complainants' names stay in the mainland
 
     def get_agent(self, case: Case) -> dict | None:
         agent = getattr(case, "agent", None) if case.is_complaint else None
@@ -611,3 +625,31 @@ class PartnerHelpRequestSerializer(HelpRequestSerializer):
 
     def get_consumer(self, help_request) -> dict:
         return masked_consumer(help_request.consumer)
+
+
+class JointProposeSerializer(serializers.Serializer):
+    cases = serializers.ListField(child=serializers.CharField(max_length=20), min_length=2, max_length=200)
+    dispute = serializers.CharField(max_length=2000)
+
+
+class JointElectSerializer(serializers.Serializer):
+    representatives = serializers.ListField(child=serializers.CharField(max_length=20), min_length=1, max_length=2)
+    election_record = serializers.CharField(max_length=2000)
+
+
+class JointMemberSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    complainant = serializers.CharField()
+    consented = serializers.BooleanField()
+    representative = serializers.BooleanField()
+
+
+class JointComplaintSerializer(serializers.Serializer):
+    """A joint complaint as its handling bureau reads it."""
+
+    id = serializers.IntegerField()
+    dispute = serializers.CharField()
+    elected_at = serializers.DateTimeField(allow_null=True)
+    election_record = serializers.CharField()
+    members = JointMemberSerializer(many=True)

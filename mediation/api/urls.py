@@ -24,6 +24,13 @@ urlpatterns = [
         name="help-request-release",
     ),
     path("officials/me/duty/", views.OfficialDutyView.as_view(), name="official-duty"),
+    path("joint-complaints/", views.JointComplaintCreateView.as_view(), name="joint-complaint-create"),
+    path("joint-complaints/<int:joint_id>/", views.JointComplaintView.as_view(), name="joint-complaint"),
+    path(
+        "joint-complaints/<int:joint_id>/representatives/",
+        views.JointRepresentativesView.as_view(),
+        name="joint-complaint-representatives",
+    ),
     path("auth/sign-up/", views.SignUpView.as_view(), name="sign-up"),
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),

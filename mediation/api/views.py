@@ -20,7 +20,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView as BaseAPIView
 
 from mediation.api import serializers as s
-from mediation.models import Authority, AuthorityKind, Consumer, HelpRequest, IntakeChannel, MarketEntity
+from mediation.models import (
+    Authority,
+    AuthorityKind,
+    Consumer,
+    HelpRequest,
+    IntakeChannel,
+    JointComplaint,
+    MarketEntity,
+)
 from mediation.selectors.assistance import help_requests_of, help_requests_waiting
 from mediation.selectors.cases import (
     QueueBucket,
@@ -33,11 +41,13 @@ from mediation.selectors.cases import (
     viewer_role,
 )
 from mediation.selectors.evidence import evidence_response
+from mediation.selectors.joint import joint_complaint_view
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
 from mediation.services.assistance import help_request_join, help_request_open, help_request_release, official_duty_set
 from mediation.services.chat_grants import GRANT_HEADER, chat_grant_consumer
+from mediation.services.joint import joint_complaint_propose, joint_representatives_elect
 from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTIONS, MOVE_CONTEXT_FIELDS, case_transition
@@ -515,3 +525,57 @@ class OfficialDutyView(APIView):
         serializer.is_valid(raise_exception=True)
         official = official_duty_set(official=official, on_duty=serializer.validated_data["on_duty"])
         return Response({"on_duty": official.on_duty})
+
+
+def _joint_of_official(request, joint_id: int) -> JointComplaint:
+    """A joint complaint of the official's own bureau; 404 for anyone else, as for cases."""
+    official = getattr(request.user, "official", None)
+    joint = JointComplaint.objects.filter(pk=joint_id).first()
+    if joint is None or official is None or official.authority_id != joint.handling_authority_id:
+        raise Http404
+    return joint
+
+
+class JointComplaintCreateView(APIView):
+    @extend_schema(
+        request=s.JointProposeSerializer,
+        responses={201: s.JointComplaintSerializer},
+        description="The handling bureau proposes handling two or more complaints jointly (Order 121 Art. 12): "
+        "the same business, the same dispute, different complainants. Each complainant then consents "
+        "(`consent_to_joint_handling`) or declines.",
+    )
+    def post(self, request):
+        serializer = s.JointProposeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        joint = joint_complaint_propose(
+            official_user=request.user,
+            numbers=serializer.validated_data["cases"],
+            dispute=serializer.validated_data["dispute"],
+        )
+        return Response(joint_complaint_view(joint), status=status.HTTP_201_CREATED)
+
+
+class JointComplaintView(APIView):
+    @extend_schema(responses=s.JointComplaintSerializer, description="A joint complaint, for its handling bureau.")
+    def get(self, request, joint_id: int):
+        return Response(joint_complaint_view(_joint_of_official(request, joint_id)))
+
+
+class JointRepresentativesView(APIView):
+    @extend_schema(
+        request=s.JointElectSerializer,
+        responses=s.JointComplaintSerializer,
+        description="Record the complainants' written election of one or two representatives from among them "
+        "(Order 121 Art. 12), once every complainant has agreed to joint handling.",
+    )
+    def post(self, request, joint_id: int):
+        joint = _joint_of_official(request, joint_id)
+        serializer = s.JointElectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        joint = joint_representatives_elect(
+            official_user=request.user,
+            joint=joint,
+            numbers=serializer.validated_data["representatives"],
+            election_record=serializer.validated_data["election_record"],
+        )
+        return Response(joint_complaint_view(joint))

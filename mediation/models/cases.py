@@ -335,6 +335,46 @@ class ComplaintAgent(models.Model):
         return f"agent of {self.case_id}"
 
 
+class JointComplaint(models.Model):
+    """Complaints of two or more consumers against the same business over the same dispute, handled
+    together with each complainant's consent (Order 121 Art. 12). The complainants may elect in
+    writing two representatives, whose moves bind the represented complainants, except changing or
+    giving up the demands and agreeing a settlement, which need each represented complainant's
+    consent."""
+
+    entity = models.ForeignKey(MarketEntity, on_delete=models.PROTECT, related_name="+")
+    handling_authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    dispute = models.TextField(_("the common dispute"))
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    # The written election of the representatives, as the official recorded it (书面推选).
+    election_record = models.TextField(_("written election of the representatives"), blank=True)
+    elected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("joint complaint")
+        verbose_name_plural = _("joint complaints")
+
+    def __str__(self) -> str:
+        return f"joint complaint {self.pk}"
+
+
+class JointComplaintMember(models.Model):
+    """One complaint of a joint complaint: handled jointly once its complainant consents."""
+
+    joint = models.ForeignKey(JointComplaint, on_delete=models.CASCADE, related_name="members")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="joint_membership")
+    consented_at = models.DateTimeField(null=True, blank=True)
+    is_representative = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("complaint of a joint complaint")
+        verbose_name_plural = _("complaints of joint complaints")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} in {self.joint_id}"
+
+
 class CaseNumberCounter(models.Model):
     """Per-day counter behind readable case numbers such as TS20261130000042."""
 

@@ -219,7 +219,12 @@ def mediation_consents(case: Case) -> set[str]:
     own move, or recorded by an official on their behalf. Consent is given only while the complaint
     is accepted, which it is once at most."""
     consents = case.events.filter(action__in=("consent_to_mediation", "record_consent"))
-    return {event.ground if event.action == "record_consent" else event.actor_role for event in consents}
+    # A joint complaint's representative consents for the complainants they represent (Art. 12).
+    by_role = {"representative": "consumer"}
+    return {
+        event.ground if event.action == "record_consent" else by_role.get(event.actor_role, event.actor_role)
+        for event in consents
+    }
 
 
 def report_by_number(number: str) -> Case | None:

@@ -32,6 +32,7 @@ from mediation.models import (
 )
 from mediation.rules import Period
 from mediation.selectors.cases import Relation, case_relations, mediation_consents
+from mediation.selectors.joint import joint_agreement, joint_membership, represents
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.periods import (
     period_extend,
@@ -47,6 +48,8 @@ class Role(enum.StrEnum):
     CONSUMER = "consumer"  # the complainant or reporter of this case
     HANDLING_OFFICIAL = "handling_official"  # an official of the handling authority
     SUPERIOR_OFFICIAL = "superior_official"  # an official of a bureau above the handling one
+    # An elected representative of a joint complaint, acting on a complaint they represent (Art. 12).
+    REPRESENTATIVE = "representative"
     BUSINESS = "business"  # the staff of the business a complaint is about
     SYSTEM = "system"  # the product itself (deadline jobs, submission)
 
@@ -75,6 +78,7 @@ OFFICIAL = frozenset({Role.HANDLING_OFFICIAL})
 CONSUMER_OR_SYSTEM = frozenset({Role.CONSUMER, Role.SYSTEM})
 PARTIES = frozenset({Role.CONSUMER, Role.BUSINESS})
 SUPERIOR = frozenset({Role.SUPERIOR_OFFICIAL})
+PARTIES_OR_REPRESENTATIVE = frozenset({Role.CONSUMER, Role.BUSINESS, Role.REPRESENTATIVE})
 BUSINESS = frozenset({Role.BUSINESS})
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -109,9 +113,21 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition("dispute_jurisdiction", kind, source, source, OFFICIAL, reason_required=True)
         for kind, source in ((C, S.SUBMITTED), (R, S.SUBMITTED), (R, S.VERIFYING))
     ),
+    # Joint complaints (Order 121 Art. 12): each complainant consents to being handled jointly (or the
+    # official records the consent given by phone or in person) or declines and is handled alone.
+    # What the elected representatives agree with the business reaches each represented complainant,
+    # whose own consent settles their complaint on those terms.
+    *(Transition("consent_to_joint_handling", C, source, source, CONSUMER) for source in (S.SUBMITTED, S.ACCEPTED)),
+    *(
+        Transition("record_joint_consent", C, source, source, OFFICIAL, reason_required=True)
+        for source in (S.SUBMITTED, S.ACCEPTED)
+    ),
+    *(Transition("decline_joint_handling", C, source, source, CONSUMER) for source in (S.SUBMITTED, S.ACCEPTED)),
+    Transition("accept_joint_agreement", C, S.ACCEPTED, S.SETTLED, CONSUMER),
+    Transition("record_joint_agreement", C, S.ACCEPTED, S.SETTLED, OFFICIAL, reason_required=True),
     # Mediation needs both parties' consent (Order 121 Art. 18): each gives it on the case page, or
     # the official records it for a party who gave it by phone or in person.
-    Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
+    Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES_OR_REPRESENTATIVE),
     Transition("record_consent", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL, grounds=MediationParty, reason_required=True),
     Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
     # An on-site session: both parties are told its time, place and mediators in advance (Art. 20).
@@ -129,7 +145,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     *(
-        Transition("request_recusal", C, source, source, PARTIES, reason_required=True)
+        Transition("request_recusal", C, source, source, PARTIES_OR_REPRESENTATIVE, reason_required=True)
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     *(
@@ -189,6 +205,14 @@ ACTION_LABELS = {
     "take_over": gettext_lazy("take the case over (upper-level bureau)"),
     "dispute_jurisdiction": gettext_lazy("dispute the jurisdiction with another bureau"),
     "consent_to_mediation": gettext_lazy("agree to mediation"),
+    "propose_joint_handling": gettext_lazy("proposed for joint handling"),
+    "elect_representatives": gettext_lazy("representatives elected"),
+    "leave_joint_handling": gettext_lazy("joint handling ended"),
+    "consent_to_joint_handling": gettext_lazy("agree to joint handling"),
+    "record_joint_consent": gettext_lazy("record a complainant's consent to joint handling"),
+    "decline_joint_handling": gettext_lazy("decline joint handling"),
+    "accept_joint_agreement": gettext_lazy("accept the agreement the representatives reached"),
+    "record_joint_agreement": gettext_lazy("record the complainant's acceptance of the representatives' agreement"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
     "start_mediation": gettext_lazy("start mediation"),
     "schedule_onsite_session": gettext_lazy("set an on-site mediation session"),
@@ -222,8 +246,18 @@ ROOM_ONLY_MESSAGES = {
 
 # Moves that put something on the record and change nothing else: no status, no time limit.
 ON_THE_RECORD_ONLY = frozenset(
-    {"respond", "consent_to_mediation", "record_consent", "record_violation_clue", "schedule_onsite_session"}
+    {
+        "respond",
+        "consent_to_mediation",
+        "record_consent",
+        "record_violation_clue",
+        "schedule_onsite_session",
+        "consent_to_joint_handling",
+        "record_joint_consent",
+        "decline_joint_handling",
+    }
 )
+JOINT_AGREEMENT_MOVES = frozenset({"accept_joint_agreement", "record_joint_agreement"})
 
 # While mediation is suspended it cannot start, be suspended again or end in an agreement; the
 # complainant can still withdraw and the mediator can still terminate (a party died, say).
@@ -329,7 +363,10 @@ _ROLE_OF_RELATION = {
 
 
 def roles_of(user, case: Case) -> set[Role]:
-    return {_ROLE_OF_RELATION[r] for r in case_relations(user, case) if r in _ROLE_OF_RELATION}
+    roles = {_ROLE_OF_RELATION[r] for r in case_relations(user, case) if r in _ROLE_OF_RELATION}
+    if not roles and getattr(user, "consumer", None) is not None and represents(user, case):
+        roles.add(Role.REPRESENTATIVE)
+    return roles
 
 
 def _merge_report(case: Case, *, into: Case, actor_reason: str) -> None:
@@ -460,7 +497,8 @@ def _apply_effects(
     elif target == S.SETTLED:
         periods_close(case, Period.ODR_SETTLEMENT, Period.MEDIATION)
         case.settled_directly = action == "settle_directly"
-        case.settlement_terms = reason
+        # A represented complainant settles on the terms their representatives agreed (Art. 12).
+        case.settlement_terms = joint_agreement(case).settlement_terms if action in JOINT_AGREEMENT_MOVES else reason
         case.next_due = None
         changed += ["settled_directly", "settlement_terms"]
     elif action == "extend_verification":
@@ -542,6 +580,14 @@ def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
             return _("Mediation needs the consent of both parties (Order 121 Art. 18); still missing: %(parties)s.") % {
                 "parties": ", ".join(str(label) for label in missing)
             }
+    if action in ("consent_to_joint_handling", "record_joint_consent", "decline_joint_handling"):
+        membership = joint_membership(case)
+        if membership is None:
+            return _("This complaint is not proposed for joint handling.")
+        if action != "decline_joint_handling" and membership.consented_at is not None:
+            return _("The complainant has already agreed to joint handling.")
+    if action in JOINT_AGREEMENT_MOVES and joint_agreement(case) is None:
+        return _("No agreement of the representatives of this joint complaint is waiting for consent.")
     if action in ("consent_to_mediation", "record_consent") and party in mediation_consents(case):
         return _("%(party)s has already consented to mediation.") % {"party": capfirst(MediationParty(party).label)}
     return None
@@ -621,6 +667,8 @@ def case_transition(
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
         party = ground if action == "record_consent" else sorted(acting_roles)[0]
+        if party == Role.REPRESENTATIVE:  # a representative consents for the complainant (Art. 12)
+            party = Role.CONSUMER
         refusal = _refusal_now(case, action=action, party=party)
         if refusal is not None:
             raise TransitionNotAllowed(refusal)

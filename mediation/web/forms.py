@@ -275,3 +275,38 @@ class CaseActionForm(forms.Form):
                 required=transition.reason_required,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+
+class JointProposeForm(forms.Form):
+    """Handle this complaint jointly with others (Order 121 Art. 12)."""
+
+    prefix = "joint"
+    others = forms.CharField(
+        label=_("Other complaints"),
+        max_length=400,
+        help_text=_(
+            "The numbers of the other complainants' complaints against the same business, separated by spaces."
+        ),
+    )
+    dispute = forms.CharField(label=_("The common dispute"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class JointElectForm(forms.Form):
+    """The complainants' written election of their representatives (Order 121 Art. 12)."""
+
+    prefix = "elect"
+    election_record = forms.CharField(
+        label=_("Written election"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who signed it, and when it was received."),
+    )
+
+    def __init__(self, *args, numbers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representatives"] = forms.MultipleChoiceField(
+            label=_("Representatives (one or two)"),
+            choices=[(number, number) for number in numbers],
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.order_fields(["representatives", "election_record"])

@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -23,21 +24,25 @@ from mediation.models import (
 from mediation.rules import Period
 from mediation.selectors.cases import (
     QueueBucket,
+    Relation,
     Viewer,
     acceptance_signs,
     authority_queue,
     case_for_viewer,
+    case_relations,
     cases_of_user,
     mediation_consents,
     report_by_number,
     viewer_role,
 )
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
+from mediation.selectors.joint import joint_membership, joint_seen_by
 from mediation.selectors.notices import notices_seen_by
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
 from mediation.services.errors import DomainError
+from mediation.services.joint import JOINABLE_STATUSES, joint_complaint_propose, joint_representatives_elect
 from mediation.services.people import (
     consumer_language_set,
     consumer_register,
@@ -52,7 +57,7 @@ from mediation.services.transitions import (
     case_transition,
     transitions_open_to,
 )
-from mediation.web.forms import CaseActionForm, HotlineIntakeForm, SignUpForm
+from mediation.web.forms import CaseActionForm, HotlineIntakeForm, JointElectForm, JointProposeForm, SignUpForm
 from mediation.web.room_texts import room_texts
 
 
@@ -206,7 +211,15 @@ def _consents_shown(case: Case, viewer: str) -> list[tuple[str, bool]]:
     return [(label, party in given) for party, label in MediationParty.choices]
 
 
-def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm | None = None, status: int = 200):
+def _case_page(
+    request,
+    case: Case,
+    viewer: str,
+    *,
+    failed_form: CaseActionForm | None = None,
+    joint_form: forms.Form | None = None,
+    status: int = 200,
+):
     running = {DUE_FIELD[Period(row.period)]: row for row in case.deadlines.filter(is_open=True)}
     deadlines = [
         (
@@ -228,9 +241,21 @@ def _case_page(request, case: Case, viewer: str, *, failed_form: CaseActionForm 
         )
         for transition in transitions_open_to(user=request.user, case=case)
     ]
+    joint = joint_seen_by(case, viewer)
+    joint_forms = {}
+    if viewer == Viewer.OFFICIAL and Relation.HANDLING in case_relations(request.user, case):
+        if joint is None and case.is_complaint and case.status in JOINABLE_STATUSES:
+            joint_forms["propose"] = joint_form if isinstance(joint_form, JointProposeForm) else JointProposeForm()
+        elif joint is not None and all(member["consented"] for member in joint["members"]):
+            numbers = [member["number"] for member in joint["members"]]
+            joint_forms["elect"] = (
+                joint_form if isinstance(joint_form, JointElectForm) else JointElectForm(numbers=numbers)
+            )
     context = {
         "case": case,
         "viewer": viewer,
+        "joint": joint,
+        "joint_forms": joint_forms,
         "notices": notices_seen_by(case, viewer),
         "signs": acceptance_signs(case) if viewer == Viewer.OFFICIAL and case.status == "submitted" else {},
         "consents": _consents_shown(case, viewer),
@@ -300,6 +325,61 @@ def case_action(request, number: str, action: str):
     # Read again: a move refused because someone else moved the case first shows where it stands now.
     case, viewer = case_for_viewer(user=request.user, number=number)
     return _case_page(request, case, viewer, failed_form=form, status=status)
+
+
+@login_required
+@require_POST
+def joint_propose(request, number: str):
+    """The handling official proposes handling this complaint jointly with others (Order 121 Art. 12)."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    form = JointProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            joint_complaint_propose(
+                official_user=request.user,
+                numbers=[number, *form.cleaned_data["others"].replace(",", " ").replace("，", " ").split()],
+                dispute=form.cleaned_data["dispute"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, fields={"cases": "others"})
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Each complainant is asked to agree to joint handling."))
+            return redirect("web:case", number=number)
+    return _case_page(request, case, viewer, joint_form=form, status=400)
+
+
+@login_required
+@require_POST
+def joint_elect(request, number: str):
+    """The handling official records the complainants' written election of their representatives."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    membership = joint_membership(case)
+    if membership is None:
+        raise Http404
+    numbers = list(membership.joint.members.values_list("case__number", flat=True))
+    form = JointElectForm(request.POST, numbers=numbers)
+    status = 400
+    if form.is_valid():
+        try:
+            joint_representatives_elect(
+                official_user=request.user,
+                joint=membership.joint,
+                numbers=form.cleaned_data["representatives"],
+                election_record=form.cleaned_data["election_record"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except DomainError as refusal:
+            add_refusal(form, refusal)
+            status = 409
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The representatives are recorded."))
+            return redirect("web:case", number=number)
+    return _case_page(request, case, viewer, joint_form=form, status=status)
 
 
 @login_required

@@ -106,6 +106,12 @@ def test_every_move(world, kind, status, action):
             case=case, action="suspend_mediation", actor=world.shop_official, **_arguments(world, "suspend_mediation")
         )
         events_before += 1
+    if action in ("consent_to_joint_handling", "record_joint_consent", "decline_joint_handling"):
+        factories.joint_complaint(case, official=world.shop_official)  # proposed for joint handling
+        events_before += 1
+    if action in ("accept_joint_agreement", "record_joint_agreement"):  # the representative settled
+        factories.joint_complaint(case, official=world.shop_official, representative_settled=True)
+        events_before += 3
     if action == "schedule_onsite_session":  # with both consents, its time, place and mediators
         if status == CaseStatus.ACCEPTED:
             case = factories.consent_both(case)

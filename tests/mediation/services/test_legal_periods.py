@@ -147,7 +147,11 @@ def test_a_recusal_request_suspends_mediation_until_it_is_decided(world):
         mediation_start(case=case, actor=world.shop_official)
     with time_machine.travel(at(D(2026, 6, 12)), tick=False):
         case = case_transition(
-            case=case, action="resume_mediation", actor=world.shop_official, reason="回避申请不成立，驳回"
+            case=case,
+            action="decide_recusal",
+            actor=world.shop_official,
+            ground="refused",
+            reason="回避申请不成立，驳回",
         )
     assert case.mediation_due == D(2026, 8, 3)
 

@@ -27,6 +27,8 @@ FIELDS = {
     "decide_recusal": ["ground", "reason", "mediator"],
     "take_over": ["reason"],
     "schedule_onsite_session": ["starts_at", "place", "mediators"],
+    "record_joint_consent": ["reason"],
+    "record_joint_agreement": ["reason"],
 }
 
 
@@ -44,6 +46,10 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
         )
     if move.action == "schedule_onsite_session" and move.source == "accepted":  # with both consents
         case = factories.consent_both(case)
+    if move.action in ("consent_to_joint_handling", "record_joint_consent", "decline_joint_handling"):
+        factories.joint_complaint(case, official=world.shop_official)
+    if move.action in ("accept_joint_agreement", "record_joint_agreement"):
+        factories.joint_complaint(case, official=world.shop_official, representative_settled=True)
     if move.action == "decide_recusal":  # offered only while a recusal request waits
         case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家相识")
     users = {
@@ -52,7 +58,8 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
         "official": world.shop_official,
         "superior official": world.superior_official,
     }
-    for actor in sorted(move.actors - {"system"}):
+    # A representative's moves are taken on their own complaint and carried to those they represent.
+    for actor in sorted(move.actors - {"system", "representative"}):
         shown = page(browser(users[actor]).get(f"/cases/{case.number}/"))
         form = f'action="/cases/{case.number}/actions/{move.action}/"'
         if move.in_room and move.action != "start_mediation":
