@@ -85,6 +85,14 @@ def bureau(region_code: str) -> Authority:
     return Authority.objects.get(kind=AuthorityKind.BUREAU, region_id=region_code)
 
 
+def consumer_association(region_code: str = "330100", name: str = "杭州市消费者权益保护委员会") -> Authority:
+    """A consumer association an administrator entered (Order 121 Art. 19)."""
+    association, _created = Authority.objects.get_or_create(
+        kind=AuthorityKind.CONSUMER_ASSOCIATION, region_id=region_code, name=name
+    )
+    return association
+
+
 def official(authority: Authority):
     return official_add(user=UserFactory(), authority=authority).user
 

@@ -305,6 +305,7 @@ _CASE_FOR_PARTIES = [
     "is_anonymous",
     "handling_authority",
     "co_mediating_authority",
+    "entrusted_to",
     "is_cross_region",
     "is_cross_border",
     "linked_case",
@@ -331,6 +332,7 @@ class _CaseSerializer(serializers.ModelSerializer):
 class ConsumerCaseSerializer(_CaseSerializer):
     handling_authority = AuthoritySerializer()
     co_mediating_authority = AuthoritySerializer(allow_null=True)
+    entrusted_to = AuthoritySerializer(allow_null=True)
     conduct_region = RegionSerializer(allow_null=True)
     linked_case = serializers.CharField(source="linked_case.number", allow_null=True, default=None)
     events = EventSerializer(many=True)
@@ -384,7 +386,9 @@ class OfficialCaseSerializer(ConsumerCaseSerializer):
     agent = serializers.SerializerMethodField(help_text=_("Someone complaining on the consumer's behalf (Art. 11)."))
     acceptance_signs = serializers.SerializerMethodField(
         help_text=_(
-            "What Order 121 Art. 17 lets an official weigh before accepting: counts over the days given. "
+            "What Order 121 Art. 17 lets an official weigh before accepting: counts over the days given; "
+            "the materials of Art. 10 the complaint lacks; the same complainant's complaints against the same "
+            "business that another bureau received first (Art. 14). "
             "Decision support only; the service never refuses on them."
         )
     )

@@ -28,7 +28,7 @@ from mediation.models.cases import (
     ViolationType,
 )
 from mediation.models.people import Consumer, ConsumerIdentity, IdDocumentType, MerchantStaff, Official, mask_name
-from mediation.models.regions import Authority, AuthorityKind, Region, RegionLevel
+from mediation.models.regions import MEDIATION_BODY_KINDS, Authority, AuthorityKind, Region, RegionLevel
 from mediation.models.registry import EntityKind, MarketEntity
 from mediation.models.rooms import (
     CAUCUS_CHANNEL_OF_PARTY,
@@ -73,6 +73,7 @@ __all__ = [
     "IntakeChannel",
     "JointComplaint",
     "JointComplaintMember",
+    "MEDIATION_BODY_KINDS",
     "MEDIATOR_ROLES",
     "MarketEntity",
     "MediationDocument",

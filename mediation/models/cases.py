@@ -236,6 +236,16 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="co_mediated_cases",
     )
+    # The consumer association or mediation organisation the bureau entrusted the mediation to, with
+    # both parties' consent (Order 121 Art. 19); it mediates in the bureau's name.
+    entrusted_to = models.ForeignKey(
+        Authority,
+        verbose_name=_("mediation entrusted to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="entrusted_cases",
+    )
     is_cross_region = models.BooleanField(_("cross-region"), default=False)
     is_cross_border = models.BooleanField(_("cross-border"), default=False)
     # A report the bureau opened on a clue found in mediating this complaint (Order 121 Art. 27).

@@ -56,6 +56,13 @@ class Region(models.Model):
 class AuthorityKind(models.TextChoices):
     BUREAU = "bureau", _("Market-regulation bureau")
     PARTNER_AGENCY = "partner_agency", _("Partner agency")
+    # Bodies a bureau may entrust a complaint's mediation to, with both parties' consent; they
+    # mediate in the bureau's name (Order 121 Art. 19).
+    CONSUMER_ASSOCIATION = "consumer_association", _("Consumer association")
+    MEDIATION_ORGANISATION = "mediation_organisation", _("Mediation organisation")
+
+
+MEDIATION_BODY_KINDS = (AuthorityKind.CONSUMER_ASSOCIATION, AuthorityKind.MEDIATION_ORGANISATION)
 
 
 class Authority(models.Model):

@@ -6,6 +6,7 @@ import enum
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mediation import rules
 from mediation.models import Authority, AuthorityKind, Case, CaseKind, CaseStatus
@@ -28,6 +29,7 @@ _CASE_RELATIONS = (
     "entity__registered_region",
     "handling_authority__region__parent__parent",
     "co_mediating_authority",
+    "entrusted_to",
     "linked_case",
 )
 
@@ -53,6 +55,9 @@ class Relation(enum.StrEnum):
     # An official of a bureau above the handling bureau, which may take the case over (Order 121
     # Art. 13; penalty procedure Art. 15).
     SUPERIOR = "superior"
+    # Staff of the consumer association or mediation organisation the mediation is entrusted to
+    # (Order 121 Art. 19): they mediate in the bureau's name.
+    ENTRUSTED = "entrusted"
 
 
 def case_relations(user, case: Case) -> frozenset[Relation]:
@@ -71,6 +76,8 @@ def case_relations(user, case: Case) -> frozenset[Relation]:
             relations.add(Relation.HANDLING)
         else:
             relations.add(Relation.CO_MEDIATING)
+    elif official is not None and case.entrusted_to_id is not None and official.authority_id == case.entrusted_to_id:
+        relations.add(Relation.ENTRUSTED)
     elif official is not None and _is_above(official.authority, case.handling_authority):
         relations.add(Relation.SUPERIOR)
     staff = getattr(user, "merchant_staff", None)
@@ -98,6 +105,7 @@ _VIEWS = (
     (Relation.HANDLING, Viewer.OFFICIAL),
     (Relation.CO_MEDIATING, Viewer.OFFICIAL),
     (Relation.PARTNER, Viewer.PARTNER_AGENCY),
+    (Relation.ENTRUSTED, Viewer.OFFICIAL),
     (Relation.SUPERIOR, Viewer.OFFICIAL),
     (Relation.BUSINESS, Viewer.MERCHANT),
 )
@@ -146,7 +154,9 @@ def cases_of_user(*, user) -> QuerySet[Case]:
         )
     if getattr(user, "official", None) is not None:
         authority = user.official.authority_id
-        conditions |= Q(handling_authority_id=authority) | Q(co_mediating_authority_id=authority)
+        conditions |= (
+            Q(handling_authority_id=authority) | Q(co_mediating_authority_id=authority) | Q(entrusted_to_id=authority)
+        )
     return Case.objects.select_related(*_CASE_RELATIONS).filter(conditions).order_by("-received_at")
 
 
@@ -164,7 +174,7 @@ def authority_queue(
     today = today or timezone.localdate()
     cases = (
         Case.objects.select_related(*_CASE_RELATIONS)
-        .filter(Q(handling_authority=authority) | Q(co_mediating_authority=authority))
+        .filter(Q(handling_authority=authority) | Q(co_mediating_authority=authority) | Q(entrusted_to=authority))
         .exclude(status=CaseStatus.CLOSED)
     )
     if bucket == QueueBucket.NEW:
@@ -204,6 +214,20 @@ def acceptance_signs(case: Case) -> dict:
             .count()
         )
     return {
+        # Art. 10: what a complaint must carry; missing materials are a ground of Art. 16(5).
+        "materials_missing": materials_missing(case),
+        # Art. 14: the same complainant's complaint against the same business already with another
+        # bureau, which received it first and handles it.
+        "with_other_bureaus": [
+            {"number": other.number, "authority": other.handling_authority.name, "received_at": other.received_at}
+            for other in Case.objects.select_related("handling_authority")
+            .filter(
+                kind=case.kind, consumer_id=case.consumer_id, entity_id=case.entity_id, received_at__lt=case.received_at
+            )
+            .exclude(handling_authority_id=case.handling_authority_id)
+            .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.WITHDRAWN, CaseStatus.NOT_ACCEPTED))
+            .order_by("received_at")
+        ],
         "days": ACCEPTANCE_SIGNS_DAYS,
         # Art. 17(2): the same complainant, against the same business, goods or problem.
         "same_complainant_same_business": own.filter(entity_id=case.entity_id).count(),
@@ -212,6 +236,24 @@ def acceptance_signs(case: Case) -> dict:
         # Art. 17(4): other complainants using the same phone number.
         "other_complainants_same_phone": shared_phone,
     }
+
+
+def materials_missing(case: Case) -> list[str]:
+    """What Order 121 Art. 10 asks of a complaint and this one lacks, in the reader's language: the
+    complainant's name, phone and mailing address; the business's name and address; the demand."""
+    identity = getattr(case.consumer, "identity", None) if case.consumer_id else None
+    missing = []
+    if identity is None or not identity.real_name:
+        missing.append(_("the complainant's name"))
+    if identity is None or not identity.phone:
+        missing.append(_("the complainant's phone number"))
+    if identity is None or not identity.mailing_address:
+        missing.append(_("the complainant's mailing address"))
+    if not case.entity.business_address and case.entity.registered_region_id is None:
+        missing.append(_("the business's address"))
+    if not case.demand:
+        missing.append(_("the demand"))
+    return missing
 
 
 def mediation_consents(case: Case) -> set[str]:
@@ -225,6 +267,13 @@ def mediation_consents(case: Case) -> set[str]:
         event.ground if event.action == "record_consent" else by_role.get(event.actor_role, event.actor_role)
         for event in consents
     }
+
+
+def entrustment_consents(case: Case) -> set[str]:
+    """The parties who consented to entrusting the mediation to a consumer association or another
+    mediation organisation (Order 121 Art. 19)."""
+    consents = case.events.filter(action__in=("consent_to_entrustment", "record_entrustment_consent"))
+    return {event.ground if event.action == "record_entrustment_consent" else event.actor_role for event in consents}
 
 
 def report_by_number(number: str) -> Case | None:

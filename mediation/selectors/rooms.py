@@ -41,18 +41,23 @@ def co_mediator_candidates(*, case) -> QuerySet:
 
 def lead_mediator_candidates(*, case) -> QuerySet:
     """The users who may take the lead of `case`'s mediation: the active officials of its handling
-    bureau."""
+    bureau, and the staff of the body the mediation is entrusted to (Order 121 Art. 19)."""
+    bodies = [pk for pk in (case.handling_authority_id, case.entrusted_to_id) if pk is not None]
     return (
         get_user_model()
-        .objects.filter(is_active=True, official__authority_id=case.handling_authority_id)
+        .objects.filter(is_active=True, official__authority_id__in=bodies)
         .order_by("last_name", "first_name", "pk")
     )
 
 
 def session_mediator_candidates(*, case) -> QuerySet:
     """The users who may mediate an on-site session of `case`: the active officials of its handling
-    and co-mediating authorities."""
-    bureaus = [pk for pk in (case.handling_authority_id, case.co_mediating_authority_id) if pk is not None]
+    and co-mediating authorities and the staff of the body the mediation is entrusted to."""
+    bureaus = [
+        pk
+        for pk in (case.handling_authority_id, case.co_mediating_authority_id, case.entrusted_to_id)
+        if pk is not None
+    ]
     return (
         get_user_model()
         .objects.filter(is_active=True, official__authority_id__in=bureaus)
@@ -84,7 +89,7 @@ def _still_holds_the_job(seat: RoomParticipant) -> bool:
     if seat.role == RoomRole.MERCHANT:
         needed = {Relation.BUSINESS}
     elif seat.role in MEDIATOR_ROLES:
-        needed = {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER}
+        needed = {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER, Relation.ENTRUSTED}
     else:
         return True
     return bool(case_relations(seat.user, seat.room.case) & needed)

@@ -156,7 +156,8 @@ def lead_mediator_replace(*, case: Case, ground: str, actor, mediator=None, **_m
     room = lock_room(room.pk)
     recused = RoomParticipant.objects.filter(room=room, role=RoomRole.LEAD_MEDIATOR).first()
     official = getattr(mediator, "official", None)
-    if official is None or official.authority_id != case.handling_authority_id or not mediator.is_active:
+    leading_bodies = {case.handling_authority_id, case.entrusted_to_id} - {None}
+    if official is None or official.authority_id not in leading_bodies or not mediator.is_active:
         raise ValidationError(
             {
                 "mediator": [

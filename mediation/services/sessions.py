@@ -26,13 +26,18 @@ def _checked(case: Case, *, starts_at, place: str, mediators) -> tuple:
     elif len(place) > MAX_PLACE_LENGTH:
         errors["place"] = [_("At most %(count)d characters.") % {"count": MAX_PLACE_LENGTH}]
     mediators = list(mediators or ())
-    bureaus = {case.handling_authority_id, case.co_mediating_authority_id} - {None}
+    bureaus = {case.handling_authority_id, case.co_mediating_authority_id, case.entrusted_to_id} - {None}
     if not mediators:
         errors["mediators"] = [_("Name the officials who mediate.")]
     elif any(
         getattr(user, "official", None) is None or user.official.authority_id not in bureaus for user in mediators
     ):
-        errors["mediators"] = [_("The mediators are officials of the handling or the co-mediating authority.")]
+        errors["mediators"] = [
+            _(
+                "The mediators are officials of the handling or the co-mediating authority, "
+                "or staff of the body mediating."
+            )
+        ]
     if errors:
         raise ValidationError(errors)
     return starts_at, place, mediators

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from mediation.models import (
     GROUNDS_NEEDING_A_REASON,
+    MEDIATION_BODY_KINDS,
     Authority,
     AuthorityKind,
     Case,
@@ -31,7 +32,7 @@ from mediation.models import (
     SuspensionGround,
 )
 from mediation.rules import Period
-from mediation.selectors.cases import Relation, case_relations, mediation_consents
+from mediation.selectors.cases import Relation, case_relations, entrustment_consents, mediation_consents
 from mediation.selectors.joint import joint_agreement, joint_membership, represents
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.periods import (
@@ -50,6 +51,8 @@ class Role(enum.StrEnum):
     SUPERIOR_OFFICIAL = "superior_official"  # an official of a bureau above the handling one
     # An elected representative of a joint complaint, acting on a complaint they represent (Art. 12).
     REPRESENTATIVE = "representative"
+    # Staff of the consumer association or mediation organisation the mediation is entrusted to (Art. 19).
+    ENTRUSTED_MEDIATOR = "entrusted_mediator"
     BUSINESS = "business"  # the staff of the business a complaint is about
     SYSTEM = "system"  # the product itself (deadline jobs, submission)
 
@@ -79,6 +82,8 @@ CONSUMER_OR_SYSTEM = frozenset({Role.CONSUMER, Role.SYSTEM})
 PARTIES = frozenset({Role.CONSUMER, Role.BUSINESS})
 SUPERIOR = frozenset({Role.SUPERIOR_OFFICIAL})
 PARTIES_OR_REPRESENTATIVE = frozenset({Role.CONSUMER, Role.BUSINESS, Role.REPRESENTATIVE})
+# Who conducts mediation: the handling bureau, or the body it entrusted it to (Art. 19).
+MEDIATORS = frozenset({Role.HANDLING_OFFICIAL, Role.ENTRUSTED_MEDIATOR})
 BUSINESS = frozenset({Role.BUSINESS})
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -129,19 +134,26 @@ TRANSITIONS: tuple[Transition, ...] = (
     # the official records it for a party who gave it by phone or in person.
     Transition("consent_to_mediation", C, S.ACCEPTED, S.ACCEPTED, PARTIES_OR_REPRESENTATIVE),
     Transition("record_consent", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL, grounds=MediationParty, reason_required=True),
-    Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, OFFICIAL, in_room=True),
+    # With both parties' consent the bureau may entrust the mediation to a consumer association or
+    # another lawful mediation organisation, once; it mediates in the bureau's name (Art. 19).
+    Transition("consent_to_entrustment", C, S.ACCEPTED, S.ACCEPTED, PARTIES),
+    Transition(
+        "record_entrustment_consent", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL, grounds=MediationParty, reason_required=True
+    ),
+    Transition("entrust_mediation", C, S.ACCEPTED, S.ACCEPTED, OFFICIAL),
+    Transition("start_mediation", C, S.ACCEPTED, S.MEDIATING, MEDIATORS, in_room=True),
     # An on-site session: both parties are told its time, place and mediators in advance (Art. 20).
-    *(Transition("schedule_onsite_session", C, source, source, OFFICIAL) for source in (S.ACCEPTED, S.MEDIATING)),
+    *(Transition("schedule_onsite_session", C, source, source, MEDIATORS) for source in (S.ACCEPTED, S.MEDIATING)),
     # A clue of a violation found in mediation is verified within 15 (+15) working days and handled
     # under the penalty procedure (Order 121 Art. 27): it becomes a report of the bureau's own.
     *(
-        Transition("record_violation_clue", C, source, source, OFFICIAL, reason_required=True)
+        Transition("record_violation_clue", C, source, source, MEDIATORS, reason_required=True)
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     # The mediation period stops for testing or appraisal (Art. 22) and while a party's recusal
     # request waits for the bureau's decision (Art. 21), and runs again when the official resumes.
     *(
-        Transition("suspend_mediation", C, source, source, OFFICIAL, grounds=SuspensionGround, reason_required=True)
+        Transition("suspend_mediation", C, source, source, MEDIATORS, grounds=SuspensionGround, reason_required=True)
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     *(
@@ -149,7 +161,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     *(
-        Transition("resume_mediation", C, source, source, OFFICIAL, reason_required=True)
+        Transition("resume_mediation", C, source, source, MEDIATORS, reason_required=True)
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
     # The bureau decides a recusal request (Art. 21) and mediation goes on: with a new lead mediator
@@ -158,13 +170,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         Transition("decide_recusal", C, source, source, OFFICIAL, grounds=RecusalDecision, reason_required=True)
         for source in (S.ACCEPTED, S.MEDIATING)
     ),
-    Transition("settle", C, S.MEDIATING, S.SETTLED, OFFICIAL, reason_required=True, in_room=True),
+    Transition("settle", C, S.MEDIATING, S.SETTLED, MEDIATORS, reason_required=True, in_room=True),
     # The agreement's performance by its date (`perform_by` of the terms): confirmed by the consumer,
     # or by the official who checked; the consumer reports it not performed (the bureau follows up;
     # the agreement itself is enforced only by a court or arbitration, Order 121 Art. 25).
     Transition("confirm_performance", C, S.SETTLED, S.SETTLED, frozenset({Role.CONSUMER, Role.HANDLING_OFFICIAL})),
     Transition("report_non_performance", C, S.SETTLED, S.SETTLED, CONSUMER, reason_required=True),
-    Transition("terminate", C, S.MEDIATING, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason, in_room=True),
+    Transition("terminate", C, S.MEDIATING, S.TERMINATED, MEDIATORS, grounds=MediationTerminationReason, in_room=True),
     *(
         Transition("withdraw", C, source, S.WITHDRAWN, CONSUMER)
         for source in (S.SUBMITTED, S.ODR, S.RETURNED, S.ACCEPTED, S.MEDIATING)
@@ -175,7 +187,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     # Accepted, and a party refuses mediation or does not come before the room opens: mediation
     # ends on a ground of Art. 23 with its notice, like a termination in the room.
-    Transition("terminate", C, S.ACCEPTED, S.TERMINATED, OFFICIAL, grounds=MediationTerminationReason),
+    Transition("terminate", C, S.ACCEPTED, S.TERMINATED, MEDIATORS, grounds=MediationTerminationReason),
     # Report (举报)
     Transition("start_verification", R, S.SUBMITTED, S.VERIFYING, OFFICIAL),
     Transition("extend_verification", R, S.VERIFYING, S.VERIFYING, OFFICIAL, reason_required=True),
@@ -214,6 +226,9 @@ ACTION_LABELS = {
     "accept_joint_agreement": gettext_lazy("accept the agreement the representatives reached"),
     "record_joint_agreement": gettext_lazy("record the complainant's acceptance of the representatives' agreement"),
     "record_consent": gettext_lazy("record a party's consent to mediation"),
+    "consent_to_entrustment": gettext_lazy("agree to mediation by a consumer association or mediation organisation"),
+    "record_entrustment_consent": gettext_lazy("record a party's consent to entrusting the mediation"),
+    "entrust_mediation": gettext_lazy("entrust the mediation to a consumer association or mediation organisation"),
     "start_mediation": gettext_lazy("start mediation"),
     "schedule_onsite_session": gettext_lazy("set an on-site mediation session"),
     "record_violation_clue": gettext_lazy("record a violation found in mediation"),
@@ -255,6 +270,8 @@ ON_THE_RECORD_ONLY = frozenset(
         "consent_to_joint_handling",
         "record_joint_consent",
         "decline_joint_handling",
+        "consent_to_entrustment",
+        "record_entrustment_consent",
     }
 )
 JOINT_AGREEMENT_MOVES = frozenset({"accept_joint_agreement", "record_joint_agreement"})
@@ -346,7 +363,7 @@ def _offered_now(case: Case, action: str, roles: set[Role]) -> bool:
     official reads who has not consented yet."""
     if action == "start_mediation":
         return case.mediation_suspended_since is None
-    if action == "record_consent":  # offered while a party has not consented
+    if action in ("record_consent", "record_entrustment_consent"):  # offered while a party has not consented
         return any(_refusal_now(case, action=action, party=party) is None for party in MediationParty.values)
     party = next((str(role) for role in roles if role in (Role.CONSUMER, Role.BUSINESS)), None)
     return _refusal_now(case, action=action, party=party) is None
@@ -359,6 +376,7 @@ _ROLE_OF_RELATION = {
     Relation.HANDLING: Role.HANDLING_OFFICIAL,
     Relation.BUSINESS: Role.BUSINESS,
     Relation.SUPERIOR: Role.SUPERIOR_OFFICIAL,
+    Relation.ENTRUSTED: Role.ENTRUSTED_MEDIATOR,
 }
 
 
@@ -416,6 +434,9 @@ def _apply_effects(
     action = transition.action
     if action in ON_THE_RECORD_ONLY:
         return ["updated_at"]
+    if action == "entrust_mediation":
+        case.entrusted_to = to_authority
+        return ["updated_at", "entrusted_to"]
     if action == "merge":
         _merge_report(case, into=into, actor_reason=reason)
     if action == "dispute_jurisdiction":
@@ -586,6 +607,22 @@ def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
             return _("This complaint is not proposed for joint handling.")
         if action != "decline_joint_handling" and membership.consented_at is not None:
             return _("The complainant has already agreed to joint handling.")
+    if action in ("consent_to_entrustment", "record_entrustment_consent", "entrust_mediation") and case.entrusted_to_id:
+        return _("The mediation is already entrusted to %(body)s; it cannot be entrusted again (Art. 19).") % {
+            "body": case.entrusted_to.name
+        }
+    if action in ("consent_to_entrustment", "record_entrustment_consent") and party in entrustment_consents(case):
+        return _("%(party)s has already agreed to entrusting the mediation.") % {
+            "party": capfirst(MediationParty(party).label)
+        }
+    if action == "entrust_mediation":
+        given = entrustment_consents(case)
+        missing = [MediationParty(value).label for value in MediationParty.values if value not in given]
+        if missing:
+            return _(
+                "Entrusting the mediation needs the consent of both parties (Order 121 Art. 19); still missing: "
+                "%(parties)s."
+            ) % {"parties": ", ".join(str(label) for label in missing)}
     if action in JOINT_AGREEMENT_MOVES and joint_agreement(case) is None:
         return _("No agreement of the representatives of this joint complaint is waiting for consent.")
     if action in ("consent_to_mediation", "record_consent") and party in mediation_consents(case):
@@ -640,7 +677,10 @@ def case_transition(
             errors["ground"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(transition.grounds.values)}]
         if (transition.reason_required or ground in GROUNDS_NEEDING_A_REASON) and not reason:
             errors["reason"] = [_("Please give the reason or the terms for this action.")]
-        if action in ("forward", "dispute_jurisdiction"):
+        if action == "entrust_mediation":
+            if to_authority is None or to_authority.kind not in MEDIATION_BODY_KINDS:
+                errors["authority"] = [_("Choose the consumer association or mediation organisation.")]
+        elif action in ("forward", "dispute_jurisdiction"):
             if to_authority is None or to_authority.kind != AuthorityKind.BUREAU:
                 errors["authority"] = [_("Choose the market-regulation bureau that has jurisdiction.")]
             elif to_authority.pk == case.handling_authority_id:
@@ -666,7 +706,7 @@ def case_transition(
             errors["into"] = [_("An earlier report is named only when merging.")]
         if transition.action == "send_to_business" and not case.entity.is_odr:
             errors["action"] = [_("This business does not take part in online dispute resolution.")]
-        party = ground if action == "record_consent" else sorted(acting_roles)[0]
+        party = ground if action in ("record_consent", "record_entrustment_consent") else sorted(acting_roles)[0]
         if party == Role.REPRESENTATIVE:  # a representative consents for the complainant (Art. 12)
             party = Role.CONSUMER
         refusal = _refusal_now(case, action=action, party=party)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
+    MEDIATION_BODY_KINDS,
     Authority,
     Case,
     CaseCategory,
@@ -252,6 +253,12 @@ class CaseActionForm(forms.Form):
                 queryset=session_mediator_candidates(case=case),
                 widget=forms.CheckboxSelectMultiple,
                 help_text=_("Both parties are told the time, the place and the mediators (Order 121 Art. 20)."),
+            )
+        if transition.action == "entrust_mediation":
+            self.fields["authority"] = forms.ModelChoiceField(
+                label=_("Consumer association or mediation organisation"),
+                queryset=Authority.objects.filter(kind__in=MEDIATION_BODY_KINDS).order_by("region_id", "name"),
+                help_text=_("It mediates in the bureau's name and cannot pass the case on (Order 121 Art. 19)."),
             )
         if transition.action in ("forward", "dispute_jurisdiction"):
             self.fields["authority"] = forms.ModelChoiceField(

@@ -40,6 +40,7 @@ MOVES = [(CaseKind.COMPLAINT, status, action) for status in COMPLAINT_STATUSES f
     (CaseKind.REPORT, status, action) for status in REPORT_STATUSES for action in ALL_ACTIONS
 ]
 GROUND_OF = {
+    "record_entrustment_consent": "consumer",
     "not_accept": legal_rules.grounds("non-acceptance")[0],
     "terminate": legal_rules.grounds("termination")[1],
     "decide": legal_rules.grounds("report-decisions")[0],
@@ -91,7 +92,9 @@ def test_every_move(world, kind, status, action):
         assert case.events.count() == events_before
         return
 
-    actor = _user_of(world, sorted(move.actors - {"system"})[0])
+    # The first of the move's actors the table names; the handling official for the mediators' moves
+    # (the body a mediation is entrusted to is tried in test_entrusted_mediation.py).
+    actor = _user_of(world, "official" if "official" in move.actors else sorted(move.actors - {"system"})[0])
     if action == "start_mediation":  # only with both parties' consent (Art. 18)
         case = factories.consent_both(case)
         events_before += 2
@@ -112,6 +115,17 @@ def test_every_move(world, kind, status, action):
     if action in ("accept_joint_agreement", "record_joint_agreement"):  # the representative settled
         factories.joint_complaint(case, official=world.shop_official, representative_settled=True)
         events_before += 3
+    if action == "entrust_mediation":  # with both parties' consent, to a consumer association
+        for party in ("consumer", "business"):
+            case_transition(
+                case=case,
+                action="record_entrustment_consent",
+                actor=world.shop_official,
+                ground=party,
+                reason="电话确认",
+            )
+        events_before += 2
+        extra["to_authority"] = factories.consumer_association()
     if action == "schedule_onsite_session":  # with both consents, its time, place and mediators
         if status == CaseStatus.ACCEPTED:
             case = factories.consent_both(case)

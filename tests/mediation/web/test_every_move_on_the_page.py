@@ -29,6 +29,8 @@ FIELDS = {
     "schedule_onsite_session": ["starts_at", "place", "mediators"],
     "record_joint_consent": ["reason"],
     "record_joint_agreement": ["reason"],
+    "record_entrustment_consent": ["ground", "reason"],
+    "entrust_mediation": ["authority"],
 }
 
 
@@ -50,6 +52,15 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
         factories.joint_complaint(case, official=world.shop_official)
     if move.action in ("accept_joint_agreement", "record_joint_agreement"):
         factories.joint_complaint(case, official=world.shop_official, representative_settled=True)
+    if move.action == "entrust_mediation":  # offered once both parties agreed to it
+        for party in ("consumer", "business"):
+            case_transition(
+                case=case,
+                action="record_entrustment_consent",
+                actor=world.shop_official,
+                ground=party,
+                reason="电话确认",
+            )
     if move.action == "decide_recusal":  # offered only while a recusal request waits
         case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家相识")
     users = {
@@ -59,7 +70,8 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
         "superior official": world.superior_official,
     }
     # A representative's moves are taken on their own complaint and carried to those they represent.
-    for actor in sorted(move.actors - {"system", "representative"}):
+    # The staff of a body a mediation is entrusted to are tried in test_entrusted_mediation.py.
+    for actor in sorted(move.actors - {"system", "representative", "entrusted mediator"}):
         shown = page(browser(users[actor]).get(f"/cases/{case.number}/"))
         form = f'action="/cases/{case.number}/actions/{move.action}/"'
         if move.in_room and move.action != "start_mediation":
