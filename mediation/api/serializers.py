@@ -18,6 +18,7 @@ from mediation.models import (
     HelpRequest,
     IdDocumentType,
     MarketEntity,
+    NoticeDeliveryChannel,
     Region,
     RoomRole,
     ViolationType,
@@ -657,3 +658,8 @@ class JointComplaintSerializer(serializers.Serializer):
     elected_at = serializers.DateTimeField(allow_null=True)
     election_record = serializers.CharField()
     members = JointMemberSerializer(many=True)
+
+
+class NoticeGivenSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=NoticeDeliveryChannel.choices)
+    given_at = serializers.DateTimeField(read_only=True)

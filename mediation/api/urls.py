@@ -12,6 +12,11 @@ urlpatterns = [
     path("cases/<str:number>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:number>/actions/<str:action>/", views.CaseActionView.as_view(), name="case-action"),
     path("cases/<str:number>/mediation-document/", views.MediationDocumentView.as_view(), name="mediation-document"),
+    path(
+        "cases/<str:number>/notices/<int:notice_id>/given/",
+        views.NoticeGivenView.as_view(),
+        name="case-notice-given",
+    ),
     path("cases/<str:number>/evidence/", views.EvidenceUploadView.as_view(), name="case-evidence"),
     path("cases/<str:number>/evidence/<int:evidence_id>/", views.EvidenceFileView.as_view(), name="case-evidence-file"),
     path("public/cases/<str:number>/", views.PublicCaseView.as_view(), name="public-case"),

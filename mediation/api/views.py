@@ -23,6 +23,7 @@ from mediation.api import serializers as s
 from mediation.models import (
     Authority,
     AuthorityKind,
+    CaseNotice,
     Consumer,
     HelpRequest,
     IntakeChannel,
@@ -48,6 +49,7 @@ from mediation.services import cases as case_services
 from mediation.services.assistance import help_request_join, help_request_open, help_request_release, official_duty_set
 from mediation.services.chat_grants import GRANT_HEADER, chat_grant_consumer
 from mediation.services.joint import joint_complaint_propose, joint_representatives_elect
+from mediation.services.notices import notice_delivery_record
 from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import ACTIONS, MOVE_CONTEXT_FIELDS, case_transition
@@ -579,3 +581,21 @@ class JointRepresentativesView(APIView):
             election_record=serializer.validated_data["election_record"],
         )
         return Response(joint_complaint_view(joint))
+
+
+class NoticeGivenView(APIView):
+    @extend_schema(
+        request=s.NoticeGivenSerializer,
+        responses=s.NoticeGivenSerializer,
+        description="An official of the handling bureau records telling a recipient without an account a notice "
+        "the rules require, by phone, post or in person.",
+    )
+    def post(self, request, number: str, notice_id: int):
+        case, _role = case_for_viewer(user=request.user, number=number)
+        notice = get_object_or_404(CaseNotice, pk=notice_id, case=case)
+        serializer = s.NoticeGivenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notice = notice_delivery_record(
+            notice=notice, official_user=request.user, channel=serializer.validated_data["channel"]
+        )
+        return Response({"channel": notice.delivery_channel, "given_at": notice.delivered_offline_at})

@@ -462,6 +462,14 @@ class NoticeKind(models.TextChoices):
     ONSITE_SESSION = "onsite_session", _("On-site mediation session")
 
 
+class NoticeDeliveryChannel(models.TextChoices):
+    """How an official told a recipient without an account (a hotline, letter or visit case)."""
+
+    PHONE = "phone", _("by phone")
+    POST = "post", _("by post")
+    IN_PERSON = "in_person", _("in person")
+
+
 class NoticeRecipient(models.TextChoices):
     CONSUMER = "consumer", _("the complainant or reporter")
     BUSINESS = "business", _("the business")
@@ -492,7 +500,8 @@ class CaseNotice(models.Model):
     """A notice a rule requires the bureau to give, with the rule and the day it is due. Its text is
     written when it is read, in the reader's language (selectors.notices). `delivered_online_at` is
     when it appeared on the recipient's case page; a recipient without an account (a hotline or
-    letter case) is told by phone or post, which is not yet recorded here."""
+    letter case) is told by phone, post or in person, which the official records
+    (`delivered_offline_at`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("notice"), max_length=32, choices=NoticeKind.choices)
@@ -505,6 +514,12 @@ class CaseNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_online_at = models.DateTimeField(_("shown on the case page"), null=True, blank=True)
     session = models.ForeignKey(MediationSession, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # A recipient without an account is told by the official, who records how and when.
+    delivered_offline_at = models.DateTimeField(_("told"), null=True, blank=True)
+    delivery_channel = models.CharField(_("told how"), max_length=16, choices=NoticeDeliveryChannel.choices, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("notice")

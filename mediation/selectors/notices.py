@@ -112,12 +112,16 @@ def notices_for(case: Case, recipient: str | None) -> list[dict]:
         notices = notices.filter(recipient=recipient)
     return [
         {
+            "id": notice.pk,
             "kind": notice.kind,
             "to": notice.recipient,
             "text": notice_text(notice),
             "legal_source": notice.legal_source,
             "due_on": notice.due_on,
             "delivered_online_at": notice.delivered_online_at,
+            "delivered_offline_at": notice.delivered_offline_at,
+            "delivery_channel": notice.delivery_channel,
+            "delivery_channel_display": notice.get_delivery_channel_display() if notice.delivery_channel else "",
         }
         for notice in notices
     ]

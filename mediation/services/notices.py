@@ -12,11 +12,23 @@ it is due. They hang on the life cycle (transitions.on_entering), so every way o
 
 import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mediation import rules
-from mediation.models import Case, CaseNotice, CaseStatus, NoticeKind, NoticeRecipient
+from mediation.models import (
+    Case,
+    CaseEvent,
+    CaseNotice,
+    CaseStatus,
+    NoticeDeliveryChannel,
+    NoticeKind,
+    NoticeRecipient,
+)
 from mediation.rules import Period
+from mediation.services.errors import DomainError
 from mediation.services.periods import due_date
 from mediation.services.transitions import on_action, on_entering
 
@@ -163,3 +175,43 @@ def notice_of_non_performance(*, case: Case, **_move) -> None:
         source="SAMR Order 121 (2025) Art. 25",
         due_on=timezone.localdate(),
     )
+
+
+class NoticeAlreadyGiven(DomainError):
+    """The notice was shown on the recipient's case page, or an official already gave it."""
+
+    def __init__(self, message):
+        super().__init__("notice_already_given", message)
+
+
+def notice_delivery_record(*, notice: CaseNotice, official_user, channel: str) -> CaseNotice:
+    """An official of the handling bureau records telling a recipient without an account, by phone,
+    post or in person; the case's record says who told whom, when and how."""
+    from mediation.selectors.cases import Relation, case_relations
+    from mediation.services.transitions import Role
+
+    with transaction.atomic():
+        notice = CaseNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
+        if Relation.HANDLING not in case_relations(official_user, notice.case):
+            raise PermissionDenied(_("Only officials of the handling bureau record how a notice was given."))
+        if channel not in NoticeDeliveryChannel.values:
+            raise ValidationError(
+                {"channel": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(NoticeDeliveryChannel.values)}]}
+            )
+        if notice.delivered_online_at is not None or notice.delivered_offline_at is not None:
+            raise NoticeAlreadyGiven(_("This notice has already been given."))
+        notice.delivered_offline_at = timezone.now()
+        notice.delivery_channel = channel
+        notice.delivered_by = official_user
+        notice.save(update_fields=["delivered_offline_at", "delivery_channel", "delivered_by"])
+        CaseEvent.objects.create(
+            case=notice.case,
+            actor=official_user,
+            actor_role=Role.HANDLING_OFFICIAL,
+            action="notice_given",
+            from_status=notice.case.status,
+            to_status=notice.case.status,
+            reason=f"{notice.get_kind_display()} → {notice.get_recipient_display()}: "
+            f"{NoticeDeliveryChannel(channel).label}",
+        )
+    return notice

@@ -217,6 +217,7 @@ ACTION_LABELS = {
     "take_over": gettext_lazy("take the case over (upper-level bureau)"),
     "dispute_jurisdiction": gettext_lazy("dispute the jurisdiction with another bureau"),
     "consent_to_mediation": gettext_lazy("agree to mediation"),
+    "notice_given": gettext_lazy("notice given by phone, post or in person"),
     "propose_joint_handling": gettext_lazy("proposed for joint handling"),
     "elect_representatives": gettext_lazy("representatives elected"),
     "leave_joint_handling": gettext_lazy("joint handling ended"),

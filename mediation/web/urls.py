@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<str:number>/actions/<str:action>/", views.case_action, name="case-action"),
     path("cases/<str:number>/room/", views.room_page, name="room"),
     path("cases/<str:number>/joint/", views.joint_propose, name="joint-propose"),
+    path("cases/<str:number>/notices/<int:notice_id>/given/", views.notice_given, name="notice-given"),
     path("cases/<str:number>/joint/representatives/", views.joint_elect, name="joint-elect"),
     path("disclosure/", views.disclosure_index, name="disclosure-index"),
     path("disclosure/<int:entity_id>/", views.disclosure_page, name="disclosure"),

@@ -16,10 +16,12 @@ from django.views.i18n import set_language
 from mediation.models import (
     Case,
     CaseKind,
+    CaseNotice,
     CaseStatus,
     MarketEntity,
     MediationParty,
     MediationTerminationReason,
+    NoticeDeliveryChannel,
 )
 from mediation.rules import Period
 from mediation.selectors.cases import (
@@ -43,6 +45,7 @@ from mediation.selectors.rooms import assistance_seat_for, mediation_document_fo
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
 from mediation.services.errors import DomainError
 from mediation.services.joint import JOINABLE_STATUSES, joint_complaint_propose, joint_representatives_elect
+from mediation.services.notices import notice_delivery_record
 from mediation.services.people import (
     consumer_language_set,
     consumer_register,
@@ -254,6 +257,8 @@ def _case_page(
     context = {
         "case": case,
         "viewer": viewer,
+        "delivery_channels": NoticeDeliveryChannel.choices,
+        "records_notices": Relation.HANDLING in case_relations(request.user, case),
         "joint": joint,
         "joint_forms": joint_forms,
         "notices": notices_seen_by(case, viewer),
@@ -325,6 +330,28 @@ def case_action(request, number: str, action: str):
     # Read again: a move refused because someone else moved the case first shows where it stands now.
     case, viewer = case_for_viewer(user=request.user, number=number)
     return _case_page(request, case, viewer, failed_form=form, status=status)
+
+
+@login_required
+@require_POST
+def notice_given(request, number: str, notice_id: int):
+    """The handling official records telling a recipient without an account by phone, post or in
+    person."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    notice = get_object_or_404(CaseNotice, pk=notice_id, case=case)
+    try:
+        notice_delivery_record(notice=notice, official_user=request.user, channel=request.POST.get("channel", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _case_page(request, case, viewer, status=400)
+    except DomainError as refusal:
+        messages.error(request, refusal.render())
+        return _case_page(request, case, viewer, status=409)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return _case_page(request, case, viewer, status=403)
+    messages.success(request, _("The notice is recorded as given."))
+    return redirect("web:case", number=number)
 
 
 @login_required
