@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mediation.web.context.duty_desk",
             ],
         },
     },
@@ -316,6 +317,9 @@ BOT_TIMEOUT_SECONDS = float(os.environ.get("BOT_TIMEOUT_SECONDS", "30"))
 CHAT_GRANT_SECONDS = int(os.environ.get("CHAT_GRANT_SECONDS", "900"))
 # While the bot is starting (loading or training its model), how often an open chat asks again.
 BOT_READY_POLL_SECONDS = float(os.environ.get("BOT_READY_POLL_SECONDS", "3"))
+# How long a consumer who asked for a person waits before the chat offers other ways on (the bot,
+# the 12315 hotline) if no official on duty has answered.
+HELP_REQUEST_WAIT_SECONDS = int(os.environ.get("HELP_REQUEST_WAIT_SECONDS", "180"))
 
 LOGGING = {
     "version": 1,

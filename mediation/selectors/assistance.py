@@ -28,3 +28,36 @@ def help_requests_of(*, consumer: Consumer) -> QuerySet[HelpRequest]:
 def latest_help_request_of(*, user) -> HelpRequest | None:
     """The user's newest request for an official, or None (also for users who are not consumers)."""
     return HelpRequest.objects.filter(consumer__user=user).order_by("-opened_at").first()
+
+
+def desk_waiting(*, authority: Authority) -> list[dict]:
+    """The duty desk of an authority: each open request with who waits (masked name and home
+    region; a partner agency sees no more of a mainland consumer), since when, what the bot had
+    gathered, and which officials have answered it."""
+    waiting = []
+    for request in help_requests_waiting(authority=authority):
+        answering = [
+            seat.display_name
+            for seat in request.room.participants.all()
+            if seat.role == "duty_official" and seat.first_joined_at is not None
+        ]
+        waiting.append(
+            {
+                "id": request.pk,
+                "name": request.consumer.masked_name,
+                "home_region": request.consumer.home_region.name if request.consumer.home_region else "",
+                "since": request.opened_at,
+                "summary": request.summary if isinstance(request.summary, list) else [],
+                "answering": answering,
+            }
+        )
+    return waiting
+
+
+def desk_count(*, authority_id: int) -> int:
+    """How many requests wait at an authority's desk with nobody answering yet."""
+    return (
+        HelpRequest.objects.filter(authority_id=authority_id, released_at__isnull=True)
+        .exclude(room__participants__role="duty_official", room__participants__first_joined_at__isnull=False)
+        .count()
+    )

@@ -357,6 +357,7 @@ SYSTEM_EVENT_TEXTS = {
         "%(name)s asked for a person; the officials on duty at %(authority)s answer here.%(summary)s"
     ),
     "released": gettext_lazy("The official ended this chat. The assistant answers you again in the bot chat."),
+    "left": gettext_lazy("The consumer left the queue and went back to the assistant."),
 }
 
 

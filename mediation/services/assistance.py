@@ -20,6 +20,7 @@ from mediation.models import (
     RoomRole,
     RoomStatus,
 )
+from mediation.services.desk_broadcast import desk_changed_on_commit
 from mediation.services.errors import NobodyOnDuty
 from mediation.services.jurisdiction import bureaus_up_from, is_outside_mainland, partner_agency_for
 from mediation.services.room_errors import RoomActionRefused
@@ -118,6 +119,7 @@ def help_request_open(*, consumer: Consumer, summary=None) -> tuple[HelpRequest,
                 },
             )
             save_seq(room)
+            desk_changed_on_commit(authority.pk)
     except IntegrityError:
         # The same consumer asked twice at once: the other request won; this one is the same.
         return HelpRequest.objects.get(consumer=consumer, released_at__isnull=True), False
@@ -148,10 +150,24 @@ def help_request_join(*, help_request: HelpRequest, user) -> RoomParticipant:
     return seat
 
 
+def help_request_leave(*, help_request: HelpRequest, user) -> HelpRequest:
+    """The waiting consumer leaves the queue and goes back to the bot, whether or not an official
+    has answered: the chat closes (kept, read-only) like a release."""
+    if help_request.consumer.user_id != user.pk:
+        raise PermissionDenied(_("Only the person who asked leaves the queue."))
+    return _close(help_request, user=user, event="left")
+
+
 def help_request_release(*, help_request: HelpRequest, user) -> HelpRequest:
     """An official hands the consumer back to the bot: the room closes (read-only, kept) and the
     bridge resumes the bot on the consumer's next message."""
     _require_official_of(help_request, user)
+    return _close(help_request, user=user, event="released")
+
+
+def _close(help_request: HelpRequest, *, user, event: str) -> HelpRequest:
+    """Close the request's chat (kept, read-only) with a system event; the bridge resumes the bot on
+    the consumer's next message, and the desk drops the request."""
     with transaction.atomic():
         room = lock_room(help_request.room_id)
         help_request = HelpRequest.objects.select_for_update().get(pk=help_request.pk)
@@ -161,11 +177,12 @@ def help_request_release(*, help_request: HelpRequest, user) -> HelpRequest:
         room.status = room_status_after(status=room.status, action="close")
         room.closed_at = now
         seat = RoomParticipant.objects.filter(room=room, user=user).first()
-        append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload={"event": "released"})
+        append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload={"event": event})
         room.save(update_fields=["status", "closed_at", "last_seq"])
         help_request.released_at = now
         help_request.released_by = user
         help_request.save(update_fields=["released_at", "released_by"])
+        desk_changed_on_commit(help_request.authority_id)
     return help_request
 
 

@@ -18,6 +18,7 @@ from mediation.models import (
     MEDIATOR_ROLES,
     Case,
     CaseStatus,
+    HelpRequest,
     MediationRoom,
     MediationTerminationReason,
     Official,
@@ -32,6 +33,7 @@ from mediation.models import (
 )
 from mediation.selectors.rooms import message_wire
 from mediation.services import room_broadcast
+from mediation.services.desk_broadcast import desk_changed_on_commit
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.room_errors import RoomActionRefused
 from mediation.services.transitions import case_transition, on_action, on_entering, on_leaving
@@ -486,6 +488,8 @@ def room_participant_joined(*, seat: RoomParticipant) -> None:
             payload={"event": "joined", "participant": seat.pk, "name": seat.display_name, "role": seat.role},
         )
         save_seq(room)
+        if seat.role == RoomRole.DUTY_OFFICIAL:  # the request is answered: its desk shows who answers
+            desk_changed_on_commit(HelpRequest.objects.get(room_id=room.pk).authority_id)
 
 
 def room_mark_read(*, seat: RoomParticipant, seq: int) -> tuple[int, str]:

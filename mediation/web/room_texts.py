@@ -65,3 +65,19 @@ def room_texts() -> dict:
         "roles": {role: str(label) for role, label in ROLE_LABELS.items()},
         "proposalStatus": {status: str(label) for status, label in PROPOSAL_STATUS_LABELS.items()},
     }
+
+
+DESK_TEXTS = {
+    "nobodyWaiting": _("Nobody is waiting."),
+    "waitingSince": _("waiting since {time}"),
+    "answering": _("answered by {names}"),
+    "notAnswered": _("nobody has answered yet"),
+    "join": _("Answer"),
+    "titleWaiting": _("({count}) waiting"),
+    "offline": _("The live list is reconnecting…"),
+}
+
+
+def desk_texts() -> dict:
+    """The duty desk script's words in the active language."""
+    return {key: str(text) for key, text in DESK_TEXTS.items()}

@@ -22,4 +22,8 @@ urlpatterns = [
     path("disclosure/", views.disclosure_index, name="disclosure-index"),
     path("disclosure/<int:entity_id>/", views.disclosure_page, name="disclosure"),
     path("help/<int:help_request_id>/", views.help_chat_page, name="help-chat"),
+    path("help/<int:help_request_id>/leave/", views.help_leave, name="help-leave"),
+    path("desk/", views.desk, name="desk"),
+    path("desk/duty/", views.desk_duty, name="desk-duty"),
+    path("desk/<int:help_request_id>/join/", views.desk_join, name="desk-join"),
 ]

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -7,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -18,12 +20,14 @@ from mediation.models import (
     CaseKind,
     CaseNotice,
     CaseStatus,
+    HelpRequest,
     MarketEntity,
     MediationParty,
     MediationTerminationReason,
     NoticeDeliveryChannel,
 )
 from mediation.rules import Period
+from mediation.selectors.assistance import desk_waiting
 from mediation.selectors.cases import (
     QueueBucket,
     Relation,
@@ -42,6 +46,7 @@ from mediation.selectors.joint import joint_membership, joint_seen_by
 from mediation.selectors.notices import notices_seen_by
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
+from mediation.services.assistance import help_request_join, help_request_leave, official_duty_set
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
 from mediation.services.errors import DomainError
 from mediation.services.joint import JOINABLE_STATUSES, joint_complaint_propose, joint_representatives_elect
@@ -61,7 +66,7 @@ from mediation.services.transitions import (
     transitions_open_to,
 )
 from mediation.web.forms import CaseActionForm, HotlineIntakeForm, JointElectForm, JointProposeForm, SignUpForm
-from mediation.web.room_texts import room_texts
+from mediation.web.room_texts import desk_texts, room_texts
 
 
 def add_service_errors(form, error: ValidationError, *, fields: dict[str, str] | None = None) -> None:
@@ -137,6 +142,12 @@ class LogInView(auth_views.LoginView):
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
+    def get_default_redirect_url(self):
+        """Officials start at their work queue; everyone else at their cases."""
+        if getattr(self.request.user, "official", None) is not None:
+            return resolve_url("web:queue")
+        return super().get_default_redirect_url()
+
 
 class LogOutView(auth_views.LogoutView):
     next_page = "web:home"
@@ -183,6 +194,64 @@ def queue(request):
         return render(request, "web/queue.html", context, status=400)
     context["cases"] = authority_queue(authority=authority, bucket=current, today=today)[:500]
     return render(request, "web/queue.html", context)
+
+
+def _official_or_403(request):
+    official = getattr(request.user, "official", None)
+    if official is None:
+        raise PermissionDenied(_("Only officials keep the duty desk."))
+    return official
+
+
+@login_required
+def desk(request):
+    """The duty desk (转人工): the requests for a person waiting at the official's authority, who
+    waits, since when and what the bot had gathered; the duty switch; joining in one click. The list
+    stays current over /ws/desk/ (desk.js)."""
+    official = _official_or_403(request)
+    context = {
+        "authority": official.authority,
+        "waiting": desk_waiting(authority=official.authority),
+        "desk_texts": desk_texts(),
+    }
+    return render(request, "web/desk.html", context)
+
+
+@login_required
+@require_POST
+def desk_duty(request):
+    """Come on or go off duty."""
+    official = _official_or_403(request)
+    on_duty = request.POST.get("on_duty") == "1"
+    official_duty_set(official=official, on_duty=on_duty)
+    messages.success(request, _("You are on duty.") if on_duty else _("You are off duty."))
+    return redirect("web:desk")
+
+
+@login_required
+@require_POST
+def desk_join(request, help_request_id: int):
+    """Answer a waiting request: a seat in its chat, and the chat page."""
+    official = _official_or_403(request)
+    help_request = get_object_or_404(HelpRequest, pk=help_request_id, authority_id=official.authority_id)
+    try:
+        help_request_join(help_request=help_request, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("web:desk")
+    return redirect("web:help-chat", help_request_id=help_request.pk)
+
+
+@login_required
+@require_POST
+def help_leave(request, help_request_id: int):
+    """The consumer leaves the queue and goes back to the assistant."""
+    help_request = get_object_or_404(HelpRequest, pk=help_request_id, consumer__user=request.user)
+    try:
+        help_request_leave(help_request=help_request, user=request.user)
+    except DomainError:
+        pass  # already closed: back to the assistant all the same
+    return redirect("web:chat")
 
 
 # The case's time limits, in the order a case meets them; each is shown once it is set.
@@ -434,8 +503,14 @@ def help_chat_page(request, help_request_id: int):
     seat = assistance_seat_for(user=request.user, help_request_id=help_request_id)
     if seat is None:
         raise Http404
+    help_request = HelpRequest.objects.get(pk=help_request_id)
     context = {
         "help_request_id": help_request_id,
+        "help_request": help_request,
+        # When the waiting consumer is offered other ways on, if no official has answered by then.
+        "offer_ways_on_at": (
+            help_request.opened_at + datetime.timedelta(seconds=settings.HELP_REQUEST_WAIT_SECONDS)
+        ).isoformat(),
         "seat": seat,
         "socket_path": f"/ws/help/{help_request_id}/",
         "room_texts": room_texts(),

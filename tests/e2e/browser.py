@@ -41,7 +41,7 @@ def logged_in_page(browser: Browser, base: str, username: str, password: str, **
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{base}/cases/")
+    page.wait_for_url(re.compile(re.escape(base) + "/(cases|queue)/"))  # officials land on their queue
     return page
 
 

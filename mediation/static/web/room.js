@@ -30,7 +30,7 @@
   const terminateForm = root.querySelector("form.terminate-form");
 
   const RESEND_AFTER_MS = 1100;
-  const ACTION_EVENTS_CLOSING = ["settled", "terminated", "case_withdraw", "released"];
+  const ACTION_EVENTS_CLOSING = ["settled", "terminated", "case_withdraw", "released", "left"];
 
   let socket = null;
   let reconnectDelay = 1000;
@@ -246,6 +246,7 @@
         break;
       case "joined":
       case "participant_added":
+        if (data.role === "duty_official") answeredByOfficial();
         if (!participants.has(data.participant)) {
           participants.set(data.participant, { id: data.participant, role: data.role, name: data.name, muted: false });
         }
@@ -655,6 +656,21 @@
   window.addEventListener("pagehide", function () {
     stopped = true;
   });
+
+  // A consumer waiting for an official (转人工) is offered other ways on when nobody has answered by
+  // the time the page names; an official's arrival takes the offer away.
+  const waysOn = document.getElementById("ways-on");
+  let answered = false;
+  function answeredByOfficial() {
+    answered = true;
+    if (waysOn) waysOn.hidden = true;
+  }
+  if (waysOn) {
+    const wait = Date.parse(waysOn.dataset.offerAt) - Date.now();
+    setTimeout(function () {
+      if (!answered && (!room || room.status !== "closed")) waysOn.hidden = false;
+    }, Math.max(wait, 0));
+  }
 
   connect();
 })();

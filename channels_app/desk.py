@@ -1,0 +1,85 @@
+"""The duty desk's live view: /ws/desk/ for officials. On connect and whenever a request for an
+official at their authority opens, is answered, left or released, the socket is sent the desk as it
+stands (`desk` frames): the waiting requests, oldest first, and how many nobody answers yet. The
+protocol is in docs/room-protocol.md ("The duty desk")."""
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+
+from channels_app.consumers import (
+    CLOSE_NOT_A_PARTICIPANT,
+    CLOSE_NOT_AUTHENTICATED,
+    FRAME_BURST,
+    FRAME_RATE,
+    connection_language,
+)
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
+from mediation.models import Authority
+from mediation.selectors.assistance import desk_count, desk_waiting
+from mediation.services.desk_broadcast import desk_group
+from mediation.services.errors import DomainError
+
+FRAME_FIELDS: FrameFields = {"ping": {}, "refresh": {}}
+
+
+def _official_of(user):
+    return getattr(user, "official", None) if user is not None and user.is_authenticated else None
+
+
+class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
+    frame_fields = FRAME_FIELDS
+
+    async def connect(self):
+        user = self.scope.get("user")
+        # Accepted first so that a refusal carries its close code (4401, 4403), as in the rooms.
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_AUTHENTICATED)
+            return
+        official = await database_sync_to_async(_official_of)(user)
+        if official is None:
+            await self.close(code=CLOSE_NOT_A_PARTICIPANT)
+            return
+        self.authority_id = official.authority_id
+        self.language = connection_language(self.scope, None)
+        self.frame_allowance = MessageAllowance(FRAME_BURST, FRAME_RATE)
+        self.group = desk_group(self.authority_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._send_desk()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):
+            await self.handle_frame(text_data)
+
+    async def send_error(self, refusal: DomainError, frame: dict) -> None:
+        error = {"type": "error", "code": refusal.code, "message": refusal.render()}
+        if isinstance(frame.get("type"), str) and frame["type"] in self.frame_fields:
+            error["for"] = frame["type"]
+        await self.send(text_data=json.dumps(error, ensure_ascii=False))
+
+    async def on_ping(self):
+        await self.send(text_data=json.dumps({"type": "pong"}))
+
+    async def on_refresh(self):
+        await self._send_desk()
+
+    async def desk_changed(self, _message):
+        await self._send_desk()
+
+    async def _send_desk(self):
+        waiting, unanswered = await database_sync_to_async(self._desk)()
+        for request in waiting:
+            request["since"] = request["since"].isoformat()
+        frame = {"type": "desk", "waiting": waiting, "unanswered": unanswered}
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+
+    def _desk(self):
+        authority = Authority.objects.get(pk=self.authority_id)
+        return desk_waiting(authority=authority), desk_count(authority_id=self.authority_id)

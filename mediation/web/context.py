@@ -1,0 +1,12 @@
+"""What every page's header needs: for an official, how many requests for a person wait at their
+authority's desk with nobody answering (the badge, kept live by desk.js)."""
+
+from mediation.selectors.assistance import desk_count
+
+
+def duty_desk(request) -> dict:
+    user = getattr(request, "user", None)
+    official = getattr(user, "official", None) if user is not None and user.is_authenticated else None
+    if official is None:
+        return {}
+    return {"desk_waiting": desk_count(authority_id=official.authority_id), "on_duty": official.on_duty}
