@@ -62,6 +62,7 @@ from mediation.services.rooms import mediation_start
 from mediation.services.transitions import (
     ACTION_LABELS,
     MOVE_CONTEXT_FIELDS,
+    Transition,
     case_transition,
     transitions_open_to,
 )
@@ -196,6 +197,34 @@ def queue(request):
     return render(request, "web/queue.html", context)
 
 
+# The moves that cannot be undone, and what each does: the case page shows this and acts only when
+# the person confirms.
+CONSEQUENCES = {
+    "withdraw": _(
+        "Your complaint is withdrawn: the bureau stops handling it and any mediation ends. You cannot take "
+        "it back; to pursue the dispute again you would file a new complaint."
+    ),
+    "not_accept": _(
+        "The complaint is not accepted: the complainant is told the ground, your reason and the other ways "
+        "to settle the dispute. This decision cannot be undone on this case."
+    ),
+    "close": _("The case is closed: it leaves the queue and nothing more can be done on it."),
+    "terminate": _(
+        "Mediation ends without an agreement: both parties are told the ground within 7 working days. It "
+        "cannot be resumed."
+    ),
+    "settle_directly": _(
+        "You confirm that you and the business settled the dispute yourselves: the complaint ends as settled."
+    ),
+    "accept_joint_agreement": _(
+        "You accept the agreement your representatives reached: your complaint ends as settled on those terms."
+    ),
+    "decide": _("The decision on the opened case is recorded; it cannot be changed on this case."),
+    "not_open_case": _("No case is opened on the report; the decision is recorded and cannot be changed."),
+    "merge": _("This report is merged into the earlier one and closed; the earlier report carries both."),
+}
+
+
 def _official_or_403(request):
     official = getattr(request.user, "official", None)
     if official is None:
@@ -290,6 +319,7 @@ def _case_page(
     *,
     failed_form: CaseActionForm | None = None,
     joint_form: forms.Form | None = None,
+    confirming: Transition | None = None,
     status: int = 200,
 ):
     running = {DUE_FIELD[Period(row.period)]: row for row in case.deadlines.filter(is_open=True)}
@@ -323,9 +353,24 @@ def _case_page(
             joint_forms["elect"] = (
                 joint_form if isinstance(joint_form, JointElectForm) else JointElectForm(numbers=numbers)
             )
+    if confirming is not None:
+        transition = confirming
+        confirming = {
+            "label": ACTION_LABELS[transition.action],
+            "action": transition.action,
+            "consequence": CONSEQUENCES[transition.action],
+            # What was entered goes again with the confirmation, unchanged.
+            "fields": [
+                (name, value)
+                for name, values in request.POST.lists()
+                if name not in ("csrfmiddlewaretoken", "confirmed")
+                for value in values
+            ],
+        }
     context = {
         "case": case,
         "viewer": viewer,
+        "confirming": confirming,
         "delivery_channels": NoticeDeliveryChannel.choices,
         "records_notices": Relation.HANDLING in case_relations(request.user, case),
         "joint": joint,
@@ -363,6 +408,9 @@ def case_action(request, number: str, action: str):
         return _case_page(request, case, viewer, status=409)
     form = CaseActionForm(request.POST, transition=transition, case=case)
     status = 400  # what was typed is wrong; 409 when the move is refused in the case's present state
+    if form.is_valid() and action in CONSEQUENCES and request.POST.get("confirmed") != "1":
+        # A decision that cannot be undone: say what it does, and act only on the second step.
+        return _case_page(request, case, viewer, confirming=transition)
     if form.is_valid():
         try:
             if action == "start_mediation":

@@ -49,10 +49,14 @@ def test_not_accepting_needs_a_ground_and_returning_needs_a_reason_in_the_offici
     complaint.refresh_from_db()
     assert complaint.status == CaseStatus.SUBMITTED and complaint.events.count() == 1
 
-    response = client.post(
-        f"/cases/{complaint.number}/actions/not_accept/",
-        {"not_accept-ground": "time_barred", "not_accept-reason": "购买已逾三年"},
-    )
+    refusal = {"not_accept-ground": "time_barred", "not_accept-reason": "购买已逾三年"}
+    # Not accepting cannot be undone: the page says what it does and acts on the second step only.
+    asked = client.post(f"/cases/{complaint.number}/actions/not_accept/", refusal)
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in page(asked)
+    assert 'name="not_accept-reason" value="购买已逾三年"' in page(asked)
+    complaint.refresh_from_db()
+    assert complaint.status == CaseStatus.SUBMITTED
+    response = client.post(f"/cases/{complaint.number}/actions/not_accept/", {**refusal, "confirmed": "1"})
     assert response.status_code == 302
     complaint.refresh_from_db()
     assert complaint.status == CaseStatus.NOT_ACCEPTED and complaint.non_acceptance_ground == "time_barred"
@@ -189,7 +193,10 @@ def test_a_business_in_the_odr_window_replies_on_the_record_and_the_consumer_con
     shown = page(consumer.get(f"/cases/{complaint.number}/"))
     assert reply in shown
     assert 'actions/settle_directly/"' in shown and 'actions/escalate/"' in shown
-    assert consumer.post(f"/cases/{complaint.number}/actions/settle_directly/").status_code == 302
+    asked = consumer.post(f"/cases/{complaint.number}/actions/settle_directly/")
+    assert asked.status_code == 200 and "自行和解" in page(asked)
+    assert Case.objects.get(pk=complaint.pk).status == CaseStatus.ODR
+    assert consumer.post(f"/cases/{complaint.number}/actions/settle_directly/", {"confirmed": "1"}).status_code == 302
     assert Case.objects.get(pk=complaint.pk).status == CaseStatus.SETTLED
 
 
@@ -268,3 +275,19 @@ def test_an_official_forwards_a_complaint_to_a_bureau_offered_on_the_page(world,
     assert response.status_code == 302 and response["Location"] == "/queue/"
     complaint.refresh_from_db()
     assert complaint.handling_authority == city_bureau
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_withdrawing_says_what_it_does_and_acts_on_the_second_step(world, complaint, language):
+    consumer = browser(world.consumer_user, language)
+    asked = consumer.post(f"/cases/{complaint.number}/actions/withdraw/")
+    shown = page(asked)
+    assert asked.status_code == 200 and 'role="alertdialog"' in shown
+    assert ("cannot take it back" in shown) if language == "en" else ("撤回后" in shown)
+    assert f'href="/cases/{complaint.number}/"' in shown  # the way back, doing nothing
+    complaint.refresh_from_db()
+    assert complaint.status == CaseStatus.SUBMITTED
+    done = consumer.post(f"/cases/{complaint.number}/actions/withdraw/", {"confirmed": "1"})
+    assert done.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == CaseStatus.WITHDRAWN
