@@ -248,3 +248,12 @@ def test_an_agent_is_not_entered_online(world):
     }
     response = client_for(world.consumer_user).post("/api/complaints/", body, format="json")
     assert response.status_code == 400 and response.json()["agent"]
+
+
+def test_the_language_choice_outlasts_closing_the_browser(places):
+    """A person who switches to English keeps it for a year, not only until the browser closes."""
+    from django.test import Client
+
+    answer = Client().post("/language/", {"language": "en", "next": "/"})
+    cookie = answer.cookies["django_language"]
+    assert cookie.value == "en" and int(cookie["max-age"]) == 365 * 24 * 3600
