@@ -38,7 +38,6 @@ from mediation.selectors.cases import (
     case_for_public,
     case_for_viewer,
     cases_of_user,
-    report_by_number,
     viewer_role,
 )
 from mediation.selectors.evidence import evidence_response
@@ -52,7 +51,7 @@ from mediation.services.joint import joint_complaint_propose, joint_representati
 from mediation.services.notices import notice_delivery_record
 from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
 from mediation.services.rooms import mediation_start
-from mediation.services.transitions import ACTIONS, MOVE_CONTEXT_FIELDS, case_transition
+from mediation.services.transitions import ACTIONS, case_transition, move_arguments
 
 
 class APIView(BaseAPIView):
@@ -286,18 +285,7 @@ class CaseActionView(APIView):
         elif co_mediator is not None:
             raise DjangoValidationError({"co_mediator": [_("A co-mediator is chosen only when mediation starts.")]})
         else:
-            to_authority = arguments.pop("authority")
-            into = report_by_number(arguments.pop("into"))
-            context = {key: arguments.pop(key) for key in MOVE_CONTEXT_FIELDS}
-            case = case_transition(
-                case=case,
-                action=action,
-                actor=request.user,
-                to_authority=to_authority,
-                into=into,
-                context=context,
-                **arguments,
-            )
+            case = case_transition(case=case, action=action, actor=request.user, **move_arguments(arguments))
         if action == "forward" and viewer_role(request.user, case) is None:
             # Forwarded away: this bureau no longer sees the case.
             return Response({"number": case.number, "forwarded_to": case.handling_authority.name})

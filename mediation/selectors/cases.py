@@ -260,20 +260,24 @@ def mediation_consents(case: Case) -> set[str]:
     """The parties ("consumer", "business") who consented to mediation (Order 121 Art. 18): by their
     own move, or recorded by an official on their behalf. Consent is given only while the complaint
     is accepted, which it is once at most."""
-    consents = case.events.filter(action__in=("consent_to_mediation", "record_consent"))
-    # A joint complaint's representative consents for the complainants they represent (Art. 12).
-    by_role = {"representative": "consumer"}
-    return {
-        event.ground if event.action == "record_consent" else by_role.get(event.actor_role, event.actor_role)
-        for event in consents
-    }
+    return _consents(case, own="consent_to_mediation", recorded="record_consent")
 
 
 def entrustment_consents(case: Case) -> set[str]:
     """The parties who consented to entrusting the mediation to a consumer association or another
     mediation organisation (Order 121 Art. 19)."""
-    consents = case.events.filter(action__in=("consent_to_entrustment", "record_entrustment_consent"))
-    return {event.ground if event.action == "record_entrustment_consent" else event.actor_role for event in consents}
+    return _consents(case, own="consent_to_entrustment", recorded="record_entrustment_consent")
+
+
+def _consents(case: Case, *, own: str, recorded: str) -> set[str]:
+    """The parties who consented by their `own` move, or whose consent an official `recorded` (its
+    ground names the party). A joint complaint's representative consents for the complainants they
+    represent (Art. 12)."""
+    by_role = {"representative": "consumer"}
+    return {
+        event.ground if event.action == recorded else by_role.get(event.actor_role, event.actor_role)
+        for event in case.events.filter(action__in=(own, recorded))
+    }
 
 
 def report_by_number(number: str) -> Case | None:

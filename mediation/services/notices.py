@@ -28,9 +28,10 @@ from mediation.models import (
     NoticeRecipient,
 )
 from mediation.rules import Period
+from mediation.selectors.cases import Relation, case_relations
 from mediation.services.errors import DomainError
 from mediation.services.periods import due_date
-from mediation.services.transitions import on_action, on_entering
+from mediation.services.transitions import Role, on_action, on_entering
 
 
 def _has_account(case: Case, recipient: str) -> bool:
@@ -134,32 +135,28 @@ def notice_of_case_not_opened(*, case: Case, **_move) -> None:
 
 @on_action("forward")
 def notice_of_forwarding(*, case: Case, **_move) -> None:
-    if case.consumer is None or case.is_anonymous:
-        return  # an anonymous reporter left no way to be told
-    today = timezone.localdate()
-    record_notice(
-        case,
-        NoticeKind.FORWARDED,
-        NoticeRecipient.CONSUMER,
-        source="SAMR Order 121 (2025) Art. 34, 41",
-        due_on=today,
-        reason=case.handling_authority.name,
-    )
+    _notice_of_the_new_bureau(case, source="SAMR Order 121 (2025) Art. 34, 41")
 
 
 @on_action("take_over")
 def notice_of_taking_over(*, case: Case, **_move) -> None:
-    """The complainant or reporter learns which bureau handles the case now (Order 121 Art. 13;
-    penalty procedure Art. 15), as when it is forwarded."""
+    source = "SAMR Order 121 (2025) Art. 13" if case.is_complaint else "SAMR penalty procedure (2022) Art. 15"
+    _notice_of_the_new_bureau(case, source=source, ground="taken_over")
+
+
+def _notice_of_the_new_bureau(case: Case, *, source: str, ground: str = "") -> None:
+    """The complainant or reporter learns which bureau handles the case now: forwarded to the
+    competent bureau (Order 121 Art. 34, 41), or taken over by a bureau above (Art. 13; penalty
+    procedure Art. 15)."""
     if case.consumer is None or case.is_anonymous:
-        return
+        return  # an anonymous reporter left no way to be told
     record_notice(
         case,
         NoticeKind.FORWARDED,
         NoticeRecipient.CONSUMER,
-        source="SAMR Order 121 (2025) Art. 13" if case.is_complaint else "SAMR penalty procedure (2022) Art. 15",
+        source=source,
         due_on=timezone.localdate(),
-        ground="taken_over",
+        ground=ground,
         reason=case.handling_authority.name,
     )
 
@@ -187,9 +184,6 @@ class NoticeAlreadyGiven(DomainError):
 def notice_delivery_record(*, notice: CaseNotice, official_user, channel: str) -> CaseNotice:
     """An official of the handling bureau records telling a recipient without an account, by phone,
     post or in person; the case's record says who told whom, when and how."""
-    from mediation.selectors.cases import Relation, case_relations
-    from mediation.services.transitions import Role
-
     with transaction.atomic():
         notice = CaseNotice.objects.select_for_update().select_related("case").get(pk=notice.pk)
         if Relation.HANDLING not in case_relations(official_user, notice.case):

@@ -32,7 +32,13 @@ from mediation.models import (
     SuspensionGround,
 )
 from mediation.rules import Period
-from mediation.selectors.cases import Relation, case_relations, entrustment_consents, mediation_consents
+from mediation.selectors.cases import (
+    Relation,
+    case_relations,
+    entrustment_consents,
+    mediation_consents,
+    report_by_number,
+)
 from mediation.selectors.joint import joint_agreement, joint_membership, represents
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.periods import (
@@ -330,6 +336,20 @@ def on_action(action: str) -> Callable[[StatusHook], StatusHook]:
 # on-site session's time, place and mediators. Callers pass them in `context`.
 MOVE_CONTEXT_FIELDS = ("mediator", "starts_at", "place", "mediators")
 
+
+def move_arguments(values: dict) -> dict:
+    """`case_transition`'s keyword arguments from a move's form or request body: the bureau chosen
+    (`authority`), the earlier report named by its number (`into`), what only the move's hooks take
+    (MOVE_CONTEXT_FIELDS) and the rest (ground, reason) as they are."""
+    values = dict(values)
+    return {
+        "to_authority": values.pop("authority", None),
+        "into": report_by_number(values.pop("into", "")),
+        "context": {key: values.pop(key) for key in MOVE_CONTEXT_FIELDS if key in values},
+        **values,
+    }
+
+
 _BY_KEY = {(t.kind, t.source, t.action): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 
@@ -417,6 +437,14 @@ def _merge_report(case: Case, *, into: Case, actor_reason: str) -> None:
     )
 
 
+def _hand_to(case: Case, authority: Authority) -> None:
+    """The case is handled by `authority` now (forwarded, or taken over by a bureau above); it no
+    longer co-mediates it."""
+    case.handling_authority = authority
+    if case.co_mediating_authority_id == authority.pk:
+        case.co_mediating_authority = None
+
+
 def _apply_effects(
     case: Case,
     transition: Transition,
@@ -448,9 +476,7 @@ def _apply_effects(
         # Any decision on the case, or forwarding it, ends a dispute over who handles it.
         periods_close(case, Period.JURISDICTION_DISPUTE)
     if action == "take_over":
-        case.handling_authority = to_authority
-        if case.co_mediating_authority_id == to_authority.pk:
-            case.co_mediating_authority = None
+        _hand_to(case, to_authority)
         # Due again on the stage's own period (a jurisdiction dispute taken over has ended).
         if case.is_complaint:
             running = "acceptance_due" if case.status == S.SUBMITTED else "mediation_due"
@@ -459,9 +485,7 @@ def _apply_effects(
         case.next_due = None if case.mediation_suspended_since else getattr(case, running)
         return [*changed, "handling_authority", "co_mediating_authority"]
     if action == "forward":
-        case.handling_authority = to_authority
-        if case.co_mediating_authority_id == to_authority.pk:
-            case.co_mediating_authority = None
+        _hand_to(case, to_authority)
         periods_close(case, Period.ACCEPTANCE_DECISION, Period.REPORT_VERIFICATION, Period.VIOLATION_CHECK)
         period = Period.ACCEPTANCE_DECISION if case.is_complaint else verification_period(case)
         changed += period_start(case, period, today)
@@ -596,11 +620,10 @@ def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
     if action in ("confirm_performance", "report_non_performance") and case.performance_confirmed_at:
         return _("The agreement's performance has already been confirmed.")
     if action in ("start_mediation", "schedule_onsite_session") and case.status == S.ACCEPTED:
-        given = mediation_consents(case)
-        missing = [MediationParty(value).label for value in MediationParty.values if value not in given]
+        missing = _parties_missing_from(mediation_consents(case))
         if missing:
             return _("Mediation needs the consent of both parties (Order 121 Art. 18); still missing: %(parties)s.") % {
-                "parties": ", ".join(str(label) for label in missing)
+                "parties": missing
             }
     if action in ("consent_to_joint_handling", "record_joint_consent", "decline_joint_handling"):
         membership = joint_membership(case)
@@ -617,18 +640,22 @@ def _refusal_now(case: Case, *, action: str, party: str | None) -> str | None:
             "party": capfirst(MediationParty(party).label)
         }
     if action == "entrust_mediation":
-        given = entrustment_consents(case)
-        missing = [MediationParty(value).label for value in MediationParty.values if value not in given]
+        missing = _parties_missing_from(entrustment_consents(case))
         if missing:
             return _(
                 "Entrusting the mediation needs the consent of both parties (Order 121 Art. 19); still missing: "
                 "%(parties)s."
-            ) % {"parties": ", ".join(str(label) for label in missing)}
+            ) % {"parties": missing}
     if action in JOINT_AGREEMENT_MOVES and joint_agreement(case) is None:
         return _("No agreement of the representatives of this joint complaint is waiting for consent.")
     if action in ("consent_to_mediation", "record_consent") and party in mediation_consents(case):
         return _("%(party)s has already consented to mediation.") % {"party": capfirst(MediationParty(party).label)}
     return None
+
+
+def _parties_missing_from(given: set[str]) -> str:
+    """The parties, in the reader's language, who are not among those who `given` consent."""
+    return ", ".join(str(label) for value, label in MediationParty.choices if value not in given)
 
 
 def case_transition(

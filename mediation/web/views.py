@@ -38,7 +38,6 @@ from mediation.selectors.cases import (
     case_relations,
     cases_of_user,
     mediation_consents,
-    report_by_number,
     viewer_role,
 )
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
@@ -61,9 +60,9 @@ from mediation.services.periods import DUE_FIELD
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import (
     ACTION_LABELS,
-    MOVE_CONTEXT_FIELDS,
     Transition,
     case_transition,
+    move_arguments,
     transitions_open_to,
 )
 from mediation.web.forms import CaseActionForm, HotlineIntakeForm, JointElectForm, JointProposeForm, SignUpForm
@@ -240,7 +239,7 @@ def desk(request):
     official = _official_or_403(request)
     context = {
         "authority": official.authority,
-        "waiting": desk_waiting(authority=official.authority),
+        "waiting": desk_waiting(authority_id=official.authority_id),
         "desk_texts": desk_texts(),
     }
     return render(request, "web/desk.html", context)
@@ -416,20 +415,7 @@ def case_action(request, number: str, action: str):
             if action == "start_mediation":
                 mediation_start(case=case, actor=request.user, co_mediator=form.cleaned_data["co_mediator"])
             else:
-                arguments = dict(form.cleaned_data)
-                to_authority = arguments.pop("authority", None)
-                into = report_by_number(arguments.pop("into", ""))
-                # What the move's hooks take (the new lead mediator, an on-site session's details).
-                context = {key: arguments.pop(key) for key in MOVE_CONTEXT_FIELDS if key in arguments}
-                case_transition(
-                    case=case,
-                    action=action,
-                    actor=request.user,
-                    to_authority=to_authority,
-                    into=into,
-                    context=context,
-                    **arguments,
-                )
+                case_transition(case=case, action=action, actor=request.user, **move_arguments(form.cleaned_data))
         except ValidationError as error:
             add_service_errors(form, error)
         except DomainError as refusal:
