@@ -17,8 +17,7 @@ from channels_app.consumers import (
     connection_language,
 )
 from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
-from mediation.models import Authority
-from mediation.selectors.assistance import desk_count, desk_waiting
+from mediation.selectors.assistance import desk_waiting
 from mediation.services.desk_broadcast import desk_group
 from mediation.services.errors import DomainError
 
@@ -74,12 +73,9 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
         await self._send_desk()
 
     async def _send_desk(self):
-        waiting, unanswered = await database_sync_to_async(self._desk)()
+        waiting = await database_sync_to_async(desk_waiting)(authority_id=self.authority_id)
         for request in waiting:
             request["since"] = request["since"].isoformat()
+        unanswered = sum(1 for request in waiting if not request["answering"])
         frame = {"type": "desk", "waiting": waiting, "unanswered": unanswered}
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))
-
-    def _desk(self):
-        authority = Authority.objects.get(pk=self.authority_id)
-        return desk_waiting(authority=authority), desk_count(authority_id=self.authority_id)

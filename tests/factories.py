@@ -162,6 +162,16 @@ def consent_both(case: Case, *, official=None) -> Case:
     return case
 
 
+def entrustment_consent_both(case: Case, *, official) -> Case:
+    """Both parties agreed, by phone, to entrusting the mediation (Order 121 Art. 19), recorded by the
+    handling `official`."""
+    for party in ("consumer", "business"):
+        case = case_transition(
+            case=case, action="record_entrustment_consent", actor=official, ground=party, reason="电话确认"
+        )
+    return case
+
+
 def joint_complaint(case: Case, *, official, consented: bool = False, representative_settled: bool = False):
     """`case` and another complainant's complaint against the same business, proposed for joint
     handling (Order 121 Art. 12) by the handling `official`; with `consented` both complainants agreed

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from mediation.models import Authority, Consumer, HelpRequest
 
 
-def help_requests_waiting(*, authority: Authority) -> QuerySet[HelpRequest]:
+def help_requests_waiting(*, authority: Authority | int) -> QuerySet[HelpRequest]:
     """The authority's open requests, oldest first: who waits longest is answered first."""
     return (
         HelpRequest.objects.filter(authority=authority, released_at__isnull=True)
@@ -30,12 +30,12 @@ def latest_help_request_of(*, user) -> HelpRequest | None:
     return HelpRequest.objects.filter(consumer__user=user).order_by("-opened_at").first()
 
 
-def desk_waiting(*, authority: Authority) -> list[dict]:
+def desk_waiting(*, authority_id: int) -> list[dict]:
     """The duty desk of an authority: each open request with who waits (masked name and home
     region; a partner agency sees no more of a mainland consumer), since when, what the bot had
     gathered, and which officials have answered it."""
     waiting = []
-    for request in help_requests_waiting(authority=authority):
+    for request in help_requests_waiting(authority=authority_id):
         answering = [
             seat.display_name
             for seat in request.room.participants.all()
@@ -55,7 +55,8 @@ def desk_waiting(*, authority: Authority) -> list[dict]:
 
 
 def desk_count(*, authority_id: int) -> int:
-    """How many requests wait at an authority's desk with nobody answering yet."""
+    """How many requests wait at an authority's desk with nobody answering yet (for the pages'
+    header; the desk's socket counts the list it reads)."""
     return (
         HelpRequest.objects.filter(authority_id=authority_id, released_at__isnull=True)
         .exclude(room__participants__role="duty_official", room__participants__first_joined_at__isnull=False)

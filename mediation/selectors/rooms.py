@@ -50,17 +50,18 @@ def lead_mediator_candidates(*, case) -> QuerySet:
     )
 
 
+def session_mediating_authorities(case) -> set[int]:
+    """The authorities whose officials may mediate a session of `case`: the handling and
+    co-mediating ones, and the body the mediation is entrusted to."""
+    return {case.handling_authority_id, case.co_mediating_authority_id, case.entrusted_to_id} - {None}
+
+
 def session_mediator_candidates(*, case) -> QuerySet:
     """The users who may mediate an on-site session of `case`: the active officials of its handling
     and co-mediating authorities and the staff of the body the mediation is entrusted to."""
-    bureaus = [
-        pk
-        for pk in (case.handling_authority_id, case.co_mediating_authority_id, case.entrusted_to_id)
-        if pk is not None
-    ]
     return (
         get_user_model()
-        .objects.filter(is_active=True, official__authority_id__in=bureaus)
+        .objects.filter(is_active=True, official__authority_id__in=session_mediating_authorities(case))
         .select_related("official__authority")
         .order_by("official__authority_id", "last_name", "first_name", "pk")
     )

@@ -31,7 +31,7 @@ from mediation.models import (
     RoomStatus,
     channels_visible_to,
 )
-from mediation.selectors.rooms import message_wire
+from mediation.selectors.rooms import lead_mediator_candidates, message_wire
 from mediation.services import room_broadcast
 from mediation.services.desk_broadcast import desk_changed_on_commit
 from mediation.services.errors import TransitionNotAllowed
@@ -158,8 +158,7 @@ def lead_mediator_replace(*, case: Case, ground: str, actor, mediator=None, **_m
     room = lock_room(room.pk)
     recused = RoomParticipant.objects.filter(room=room, role=RoomRole.LEAD_MEDIATOR).first()
     official = getattr(mediator, "official", None)
-    leading_bodies = {case.handling_authority_id, case.entrusted_to_id} - {None}
-    if official is None or official.authority_id not in leading_bodies or not mediator.is_active:
+    if official is None or not lead_mediator_candidates(case=case).filter(pk=mediator.pk).exists():
         raise ValidationError(
             {
                 "mediator": [

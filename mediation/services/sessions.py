@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation.models import Case, MediationSession, NoticeKind, NoticeRecipient
+from mediation.selectors.rooms import session_mediating_authorities
 from mediation.services.notices import record_notice
 from mediation.services.transitions import on_action
 
@@ -26,7 +27,7 @@ def _checked(case: Case, *, starts_at, place: str, mediators) -> tuple:
     elif len(place) > MAX_PLACE_LENGTH:
         errors["place"] = [_("At most %(count)d characters.") % {"count": MAX_PLACE_LENGTH}]
     mediators = list(mediators or ())
-    bureaus = {case.handling_authority_id, case.co_mediating_authority_id, case.entrusted_to_id} - {None}
+    bureaus = session_mediating_authorities(case)
     if not mediators:
         errors["mediators"] = [_("Name the officials who mediate.")]
     elif any(

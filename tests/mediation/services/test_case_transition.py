@@ -116,14 +116,7 @@ def test_every_move(world, kind, status, action):
         factories.joint_complaint(case, official=world.shop_official, representative_settled=True)
         events_before += 3
     if action == "entrust_mediation":  # with both parties' consent, to a consumer association
-        for party in ("consumer", "business"):
-            case_transition(
-                case=case,
-                action="record_entrustment_consent",
-                actor=world.shop_official,
-                ground=party,
-                reason="电话确认",
-            )
+        factories.entrustment_consent_both(case, official=world.shop_official)
         events_before += 2
         extra["to_authority"] = factories.consumer_association()
     if action == "schedule_onsite_session":  # with both consents, its time, place and mediators

@@ -53,14 +53,7 @@ def test_each_move_is_offered_on_the_page_of_whoever_may_take_it(world, move):
     if move.action in ("accept_joint_agreement", "record_joint_agreement"):
         factories.joint_complaint(case, official=world.shop_official, representative_settled=True)
     if move.action == "entrust_mediation":  # offered once both parties agreed to it
-        for party in ("consumer", "business"):
-            case_transition(
-                case=case,
-                action="record_entrustment_consent",
-                actor=world.shop_official,
-                ground=party,
-                reason="电话确认",
-            )
+        factories.entrustment_consent_both(case, official=world.shop_official)
     if move.action == "decide_recusal":  # offered only while a recusal request waits
         case_transition(case=case, action="request_recusal", actor=world.consumer_user, reason="调解员与商家相识")
     users = {
