@@ -7,7 +7,9 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from channels_app.consumers import (
     CLOSE_NOT_A_PARTICIPANT,
@@ -18,7 +20,7 @@ from channels_app.consumers import (
 )
 from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
 from mediation.selectors.assistance import desk_waiting
-from mediation.services.desk_broadcast import desk_group
+from mediation.services.desk_broadcast import desk_group, official_group
 from mediation.services.errors import DomainError
 
 FRAME_FIELDS: FrameFields = {"ping": {}, "refresh": {}}
@@ -45,13 +47,14 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
         self.authority_id = official.authority_id
         self.language = connection_language(self.scope, None)
         self.frame_allowance = MessageAllowance(FRAME_BURST, FRAME_RATE)
-        self.group = desk_group(self.authority_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = [desk_group(self.authority_id), official_group(user.pk)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self._send_desk()
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in getattr(self, "groups_joined", ()):
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         with translation.override(self.language):
@@ -71,6 +74,14 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
 
     async def desk_changed(self, _message):
         await self._send_desk()
+
+    async def desk_invited(self, message):
+        """This official was chosen to co-mediate a case whose room just opened."""
+        number = message["case"]
+        with translation.override(self.language):
+            text = _("You are invited to co-mediate case %(number)s: its mediation room is open.") % {"number": number}
+            frame = {"type": "invited", "case": number, "url": reverse("web:room", args=[number]), "message": text}
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
 
     async def _send_desk(self):
         waiting = await database_sync_to_async(desk_waiting)(authority_id=self.authority_id)

@@ -1,5 +1,6 @@
 from mediation.models.calendar import OfficialCalendarDay, OfficialCalendarYear
 from mediation.models.cases import (
+    ENDED_STATUSES,
     GROUNDS_NEEDING_A_REASON,
     Case,
     CaseCategory,
@@ -75,6 +76,7 @@ __all__ = [
     "JointComplaint",
     "JointComplaintMember",
     "MEDIATION_BODY_KINDS",
+    "ENDED_STATUSES",
     "MEDIATOR_ROLES",
     "MarketEntity",
     "MediationDocument",

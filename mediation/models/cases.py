@@ -31,6 +31,20 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The statuses in which the handling of a case has ended: nothing is left but filing it away (closing).
+ENDED_STATUSES = frozenset(
+    {
+        CaseStatus.SETTLED,
+        CaseStatus.TERMINATED,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.NOT_ACCEPTED,
+        CaseStatus.DECIDED,
+        CaseStatus.NOT_OPENED,
+        CaseStatus.CLOSED,
+    }
+)
+
+
 class IntakeChannel(models.TextChoices):
     WEB = "web", _("Web")
     BOT = "bot", _("Assistant chat")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation import rules
-from mediation.models import Authority, AuthorityKind, Case, CaseKind, CaseStatus
+from mediation.models import ENDED_STATUSES, Authority, AuthorityKind, Case, CaseKind, CaseStatus
 from mediation.services.working_days import add_working_days
 
 
@@ -164,20 +164,27 @@ class QueueBucket(enum.StrEnum):
     NEW = "new"  # submitted, waiting for the acceptance decision or verification to start
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
-    OPEN = "open"  # everything not closed
+    OPEN = "open"  # everything still being handled
+    ENDED = "ended"  # handled to its end (settled, withdrawn, not accepted...), to be closed
 
 
 def authority_queue(
     *, authority: Authority, bucket: str = QueueBucket.OPEN, today: datetime.date | None = None
 ) -> QuerySet[Case]:
-    """The work of one authority: cases it handles or co-mediates, most urgent first."""
+    """The work of one authority: cases it handles or co-mediates, most urgent first. A case whose
+    handling has ended leaves the open list for the ended one, where it waits to be closed; while a
+    time limit still runs on it (telling the parties that mediation ended) it stays due."""
     today = today or timezone.localdate()
     cases = (
         Case.objects.select_related(*_CASE_RELATIONS)
         .filter(Q(handling_authority=authority) | Q(co_mediating_authority=authority) | Q(entrusted_to=authority))
         .exclude(status=CaseStatus.CLOSED)
     )
-    if bucket == QueueBucket.NEW:
+    if bucket == QueueBucket.ENDED:
+        return cases.filter(status__in=ENDED_STATUSES).order_by("-updated_at", "-received_at")
+    if bucket == QueueBucket.OPEN:
+        cases = cases.exclude(status__in=ENDED_STATUSES)
+    elif bucket == QueueBucket.NEW:
         cases = cases.filter(status=CaseStatus.SUBMITTED)
     elif bucket == QueueBucket.OVERDUE:
         cases = cases.filter(next_due__lt=today)

@@ -13,6 +13,7 @@ from mediation.models import (
     NoticeKind,
     NoticeRecipient,
 )
+from mediation.names import display_name_of_official
 from mediation.selectors.cases import Viewer
 
 
@@ -88,7 +89,7 @@ def _session_text(session, values: dict) -> str:
     """Order 121 Art. 20: the time, the place and the mediators, in the reader's language and the
     bureau's time zone."""
     mediators = [
-        f"{user.get_full_name() or user.get_username()} ({user.official.authority.name})"
+        display_name_of_official(user.official)
         for user in session.mediators.select_related("official__authority").order_by("pk")
     ]
     values.update(

@@ -19,6 +19,7 @@ from mediation.models import (
     RoomEvent,
     RoomParticipant,
     RoomRole,
+    RoomStatus,
     SettlementProposal,
     channels_visible_to,
 )
@@ -37,6 +38,23 @@ def co_mediator_candidates(*, case) -> QuerySet:
     if case.co_mediating_authority_id is None:
         return users.none()
     return users.filter(official__authority_id=case.co_mediating_authority_id).order_by("last_name", "first_name", "pk")
+
+
+def preferred_co_mediator(*, case):
+    """Whom the case page proposes as co-mediator: an official of the co-mediating authority on
+    duty, else the first of them; None when the case has no co-mediating authority."""
+    candidates = co_mediator_candidates(case=case)
+    return candidates.filter(official__on_duty=True).first() or candidates.first()
+
+
+def co_mediation_invitations(*, user) -> QuerySet:
+    """The open rooms `user` was seated in as co-mediator and has not entered yet."""
+    return (
+        RoomParticipant.objects.filter(user=user, role=RoomRole.CO_MEDIATOR, first_joined_at__isnull=True)
+        .exclude(room__status=RoomStatus.CLOSED)
+        .select_related("room__case__handling_authority", "room__case__entity")
+        .order_by("-added_at")
+    )
 
 
 def lead_mediator_candidates(*, case) -> QuerySet:

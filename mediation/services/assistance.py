@@ -20,11 +20,12 @@ from mediation.models import (
     RoomRole,
     RoomStatus,
 )
+from mediation.names import display_name_of_official
 from mediation.services.desk_broadcast import desk_changed_on_commit
 from mediation.services.errors import NobodyOnDuty
 from mediation.services.jurisdiction import bureaus_up_from, is_outside_mainland, partner_agency_for
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import append_event, display_name_of_official, lock_room, room_status_after, save_seq
+from mediation.services.rooms import append_event, lock_room, room_status_after, save_seq
 
 MAX_SUMMARY_ITEMS = 20
 

@@ -78,38 +78,58 @@ ACCOUNT_EXISTS = gettext_lazy(
 )
 
 
-@transaction.atomic
-def consumer_register(
+def _check_registration(
     *,
-    user=None,
+    has_account: bool,
     real_name: str,
     phone: str,
     id_number: str = "",
     id_document_type: str = IdDocumentType.RESIDENT_ID,
     home_region: Region | None = None,
     country_code: str = MAINLAND_COUNTRY,
-    preferred_language: str = "zh-hans",
     mailing_address: str = "",
-) -> Consumer:
-    """Create a consumer with their real-name data. `user` is empty for a hotline, letter or visit
-    caller, who need not give an identity number; an account holder must (real-name registration)."""
-    identity = _check_identity(
-        real_name=real_name,
-        id_document_type=id_document_type,
-        id_number=id_number or "",
-        phone=phone,
-        country_code=country_code if country_code != MAINLAND_COUNTRY else "CN",
-        mailing_address=mailing_address,
-        id_required=user is not None,
-    )
+) -> tuple[dict[str, str], str]:
+    """The identity to store and the consumer's country; every problem at once, in one ValidationError."""
+    errors: dict[str, list[str]] = {}
+    identity = {}
+    try:
+        identity = _check_identity(
+            real_name=real_name,
+            id_document_type=id_document_type,
+            id_number=id_number or "",
+            phone=phone,
+            country_code=country_code if country_code != MAINLAND_COUNTRY else "CN",
+            mailing_address=mailing_address,
+            id_required=has_account,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if home_region is not None and not home_region.is_current:
-        raise ValidationError({"home_region": [_("This region code is no longer in use.")]})
+        errors["home_region"] = [_("This region code is no longer in use.")]
     if home_region is not None and home_region.is_cross_border:
         country_code = home_region.country_code
+    if has_account and identity:
+        digest = identity_digest(identity["id_document_type"], identity["id_number"])
+        if ConsumerIdentity.objects.filter(id_digest=digest, has_account=True).exists():
+            errors["id_number"] = [ACCOUNT_EXISTS]
+    if errors:
+        raise ValidationError(errors)
+    return identity, country_code
+
+
+@transaction.atomic
+def consumer_register(
+    *,
+    user=None,
+    home_region: Region | None = None,
+    preferred_language: str = "zh-hans",
+    **identity_fields,
+) -> Consumer:
+    """Create a consumer with their real-name data (`_check_registration`'s fields). `user` is empty
+    for a hotline, letter or visit caller, who need not give an identity number; an account holder
+    must (real-name registration)."""
     has_account = user is not None
-    digest = identity_digest(identity["id_document_type"], identity["id_number"])
-    if has_account and ConsumerIdentity.objects.filter(id_digest=digest, has_account=True).exists():
-        raise ValidationError({"id_number": [ACCOUNT_EXISTS]})
+    identity, country_code = _check_registration(has_account=has_account, home_region=home_region, **identity_fields)
     consumer = Consumer.objects.create(
         user=user, home_region=home_region, country_code=country_code, preferred_language=preferred_language
     )
@@ -132,13 +152,29 @@ def password_problems(password: str, *, username: str, email: str = "") -> list[
 
 
 @transaction.atomic
+def sign_up_problems(*, username: str, password: str, email: str = "", **consumer_fields) -> dict[str, list[str]]:
+    """Everything wrong with a sign-up, field by field, found in one round: a taken user name, a weak
+    password, the real-name data."""
+    errors: dict[str, list[str]] = {}
+    if username and User.objects.filter(username=username).exists():
+        errors["username"] = [_("This user name is taken.")]
+    if password:
+        problems = password_problems(password, username=username, email=email)
+        if problems:
+            errors["password"] = problems
+    consumer_fields.pop("preferred_language", None)
+    try:
+        _check_registration(has_account=True, **consumer_fields)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    return errors
+
+
 def consumer_sign_up(*, username: str, password: str, email: str = "", **consumer_fields) -> Consumer:
     """A new user account with its consumer record, in one step."""
-    if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": [_("This user name is taken.")]})
-    problems = password_problems(password, username=username, email=email)
-    if problems:
-        raise ValidationError({"password": problems})
+    errors = sign_up_problems(username=username, password=password, email=email, **consumer_fields)
+    if errors:
+        raise ValidationError(errors)
     user = User.objects.create_user(username=username, password=password, email=email)
     return consumer_register(user=user, **consumer_fields)
 

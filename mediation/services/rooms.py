@@ -21,7 +21,6 @@ from mediation.models import (
     HelpRequest,
     MediationRoom,
     MediationTerminationReason,
-    Official,
     RecusalDecision,
     RoomChannel,
     RoomEvent,
@@ -31,9 +30,10 @@ from mediation.models import (
     RoomStatus,
     channels_visible_to,
 )
+from mediation.names import display_name_of_official, person_name
 from mediation.selectors.rooms import lead_mediator_candidates, message_wire
 from mediation.services import room_broadcast
-from mediation.services.desk_broadcast import desk_changed_on_commit
+from mediation.services.desk_broadcast import desk_changed_on_commit, invitation_on_commit
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.room_errors import RoomActionRefused
 from mediation.services.transitions import case_transition, on_action, on_entering, on_leaving
@@ -61,14 +61,6 @@ def room_status_after(*, status: str, action: str) -> str:
 
 
 # --- Opening a room ---------------------------------------------------------------------------
-
-
-def _person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def display_name_of_official(official: Official) -> str:
-    return f"{_person_name(official.user)} ({official.authority.name})"
 
 
 def _check_co_mediator(case: Case, user, *, field: str) -> None:
@@ -119,6 +111,7 @@ def room_open_with_case(*, case: Case, actor, co_mediator=None, **_move) -> Medi
                 display_name=display_name_of_official(co_mediator.official),
             )
         )
+        invitation_on_commit(co_mediator.pk, case.number)
     if case.consumer is not None and case.consumer.user_id is not None:
         seats.append(
             RoomParticipant(
@@ -131,7 +124,7 @@ def room_open_with_case(*, case: Case, actor, co_mediator=None, **_move) -> Medi
                 room=room,
                 user=staff.user,
                 role=RoomRole.MERCHANT,
-                display_name=f"{_person_name(staff.user)} ({case.entity.name})",
+                display_name=f"{person_name(staff.user)} ({case.entity.name})",
             )
         )
     RoomParticipant.objects.bulk_create(seats)
@@ -212,7 +205,7 @@ def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomPart
         if role == RoomRole.CO_MEDIATOR:
             _check_co_mediator(room.case, user, field="user")
         official = getattr(user, "official", None)
-        display = display_name_of_official(official) if official else _person_name(user)
+        display = display_name_of_official(official) if official else person_name(user)
         seat, _created = RoomParticipant.objects.get_or_create(
             room=room, user=user, defaults={"role": role, "display_name": display}
         )

@@ -16,12 +16,73 @@ from mediation.models import (
     Region,
     ViolationType,
 )
+from mediation.names import display_name_of_official
 from mediation.selectors.registry import registry_search
-from mediation.selectors.rooms import co_mediator_candidates, lead_mediator_candidates, session_mediator_candidates
+from mediation.selectors.rooms import (
+    co_mediator_candidates,
+    lead_mediator_candidates,
+    preferred_co_mediator,
+    session_mediator_candidates,
+)
 from mediation.services.cases import MAX_FACTS_LENGTH
 from mediation.services.jurisdiction import forwarding_candidates
-from mediation.services.people import password_problems
+from mediation.services.people import sign_up_problems
 from mediation.services.transitions import Transition
+
+
+def current_regions_under(code: str | None) -> list[tuple[str, str]]:
+    """The current regions directly under `code` (the provinces when None), as (code, name). A
+    municipality's "市辖区" level is named after its municipality: it is the city a person picks."""
+    regions = Region.objects.filter(is_current=True, parent_id=code).select_related("parent").order_by("code")
+    return [(r.code, r.parent.name if r.name == "市辖区" and r.parent else r.name) for r in regions]
+
+
+class RegionPicker(forms.MultiWidget):
+    """Province → city → county, from the region reference data. The value is the most specific
+    region chosen. With script (forms.js), choosing a level fills the next from /regions/<code>/;
+    without it, each submission offers the next level."""
+
+    template_name = "web/region_picker.html"
+    LEVELS = ("province", "city", "county")
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.Select(attrs={"data-level": level}) for level in self.LEVELS], attrs)
+
+    def decompress(self, value) -> list[str | None]:
+        if not value:
+            return [None, None, None]
+        region = Region.objects.filter(code=str(value)).first()
+        chain = [r.code for r in reversed(region.ancestors_and_self())] if region else []
+        return (chain + [None, None, None])[:3]
+
+    def value_from_datadict(self, data, files, name) -> str:
+        if not any(f"{name}_{index}" in data for index in range(3)):
+            return str(data.get(name) or "").strip()  # a code sent as such, by a script or an older page
+        chosen = [str(data.get(f"{name}_{index}") or "").strip() for index in range(3)]
+        # The deepest level chosen whose code lies under the level above it (GB/T 2260: a city shares
+        # its province's first two digits, a county its city's first four); a city left from another
+        # province, when the province was changed without script, is not taken.
+        deepest = ""
+        for index, code in enumerate(chosen):
+            if not code or (index and code[: 2 * index] != deepest[: 2 * index]):
+                break
+            deepest = code
+        return deepest
+
+    def get_context(self, name, value, attrs):
+        chain = value if isinstance(value, list) else self.decompress(value)
+        parents = [None, chain[0], chain[1]]
+        for index, widget in enumerate(self.widgets):
+            options = current_regions_under(parents[index]) if index == 0 or parents[index] else []
+            widget.choices = [("", "—"), *options]
+        context = super().get_context(name, chain, attrs)
+        context["widget"]["levels"] = [
+            (subwidget, label)
+            for subwidget, label in zip(
+                context["widget"]["subwidgets"], (_("Province"), _("City"), _("County or district")), strict=True
+            )
+        ]
+        return context
 
 
 class RealNameForm(forms.Form):
@@ -40,10 +101,11 @@ class RealNameForm(forms.Form):
         help_text=_("Where the bureau can send you its letters (Order 121 Art. 10)."),
     )
     home_region = forms.CharField(
-        label=_("Home region code"),
+        label=_("Where you live"),
         max_length=12,
         required=False,
-        help_text=_("The six-digit administrative code of the county or district you live in, e.g. 110105."),
+        widget=RegionPicker,
+        help_text=_("Choose your province, then your city, then your county or district."),
     )
 
     def clean_home_region(self) -> Region | None:
@@ -69,11 +131,21 @@ class SignUpForm(RealNameForm):
     field_order = ["username", "password"]
 
     def clean(self):
-        # Judged with the user name, in the same round as the other fields' errors.
+        # The service's own checks (user name taken, password, identity number, phone) run in the same
+        # round as the form's, so the person sees every problem at once.
         cleaned = super().clean()
-        if cleaned.get("password") and cleaned.get("username"):
-            for problem in password_problems(cleaned["password"], username=cleaned["username"]):
-                self.add_error("password", problem)
+        values = {name: cleaned.get(name) or "" for name in ("username", "password", "real_name", "id_number", "phone")}
+        problems = sign_up_problems(
+            **values,
+            id_document_type=cleaned.get("id_document_type") or IdDocumentType.RESIDENT_ID,
+            mailing_address=cleaned.get("mailing_address") or "",
+            home_region=cleaned.get("home_region"),
+        )
+        for name, messages in problems.items():
+            # A field the form already found wrong (or empty) keeps the form's own message.
+            if name in self.fields and name not in self.errors and values.get(name, True):
+                for message in messages:
+                    self.add_error(name, message)
         return cleaned
 
 
@@ -208,13 +280,15 @@ class HotlineIntakeForm(RealNameForm):
 
 
 class OfficialChoiceField(forms.ModelChoiceField):
+    """An official by name and authority: 王明 (杭州市市场监督管理局)."""
+
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return display_name_of_official(obj.official)
 
 
 class OfficialMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.get_full_name() or obj.get_username()} ({obj.official.authority.name})"
+        return display_name_of_official(obj.official)
 
 
 class CaseActionForm(forms.Form):
@@ -232,8 +306,12 @@ class CaseActionForm(forms.Form):
                 label=_("Co-mediator"),
                 queryset=co_mediator_candidates(case=case),
                 required=False,
+                initial=preferred_co_mediator(case=case),
                 empty_label=_("No co-mediator"),
-                help_text=_("An official of the consumer's home bureau or of the partner agency mediates with you."),
+                help_text=_(
+                    "An official of the consumer's home bureau or of the partner agency mediates with you; "
+                    "they are told of the invitation at once."
+                ),
             )
         if transition.action == "decide_recusal":
             self.fields["mediator"] = OfficialChoiceField(
@@ -275,7 +353,13 @@ class CaseActionForm(forms.Form):
                 help_text=_("The number of the same reporter's earlier report about this business."),
             )
         if transition.action != "start_mediation" and (transition.reason_required or transition.grounds is not None):
-            label = _("Terms agreed") if transition.target == CaseStatus.SETTLED else _("Reason")
+            label = (
+                _("Terms agreed")
+                if transition.target == CaseStatus.SETTLED
+                else _("Your reply")
+                if transition.action == "respond"
+                else _("Reason")
+            )
             self.fields["reason"] = forms.CharField(
                 label=label,
                 max_length=2000,

@@ -53,6 +53,32 @@ ROOM_TEXTS = {
     "counterFor": _("Your counter-proposal to no. {number}"),
     "proposeTitle": _("Propose terms"),
     "released": _("The official ended this chat."),
+    # Decisions that cannot be undone say what they do and wait for a second, explicit step.
+    "confirmTitle": _("Please confirm: {action}"),
+    "confirmYes": _("Yes: {action}"),
+    "confirmNo": _("No, go back"),
+    "signAction": _("sign the mediation document"),
+    "signConsequence": _(
+        "Your signature goes on the mediation document. Once both parties have signed and the mediator records "
+        "it, the agreement binds you and the complaint ends as settled. A signature cannot be taken back."
+    ),
+    "acceptAction": _("accept proposal no. {number}"),
+    "acceptConsequence": _(
+        "You agree to these terms: {terms}. When the other party accepts them too, they become the mediation "
+        "document to sign."
+    ),
+    "rejectAction": _("reject proposal no. {number}"),
+    "rejectConsequence": _("The proposal is rejected and leaves the table; you may propose other terms."),
+    "recordAction": _("record the agreement"),
+    "recordConsequence": _(
+        "The signed document is recorded: the complaint ends as settled, the room closes and performance by the "
+        "agreed day is followed up."
+    ),
+    "terminateAction": _("terminate the mediation"),
+    "terminateConsequence": _(
+        "Mediation ends without an agreement on the ground chosen: {ground}. The room closes, both parties are "
+        "told within 7 working days, and it cannot be resumed."
+    ),
 }
 ROLE_LABELS = dict(RoomRole.choices)
 PROPOSAL_STATUS_LABELS = dict(ProposalStatus.choices)

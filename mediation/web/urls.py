@@ -6,6 +6,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-up/", views.sign_up, name="sign-up"),
+    path("regions/<str:code>/", views.region_children, name="region-children"),
     path("log-in/", views.LogInView.as_view(), name="log-in"),
     path("log-out/", views.LogOutView.as_view(), name="log-out"),
     path("language/", views.language_switch, name="language"),

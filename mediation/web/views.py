@@ -8,11 +8,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from mediation.models import (
@@ -25,6 +25,7 @@ from mediation.models import (
     MediationParty,
     MediationTerminationReason,
     NoticeDeliveryChannel,
+    Region,
 )
 from mediation.rules import Period
 from mediation.selectors.assistance import desk_waiting
@@ -44,7 +45,13 @@ from mediation.selectors.disclosure import complaint_counts, complaint_disclosur
 from mediation.selectors.joint import joint_membership, joint_seen_by
 from mediation.selectors.notices import notices_seen_by
 from mediation.selectors.registry import registry_search
-from mediation.selectors.rooms import assistance_seat_for, mediation_document_for_viewer, room_seat_for
+from mediation.selectors.rooms import (
+    assistance_seat_for,
+    co_mediation_invitations,
+    mediation_document_for_viewer,
+    room_seat_for,
+)
+from mediation.selectors.stages import case_stages
 from mediation.services.assistance import help_request_join, help_request_leave, official_duty_set
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
 from mediation.services.errors import DomainError
@@ -65,7 +72,14 @@ from mediation.services.transitions import (
     move_arguments,
     transitions_open_to,
 )
-from mediation.web.forms import CaseActionForm, HotlineIntakeForm, JointElectForm, JointProposeForm, SignUpForm
+from mediation.web.forms import (
+    CaseActionForm,
+    HotlineIntakeForm,
+    JointElectForm,
+    JointProposeForm,
+    SignUpForm,
+    current_regions_under,
+)
 from mediation.web.room_texts import desk_texts, room_texts
 
 
@@ -103,6 +117,19 @@ def sign_up(request):
             login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("web:cases")
     return render(request, "web/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def region_children(request, code: str):
+    """The current regions directly under `code`, for the region picker's next level (forms.js)."""
+    if not code.isascii() or not code.isdigit() or len(code) != 6:
+        return JsonResponse({"error": _("A region code has six digits.")}, status=400)
+    if not Region.objects.filter(code=code).exists():
+        return JsonResponse({"error": _("No region has the code %(code)s.") % {"code": code}}, status=404)
+    regions = [{"code": value, "name": name} for value, name in current_regions_under(code)]
+    response = JsonResponse({"regions": regions})
+    response["Cache-Control"] = "public, max-age=86400"  # reference data: changes once a year
+    return response
 
 
 def _remember_language(response, language: str):
@@ -171,6 +198,7 @@ QUEUE_TABS = [
     (QueueBucket.DUE_SOON, _("Due soon")),
     (QueueBucket.OVERDUE, _("Overdue")),
     (QueueBucket.OPEN, _("All open")),
+    (QueueBucket.ENDED, _("Ended, to close")),
 ]
 
 
@@ -187,7 +215,14 @@ def queue(request):
         (bucket, label, authority_queue(authority=authority, bucket=bucket, today=today).count())
         for bucket, label in QUEUE_TABS
     ]
-    context = {"authority": authority, "buckets": buckets, "current": current, "today": today, "cases": []}
+    context = {
+        "authority": authority,
+        "buckets": buckets,
+        "current": current,
+        "today": today,
+        "cases": [],
+        "invitations": co_mediation_invitations(user=request.user)[:50],
+    }
     if current not in QueueBucket.__members__.values():
         choices = ", ".join(str(label) for _bucket, label in QUEUE_TABS)
         context["error"] = _("There is no such list. Choose one of: %(choices)s.") % {"choices": choices}
@@ -303,6 +338,41 @@ TERMINATION_GROUNDS = [
 ]
 
 
+# The move each person is expected to take next, by the case's kind and status: the first of these
+# open to the viewer is the page's primary button (受理 for a new complaint, say).
+EXPECTED_NEXT = {
+    (CaseKind.COMPLAINT, CaseStatus.SUBMITTED): ("accept",),
+    (CaseKind.COMPLAINT, CaseStatus.ODR): ("settle_directly", "respond"),
+    (CaseKind.COMPLAINT, CaseStatus.ACCEPTED): ("start_mediation", "consent_to_mediation", "respond"),
+    (CaseKind.COMPLAINT, CaseStatus.RETURNED): ("resubmit",),
+    (CaseKind.COMPLAINT, CaseStatus.SETTLED): ("close",),
+    (CaseKind.COMPLAINT, CaseStatus.TERMINATED): ("close",),
+    (CaseKind.COMPLAINT, CaseStatus.WITHDRAWN): ("close",),
+    (CaseKind.COMPLAINT, CaseStatus.NOT_ACCEPTED): ("close",),
+    (CaseKind.REPORT, CaseStatus.SUBMITTED): ("start_verification",),
+    (CaseKind.REPORT, CaseStatus.VERIFYING): ("open_case",),
+    (CaseKind.REPORT, CaseStatus.CASE_OPENED): ("decide",),
+    (CaseKind.REPORT, CaseStatus.DECIDED): ("close",),
+    (CaseKind.REPORT, CaseStatus.NOT_OPENED): ("close",),
+}
+
+
+def _primary_action(case: Case, open_actions: list[str]) -> str | None:
+    return next((a for a in EXPECTED_NEXT.get((case.kind, case.status), ()) if a in open_actions), None)
+
+
+def _complainant_contact(request, case: Case, viewer: str) -> dict | None:
+    """The complainant's name, phone and mailing address (Order 121 Art. 10), for the officials of
+    the bureaus that handle or co-mediate the case (docs/security.md): not the identity number, not
+    outside the mainland, never an anonymous reporter's."""
+    if viewer != Viewer.OFFICIAL or not {Relation.HANDLING, Relation.CO_MEDIATING} & case_relations(request.user, case):
+        return None
+    identity = getattr(case.consumer, "identity", None) if case.consumer_id else None
+    if identity is None or case.is_anonymous:
+        return None
+    return {"name": identity.real_name, "phone": identity.phone, "mailing_address": identity.mailing_address}
+
+
 def _consents_shown(case: Case, viewer: str) -> list[tuple[str, bool]]:
     """Who has agreed to mediation, while an accepted complaint waits for it (Order 121 Art. 18)."""
     if case.status != CaseStatus.ACCEPTED or viewer == Viewer.PARTNER_AGENCY:
@@ -333,6 +403,8 @@ def _case_page(
         if getattr(case, name) is not None
     ]
     timeline = [(event, ACTION_LABELS.get(event.action, "")) for event in case.events.order_by("at", "pk")]
+    open_transitions = transitions_open_to(user=request.user, case=case)
+    primary = _primary_action(case, [transition.action for transition in open_transitions])
     actions = [
         (
             ACTION_LABELS[transition.action],
@@ -340,7 +412,8 @@ def _case_page(
             if failed_form is not None and failed_form.transition == transition
             else CaseActionForm(transition=transition, case=case),
         )
-        for transition in transitions_open_to(user=request.user, case=case)
+        # The expected move first; the others keep their order.
+        for transition in sorted(open_transitions, key=lambda transition: transition.action != primary)
     ]
     joint = joint_seen_by(case, viewer)
     joint_forms = {}
@@ -369,6 +442,9 @@ def _case_page(
     context = {
         "case": case,
         "viewer": viewer,
+        "stages": case_stages(case),
+        "contact": _complainant_contact(request, case, viewer),
+        "primary": primary,
         "confirming": confirming,
         "delivery_channels": NoticeDeliveryChannel.choices,
         "records_notices": Relation.HANDLING in case_relations(request.user, case),

@@ -6,6 +6,8 @@ from channels.db import database_sync_to_async
 
 from mediation.services.assistance import help_request_leave, help_request_open, official_duty_set
 from mediation.services.reference_data import reference_data_load
+from mediation.services.rooms import mediation_start
+from mediation.services.transitions import case_transition
 from tests import factories
 from tests.channels_app.conftest import ROOM_TEST_REGIONS
 from tests.channels_app.room_client import RoomClient
@@ -75,3 +77,27 @@ async def test_a_bad_frame_gets_an_error_and_the_desk_stays(desk_world):
     await desk.send({"type": "ping"})
     assert await desk.next("pong") == {"type": "pong"}
     await desk.close()
+
+
+def _complaint_ready_for_mediation(world):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    case = case_transition(case=case, action="accept", actor=world.shop_official)
+    return factories.consent_both(case)
+
+
+async def test_the_chosen_co_mediator_is_told_of_the_invitation_on_whatever_page_they_are(desk_world):
+    invited = await RoomClient.join(desk_world.home_official, path=DESK, expect_welcome=False)
+    await _desk(invited)
+    other = await RoomClient.join(desk_world.shop_official, path=DESK, expect_welcome=False)
+    await _desk(other)
+    case = await database_sync_to_async(_complaint_ready_for_mediation)(desk_world)
+    await database_sync_to_async(mediation_start)(
+        case=case, actor=desk_world.shop_official, co_mediator=desk_world.home_official
+    )
+    told = await invited.next("invited")
+    assert told["case"] == case.number and told["url"] == f"/cases/{case.number}/room/"
+    assert told["message"] == f"邀请您共同调解案件{case.number}：调解室已开启。"
+    # The lead mediator, who started it, and nobody else is told.
+    assert [frame for frame in await other.nothing_more(1.0) if frame["type"] == "invited"] == []
+    await invited.close()
+    await other.close()

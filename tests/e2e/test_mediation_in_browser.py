@@ -58,6 +58,11 @@ def say_in_room(page: Page, text: str) -> None:
     expect(page.locator("#room .message.from-user:not(.pending) .bubble", has_text=text)).to_have_count(1)
 
 
+def confirm(page: Page) -> None:
+    """The second, explicit step of a decision that cannot be undone."""
+    page.locator("#room-confirm button[data-confirm=yes]").click()
+
+
 def enter_room_from_case_page(page: Page, base: str, number: str) -> None:
     page.goto(f"{base}/cases/{number}/")
     page.locator("main a.button", has_text="调解室").click()
@@ -107,16 +112,19 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         merchant.locator("form.action-consent_to_mediation button[type=submit]").click()
         expect(merchant.locator(".notices")).to_contain_text("已完成：同意调解。")
         lead.reload()
+        # The official of the consumer's home bureau is proposed, by name and bureau.
         starting = lead.locator("form.action-start_mediation")
-        starting.locator("select").select_option(str(cast["co"].pk))
+        expect(starting.locator("select")).to_have_value(str(cast["co"].pk))
+        expect(starting.locator("select option:checked")).to_have_text(re.compile(r"^Hong Zhao \(.+\)$"))
         starting.locator("button[type=submit]").click()
         lead.wait_for_url(f"{base}/cases/{number}/room/")
         expect(lead.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
 
-        # The co-mediator of the consumer's home bureau, reading in English, finds it in the open cases.
-        co.goto(f"{base}/queue/?bucket=open")
-        co.locator("main table a", has_text=number).click()
-        co.locator("main a.button", has_text="Enter the mediation room").click()
+        # The co-mediator, reading in English on their queue, is told of the invitation without
+        # reloading, and follows it into the room.
+        invitation = co.locator("#live-notices a", has_text=f"You are invited to co-mediate case {number}")
+        expect(invitation).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        invitation.click()
         co.wait_for_url(f"{base}/cases/{number}/room/")
         expect(co.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
         expect(co.locator("#room nav.channels")).to_contain_text("Mediators only")
@@ -185,6 +193,7 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         consumer.locator(".proposals .proposal button[data-response=counter]").click()
         counter = consumer.locator("form.propose-form")
         expect(counter.locator(".counter-note")).to_contain_text("第1号方案")
+        expect(counter.locator("[name=refund_amount]")).to_have_value("2500")  # starts from the terms on the table
         counter.locator("[name=refund_amount]").fill("3000")
         counter.locator("[name=free_text]").fill("七日内上门取回冰箱并退款")
         counter.locator("button[type=submit]").click()
@@ -192,11 +201,17 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
             expect(page.locator(".proposals .proposal")).to_contain_text("七日内上门取回冰箱并退款")
         expect(merchant.locator(".proposals .proposal")).to_contain_text("退款¥3,000.00")
         expect(co.locator(".proposals .proposal")).to_contain_text("refund CN¥3,000.00")
+        # Accepting and signing each say what they do and act on a second step only.
         merchant.locator(".proposals .proposal button[data-response=accept]").click()
+        expect(merchant.locator("#room-confirm")).to_contain_text("七日内上门取回冰箱并退款")
+        expect(merchant.locator("#room .document")).to_be_hidden()
+        confirm(merchant)
         for page in everyone.values():
             expect(page.locator("#room .document")).to_be_visible(timeout=LIVE_SECONDS * 1000)
-        consumer.locator("[data-action=sign]").click()
-        merchant.locator("[data-action=sign]").click()
+        for party in (consumer, merchant):
+            party.locator("[data-action=sign]").click()
+            expect(party.locator("#room-confirm")).to_contain_text("签名不能撤回")
+            confirm(party)
         expect(lead.locator("[data-action=record_agreement]")).to_be_visible(timeout=LIVE_SECONDS * 1000)
         for who, page in everyone.items():
             expect(page.locator("#room .document-state")).to_contain_text(
@@ -204,6 +219,7 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
             )
             page.screenshot(path=ARTIFACTS / f"room-{who}.png", full_page=True)
         lead.locator("[data-action=record_agreement]").click()
+        confirm(lead)
         for who, page in everyone.items():
             expect(page.locator("#room .status-line")).to_contain_text(
                 "The mediation has ended" if who == "co" else "本次调解已结束", timeout=LIVE_SECONDS * 1000

@@ -1,4 +1,4 @@
-/* The duty desk, live: on every official page the header's badge (and the tab's title) shows how
+/* The officials' live line. The duty desk: on every official page the header's badge (and the tab's title) shows how
    many people wait with nobody answering; on the desk page the list of waiting requests is
    redrawn from each `desk` frame of /ws/desk/. The server sends the whole desk on connect and on
    every change, so a reconnect needs nothing more. Words come from the page (#desk-texts). */
@@ -76,6 +76,18 @@
     });
   }
 
+  // An invitation to co-mediate, on whatever page the official is: announced (the list is a polite
+  // live region) with the way into the room.
+  function showInvitation(frame) {
+    const notices = document.getElementById("live-notices");
+    if (!notices) return;
+    const item = element("li", "notice invitation");
+    const way = element("a", "", frame.message);
+    way.href = frame.url;
+    item.appendChild(way);
+    notices.appendChild(item);
+  }
+
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + location.host + link.dataset.socketPath);
@@ -85,6 +97,7 @@
     });
     socket.addEventListener("message", function (event) {
       const frame = JSON.parse(event.data);
+      if (frame.type === "invited") showInvitation(frame);
       if (frame.type !== "desk") return;
       showCount(frame.unanswered);
       if (list) renderList(frame.waiting);

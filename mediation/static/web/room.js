@@ -333,8 +333,16 @@
             button.type = "button";
             button.dataset.response = response;
             button.addEventListener("click", function () {
-              if (response === "counter") startCounter(proposal.number);
-              else send({ type: "respond", proposal: proposal.number, response: response });
+              if (response === "counter") {
+                startCounter(proposal);
+                return;
+              }
+              const values = { number: proposal.number, terms: termsInWords(proposal.terms) };
+              askFirst(answers, {
+                action: fill(T[response + "Action"], values),
+                consequence: fill(T[response + "Consequence"], values),
+                run: () => send({ type: "respond", proposal: proposal.number, response: response }),
+              });
             });
             answers.appendChild(button);
           });
@@ -398,6 +406,7 @@
       return false;
     }
     frame.ref = "r" + ++refCounter;
+    if (frame.type !== "typing" && frame.type !== "message") clearErrors(); // a new try: old errors go
     socket.send(JSON.stringify(frame));
     return true;
   }
@@ -458,7 +467,73 @@
       entry.element.querySelector(".meta").textContent = T.you + " · " + frame.message;
       if (!textBox.value) textBox.value = entry.text;
     }
-    setStatus(frame.message, true);
+    const place = entry ? null : errorPlace(frame.for);
+    if (place) showErrorBeside(place, frame.message);
+    else setStatus(frame.message, true);
+  }
+
+  // --- decisions that cannot be undone, and errors where they belong ----------------------------
+
+  // Says what the decision does, beside the control that asked for it, and acts only on the second,
+  // explicit step. Focus moves to the question, and back when the person goes back.
+  function askFirst(anchor, { action, consequence, run }) {
+    const old = root.querySelector(".confirm");
+    if (old) old.remove();
+    const box = element("div", "confirm");
+    box.setAttribute("role", "alertdialog");
+    box.id = "room-confirm";
+    const title = element("p", "confirm-title", fill(T.confirmTitle, { action: action }));
+    title.id = "room-confirm-title";
+    const what = element("p", "", consequence);
+    what.id = "room-confirm-what";
+    box.setAttribute("aria-labelledby", title.id);
+    box.setAttribute("aria-describedby", what.id);
+    const yes = element("button", "", fill(T.confirmYes, { action: action }));
+    yes.type = "button";
+    yes.dataset.confirm = "yes";
+    const no = element("button", "secondary", T.confirmNo);
+    no.type = "button";
+    const returnTo = document.activeElement;
+    yes.addEventListener("click", function () {
+      box.remove();
+      run();
+    });
+    no.addEventListener("click", function () {
+      box.remove();
+      if (returnTo && returnTo.focus) returnTo.focus();
+    });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") no.click();
+    });
+    box.append(title, what, yes, " ", no);
+    anchor.after(box);
+    yes.focus();
+  }
+
+  // Where the refusal of each kind of frame is shown: beside the form or controls that sent it.
+  function errorPlace(frameType) {
+    if ((frameType === "propose" || frameType === "respond") && proposeForm && !proposeForm.hidden) return proposeForm;
+    if (frameType === "respond" && proposalList) return proposalList;
+    if ((frameType === "sign" || frameType === "record_agreement") && documentBox) return documentBox;
+    if (frameType === "terminate" && terminateForm) return terminateForm;
+    const tools = root.querySelector(".mediator-tools .tools");
+    if (["caucus", "adjourn", "reconvene"].includes(frameType) && tools) return tools;
+    return null;
+  }
+
+  function showErrorBeside(place, message) {
+    let line = place.querySelector(":scope > .error[data-room-error]");
+    if (!line) {
+      line = element("p", "error");
+      line.dataset.roomError = "";
+      line.setAttribute("role", "alert");
+      place.appendChild(line);
+    }
+    line.textContent = message;
+  }
+
+  function clearErrors() {
+    root.querySelectorAll(".error[data-room-error]").forEach((line) => line.remove());
   }
 
   // --- proposals --------------------------------------------------------------------------------
@@ -470,8 +545,18 @@
     proposeForm.querySelector("[data-action=cancel-counter]").hidden = true;
   }
 
-  function startCounter(number) {
-    proposeForm.elements.counter_to.value = number;
+  // A counter-proposal starts from the terms on the table: the person changes what they disagree with.
+  function startCounter(proposal) {
+    const number = proposal.number;
+    const terms = proposal.terms || {};
+    const fields = proposeForm.elements;
+    proposeForm.reset();
+    ["refund_amount", "compensation_amount", "perform_by", "free_text"].forEach(function (name) {
+      if (terms[name] !== undefined && terms[name] !== null) fields[name].value = String(terms[name]);
+    });
+    fields.replacement.checked = Boolean(terms.replacement);
+    fields.repair.checked = Boolean(terms.repair);
+    fields.counter_to.value = number;
     const note = proposeForm.querySelector(".counter-note");
     note.textContent = fill(T.counterFor, { number: number });
     note.hidden = false;
@@ -629,7 +714,10 @@
     }
     const action = button.dataset.action;
     if (action === "cancel-counter") resetProposeForm();
-    else if (["sign", "record_agreement", "adjourn", "reconvene", "release"].includes(action)) send({ type: action });
+    else if (action === "sign" || action === "record_agreement") {
+      const key = action === "sign" ? "sign" : "record";
+      askFirst(button, { action: T[key + "Action"], consequence: T[key + "Consequence"], run: () => send({ type: action }) });
+    } else if (["adjourn", "reconvene", "release"].includes(action)) send({ type: action });
   });
 
   if (proposeForm) {
@@ -645,10 +733,11 @@
   if (terminateForm) {
     terminateForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      send({
-        type: "terminate",
-        reason: terminateForm.elements.reason.value,
-        note: terminateForm.elements.note.value,
+      const reason = terminateForm.elements.reason;
+      askFirst(terminateForm.querySelector("button[type=submit]"), {
+        action: T.terminateAction,
+        consequence: fill(T.terminateConsequence, { ground: reason.options[reason.selectedIndex].text }),
+        run: () => send({ type: "terminate", reason: reason.value, note: terminateForm.elements.note.value }),
       });
     });
   }

@@ -3,8 +3,9 @@ mediation with a co-mediator), the consumer's and the business's own moves, the 
 and the chat with an official on duty. Each role's page is also read in English."""
 
 import pytest
+from django.utils import timezone
 
-from mediation.models import Case, CaseStatus, HelpRequest, MediationRoom, RoomRole
+from mediation.models import Case, CaseStatus, HelpRequest, MediationRoom, RoomParticipant, RoomRole
 from mediation.services.assistance import help_request_open, official_duty_set
 from mediation.services.registry import entity_register
 from mediation.services.settlement import document_sign, proposal_make, proposal_respond
@@ -81,10 +82,14 @@ def test_only_the_handling_authority_decides_and_a_stale_page_is_told_so(world, 
 
 def test_mediation_starts_with_a_co_mediator_of_the_consumers_home_bureau_and_opens_the_room(world, complaint):
     factories.consent_both(case_transition(case=complaint, action="accept", actor=world.shop_official))
+    world.home_official.last_name, world.home_official.first_name = "王", "明"
+    world.home_official.save()
     client = browser(world.shop_official)
     form = page(client.get(f"/cases/{complaint.number}/"))
-    assert f'<option value="{world.home_official.pk}">' in form
-    assert f'<option value="{world.outsider_official.pk}">' not in form
+    # The consumer's home bureau is proposed, its official shown by name (family name first) and bureau.
+    home_bureau = world.home_official.official.authority.name
+    assert f'<option value="{world.home_official.pk}" selected>王明 ({home_bureau})</option>' in form
+    assert f'<option value="{world.outsider_official.pk}"' not in form
 
     start = f"/cases/{complaint.number}/actions/start_mediation/"
     refused = client.post(start, {"start_mediation-co_mediator": world.outsider_official.pk})
@@ -102,6 +107,21 @@ def test_mediation_starts_with_a_co_mediator_of_the_consumers_home_bureau_and_op
         RoomRole.CONSUMER: world.consumer_user.pk,
         RoomRole.MERCHANT: world.shop_staff.pk,
     }
+    # The co-mediator finds the invitation in their queue until they enter the room.
+    invited = page(browser(world.home_official).get("/queue/"))
+    assert 'id="invitations"' in invited and f'href="/cases/{complaint.number}/room/"' in invited
+    assert 'id="invitations"' not in page(browser(world.shop_official).get("/queue/"))
+    RoomParticipant.objects.filter(user=world.home_official).update(first_joined_at=timezone.now())
+    assert 'id="invitations"' not in page(browser(world.home_official).get("/queue/"))
+
+
+def test_an_official_on_duty_at_the_home_bureau_is_proposed_first(world, complaint):
+    factories.consent_both(case_transition(case=complaint, action="accept", actor=world.shop_official))
+    on_duty = factories.official(world.home_official.official.authority)
+    official_duty_set(official=on_duty.official, on_duty=True)
+    form = page(browser(world.shop_official).get(f"/cases/{complaint.number}/"))
+    assert f'<option value="{on_duty.pk}" selected>' in form
+    assert f'<option value="{world.home_official.pk}">' in form
 
 
 def test_a_cross_border_mediation_starts_with_an_official_of_the_partner_agency(world):
@@ -111,7 +131,7 @@ def test_a_cross_border_mediation_starts_with_an_official_of_the_partner_agency(
     case = case_transition(case=case, action="accept", actor=world.home_official)
     factories.consent_both(case, official=world.home_official)
     client = browser(world.home_official)
-    assert f'<option value="{partner.pk}">' in page(client.get(f"/cases/{case.number}/"))
+    assert f'<option value="{partner.pk}" selected>' in page(client.get(f"/cases/{case.number}/"))  # the partner agency
     start = f"/cases/{case.number}/actions/start_mediation/"
     response = client.post(start, {"start_mediation-co_mediator": partner.pk})
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/room/"

@@ -117,7 +117,10 @@ def test_bad_intake_data_is_refused_field_by_field_and_nothing_is_kept(world):
     client = browser(world.shop_official)
     consumers = Consumer.objects.count()
     missing = client.post("/hotline/", hotline_complaint(world, real_name="", phone=""))
-    assert missing.status_code == 400 and page(missing).count("匿名举报以外必须填写") == 2
+    assert missing.status_code == 400 and set(missing.context["form"].errors) == {"real_name", "phone"}
+    for field in ("real_name", "phone"):  # beside the field, and in the summary above the form
+        assert f'<p class="error" id="id_{field}_error">匿名举报以外必须填写' in page(missing)
+    assert page(missing).count("匿名举报以外必须填写") == 4
     bad_id = client.post("/hotline/", hotline_complaint(world, id_number="110105199003071234"))
     assert bad_id.status_code == 400 and "身份证号码" in page(bad_id)
     no_category = client.post("/hotline/", hotline_complaint(world, category=""))

@@ -51,7 +51,7 @@ def test_a_consumer_signs_up_with_real_name_data_and_lands_on_their_cases(places
         ("en", "identity", "No region has the code 999999."),
     ],
 )
-def test_bad_sign_up_data_is_refused_field_by_field_in_the_users_language(
+def test_bad_sign_up_data_is_refused_all_at_once_beside_each_field_in_the_users_language(
     places, language, id_number_error, region_error
 ):
     client = browser(language=language)
@@ -60,15 +60,48 @@ def test_bad_sign_up_data_is_refused_field_by_field_in_the_users_language(
     )
     assert response.status_code == 400
     form = response.context["form"]
-    assert set(form.errors) == {"password", "home_region"}
+    # The form's checks and the service's (the identity number's check digit) in one round.
+    assert set(form.errors) == {"password", "home_region", "id_number"}
     assert region_error in form.errors["home_region"][0]
-    # With the form's own checks passed, the service's identity check speaks for the identity number.
-    response = client.post("/sign-up/", {**SIGN_UP, "id_number": "110105199003071234"})
-    assert response.status_code == 400
-    errors = response.context["form"].errors
-    assert list(errors) == ["id_number"] and id_number_error in errors["id_number"][0].lower()
-    assert id_number_error in page(response).lower()
+    assert id_number_error in form.errors["id_number"][0].lower()
+    shown = page(response)
+    # A summary announced first, linking to each field; each error beside its field, tied to it.
+    summary = shown.split('class="errors error-summary" role="alert"', 1)[1].split("</div>", 1)[0]
+    for field in ("id_password", "id_id_number", "id_home_region_0"):
+        assert f'href="#{field}"' in summary
+    assert '<p class="error" id="id_id_number_error">' in shown
+    assert 'aria-invalid="true" aria-describedby="id_id_number_error"' in shown or (
+        'aria-describedby="id_id_number_error" aria-invalid="true"' in shown
+    )
     assert not get_user_model().objects.filter(username="lihua").exists()
+
+
+def test_sign_up_chooses_the_home_region_from_province_to_county(places):
+    client = browser()
+    empty = page(client.get("/sign-up/"))
+    assert '<option value="110000">北京市</option>' in empty and '<option value="330000">浙江省</option>' in empty
+    assert '<option value="110105">' not in empty  # the counties come once a city is chosen
+    # The next level, as the page's script asks for it.
+    cities = client.get("/regions/330000/").json()["regions"]
+    assert {"code": "330100", "name": "杭州市"} in cities
+    counties = client.get("/regions/330100/").json()["regions"]
+    assert {"code": "330106", "name": "西湖区"} in counties
+    assert client.get("/regions/33x000/").status_code == 400 and client.get("/regions/999999/").status_code == 404
+    chosen = {"home_region_0": "330000", "home_region_1": "330100", "home_region_2": "330106"}
+    data = {key: value for key, value in SIGN_UP.items() if key != "home_region"}
+    response = client.post("/sign-up/", {**data, **chosen, "id_number": factories.resident_id()})
+    assert response.status_code == 302
+    assert Consumer.objects.get(user__username="lihua").home_region.code == "330106"
+
+
+def test_a_county_left_from_another_province_is_not_taken(places):
+    data = {key: value for key, value in SIGN_UP.items() if key != "home_region"}
+    picked = {"home_region_0": "110000", "home_region_1": "330100", "home_region_2": "330106"}
+    response = browser().post("/sign-up/", {**data, **picked, "password": "short"})
+    form = response.context["form"]
+    assert form.cleaned_data.get("home_region") is None or form.cleaned_data["home_region"].code == "110000"
+    shown = page(response)
+    assert '<option value="110000" selected>' in shown
 
 
 def test_a_taken_user_name_is_named_and_nothing_is_created(world):
@@ -149,6 +182,22 @@ def test_the_chat_page_is_for_signed_in_people_and_loads_its_script_from_this_se
     assert 'href="/chat/"' not in page(browser(world.shop_staff).get("/cases/"))
 
 
+@pytest.mark.parametrize("move", ["withdraw", "not_accept"])
+def test_a_case_whose_handling_ended_leaves_the_open_queue_for_the_list_to_close(world, move):
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    actor = world.consumer_user if move == "withdraw" else world.shop_official
+    ground = {"ground": "no_jurisdiction"} if move == "not_accept" else {}
+    case_transition(case=case, action=move, actor=actor, **ground)
+    official = browser(world.shop_official)
+    assert case.number not in page(official.get("/queue/?bucket=open"))
+    assert case.number not in page(official.get("/queue/?bucket=new"))
+    ended = page(official.get("/queue/?bucket=ended"))
+    assert case.number in ended
+    # Closing files it away: gone from every list.
+    case_transition(case=case, action="close", actor=world.shop_official)
+    assert case.number not in page(official.get("/queue/?bucket=ended"))
+
+
 def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does(world):
     fresh = factories.complaint(consumer=world.consumer, entity=world.shop)
     late, soon = (
@@ -168,6 +217,7 @@ def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does
         ("due_soon", 1),
         ("overdue", 1),
         ("open", 3),
+        ("ended", 0),
     ]
     overdue = page(official.get("/queue/?bucket=overdue"))
     assert late.number in overdue and fresh.number not in overdue and soon.number not in overdue
@@ -175,6 +225,8 @@ def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does
     assert soon.number in page(official.get("/queue/?bucket=due_soon"))
     assert world.shop_bureau.name not in page(browser(world.outsider_official).get("/queue/"))
     wrong = official.get("/queue/?bucket=urgent")
-    assert wrong.status_code == 400 and "Choose one of: New, Due soon, Overdue, All open." in page(wrong)
+    assert wrong.status_code == 400 and "Choose one of: New, Due soon, Overdue, All open, Ended, to close." in page(
+        wrong
+    )
     refused = browser(world.consumer_user).get("/queue/")
     assert refused.status_code == 403 and "只有工作人员才有待办案件" in page(refused)
