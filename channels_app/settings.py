@@ -140,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mediation.web.context.duty_desk",
+                "mediation.web.context.display_mode",
             ],
         },
     },

@@ -1,7 +1,15 @@
-"""What every page's header needs: for an official, how many requests for a person wait at their
-authority's desk with nobody answering (the badge, kept live by desk.js)."""
+"""What every page's header needs: the display mode (the large-text, high-contrast mode of the
+适老化 guidelines, chosen in the header and kept in a cookie); for an official, how many requests for
+a person wait at their authority's desk with nobody answering (the badge, kept live by desk.js)."""
 
 from mediation.selectors.assistance import desk_count
+
+DISPLAY_COOKIE = "display_mode"
+LARGE = "large"
+
+
+def display_mode(request) -> dict:
+    return {"large_mode": request.COOKIES.get(DISPLAY_COOKIE) == LARGE}
 
 
 def duty_desk(request) -> dict:

@@ -85,9 +85,13 @@ PROPOSAL_STATUS_LABELS = dict(ProposalStatus.choices)
 
 
 def room_texts() -> dict:
-    """The script's words in the active language."""
+    """The script's words in the active language; the caucus buttons' first words, which the page
+    shows before the script has connected, too."""
+    texts = {key: str(text) for key, text in ROOM_TEXTS.items()}
     return {
-        **{key: str(text) for key, text in ROOM_TEXTS.items()},
+        **texts,
+        "openCaucusConsumer": texts["openCaucus"].replace("{party}", texts["theConsumer"]),
+        "openCaucusMerchant": texts["openCaucus"].replace("{party}", texts["theBusiness"]),
         "roles": {role: str(label) for role, label in ROLE_LABELS.items()},
         "proposalStatus": {status: str(label) for status, label in PROPOSAL_STATUS_LABELS.items()},
     }

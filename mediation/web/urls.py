@@ -10,6 +10,7 @@ urlpatterns = [
     path("log-in/", views.LogInView.as_view(), name="log-in"),
     path("log-out/", views.LogOutView.as_view(), name="log-out"),
     path("language/", views.language_switch, name="language"),
+    path("display/", views.display_switch, name="display"),
     path("chat/", views.chat, name="chat"),
     path("cases/", views.my_cases, name="cases"),
     path("queue/", views.queue, name="queue"),

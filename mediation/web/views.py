@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -72,6 +73,7 @@ from mediation.services.transitions import (
     move_arguments,
     transitions_open_to,
 )
+from mediation.web.context import DISPLAY_COOKIE, LARGE
 from mediation.web.forms import (
     CaseActionForm,
     HotlineIntakeForm,
@@ -140,6 +142,26 @@ def _remember_language(response, language: str):
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         secure=settings.LANGUAGE_COOKIE_SECURE,
     )
+    return response
+
+
+@require_POST
+def display_switch(request):
+    """Switch the large-text, high-contrast mode on or off; the choice lasts a year on this device."""
+    large = request.POST.get("mode") == LARGE
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if not safe:
+        target = resolve_url("web:home")
+    response = redirect(target)
+    if large:
+        response.set_cookie(
+            DISPLAY_COOKIE, LARGE, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax", secure=request.is_secure()
+        )
+    else:
+        response.delete_cookie(DISPLAY_COOKIE, samesite="Lax")
     return response
 
 

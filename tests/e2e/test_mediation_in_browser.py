@@ -193,7 +193,7 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
         consumer.locator(".proposals .proposal button[data-response=counter]").click()
         counter = consumer.locator("form.propose-form")
         expect(counter.locator(".counter-note")).to_contain_text("第1号方案")
-        expect(counter.locator("[name=refund_amount]")).to_have_value("2500")  # starts from the terms on the table
+        expect(counter.locator("[name=refund_amount]")).to_have_value("2500.00")  # starts from the terms on the table
         counter.locator("[name=refund_amount]").fill("3000")
         counter.locator("[name=free_text]").fill("七日内上门取回冰箱并退款")
         counter.locator("button[type=submit]").click()

@@ -20,6 +20,17 @@
   const pending = new Map();
   const PACE_RETRY_MS = 1100; // the chat allows one message a second after a burst
 
+  // The composer sticks to the bottom of the screen: each message keeps a margin of its height, so
+  // the newest is scrolled fully above it, on a phone (also when its keyboard opens) and a desktop.
+  function measureComposer() {
+    root.style.setProperty("--composer-height", form.offsetHeight + "px");
+  }
+
+  function showNewest() {
+    const newest = list.lastElementChild;
+    if (newest) newest.scrollIntoView({ block: "end" });
+  }
+
   function add(from, body) {
     const item = document.createElement("li");
     item.className = "message from-" + from;
@@ -28,8 +39,20 @@
     bubble.textContent = body;
     item.appendChild(bubble);
     list.appendChild(item);
-    item.scrollIntoView({ block: "end" });
+    showNewest();
     return item;
+  }
+
+  // Buttons of a question already answered (by a button or in words) can no longer be pressed;
+  // the one chosen stays marked.
+  function spendChoices(chosen) {
+    list.querySelectorAll("button.choice:not(:disabled)").forEach(function (button) {
+      button.disabled = true;
+      if (button === chosen) {
+        button.classList.add("chosen");
+        button.setAttribute("aria-pressed", "true");
+      }
+    });
   }
 
   function addButtons(item, buttons) {
@@ -42,11 +65,14 @@
       button.className = "choice";
       button.textContent = choice.title;
       button.addEventListener("click", function () {
+        if (!ready) return;
+        spendChoices(button);
         send(choice.payload, choice.title);
       });
       row.appendChild(button);
     });
     item.appendChild(row);
+    showNewest();
   }
 
   function addLink(href, label) {
@@ -58,7 +84,7 @@
     link.textContent = label;
     item.appendChild(link);
     list.appendChild(item);
-    item.scrollIntoView({ block: "end" });
+    showNewest();
   }
 
   function showHandoff(frame) {
@@ -82,6 +108,7 @@
 
   function send(body, shown) {
     if (!ready) return false;
+    spendChoices(null);
     sent += 1;
     waiting += 1;
     const clientMsgId = "m" + Date.now() + "-" + sent;
@@ -109,17 +136,24 @@
 
   const starting = root.querySelector(".bot-starting");
 
+  // The conversation redrawn from the server's history: read out once as a whole would repeat it,
+  // so the live region is quiet (aria-busy) while it is drawn. Only the last bot turn's buttons
+  // can still be pressed, and only if nobody has answered it.
   function showHistory(history) {
+    list.setAttribute("aria-busy", "true");
     list.textContent = "";
     (history || []).forEach(function (entry) {
       if (entry.from === "user") {
+        spendChoices(null);
         if (!entry.choice) add("user", entry.text);
       } else {
+        spendChoices(null);
         const item = add("bot", entry.text || "");
         addButtons(item, entry.buttons);
         if (entry.handoff) showHandoff(entry.handoff);
       }
     });
+    list.removeAttribute("aria-busy");
   }
 
   function receive(frame) {
@@ -191,5 +225,17 @@
   form.querySelector("[data-quick]").addEventListener("click", function (event) {
     send(event.currentTarget.dataset.quick);
   });
+  measureComposer();
+  window.addEventListener("resize", function () {
+    measureComposer();
+    showNewest();
+  });
+  if (window.visualViewport) {
+    // A phone's keyboard opening shrinks the visual viewport, not the window.
+    window.visualViewport.addEventListener("resize", function () {
+      measureComposer();
+      showNewest();
+    });
+  }
   connect();
 })();

@@ -1,0 +1,258 @@
+"""Accessibility and 适老化 in Debian's Chromium (Playwright, against daphne).
+
+Every page, for each role that reaches it, in both languages and in both display modes (normal,
+and the large-text, high-contrast mode), at 320 CSS px (the width of 400 % zoom):
+- axe-core (axe-playwright-python) finds no violation of impact "serious" or "critical" (WCAG 2.1
+  A/AA and axe's best practices: contrast of at least 4.5:1, names, labels, landmarks...);
+- nothing scrolls sideways (WCAG 1.4.10 reflow);
+- every control is at least 44 x 44 px, 60 x 60 in the large mode (the MIIT 互联网网站适老化通用设计
+  规范; WCAG 2.5.5), checkboxes keep their square shape, and text lines are spaced at least 1.3.
+
+Then: the large mode is switched on in the header and persists; read-aloud speaks the main text in
+the page's language; the whole way from logging in to accepting a complaint works by keyboard alone;
+a disabled button looks unlike an enabled one."""
+
+import datetime
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from playwright.sync_api import Page, expect, sync_playwright
+
+from mediation.services.assistance import help_request_open, official_duty_set
+from tests import factories
+from tests.channels_app.room_client import session_cookie
+from tests.e2e.browser import ARTIFACTS, PASSWORD, launch, with_password
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NARROW = {"width": 320, "height": 720}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+# The size and spacing checks, run in the page: what is too small, too tight, or scrolls sideways.
+MEASURE = """(minimum) => {
+  const visible = (node) => { const box = node.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(node).visibility !== "hidden"; };
+  const name = (node) => node.outerHTML.slice(0, 90);
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) {
+    const wide = Array.from(document.querySelectorAll("body *")).filter((node) =>
+      visible(node) && node.getBoundingClientRect().right > root.clientWidth + 1 && node.children.length === 0);
+    problems.push("scrolls sideways: " + root.scrollWidth + "px, " + wide.slice(0, 3).map(name).join(" | "));
+  }
+  const controls = "button, a.button, select, textarea, .site-header nav a, .tabs a," +
+    " input:not([type=hidden]):not([type=checkbox]):not([type=radio])";
+  document.querySelectorAll(controls).forEach((node) => {
+    if (!visible(node)) return;
+    const box = node.getBoundingClientRect();
+    if (box.width < minimum - 0.5 || box.height < minimum - 0.5)
+      problems.push("target " + Math.round(box.width) + "x" + Math.round(box.height) + ": " + name(node));
+  });
+  document.querySelectorAll("input[type=checkbox], input[type=radio]").forEach((node) => {
+    if (!visible(node)) return;
+    const box = node.getBoundingClientRect();
+    if (Math.abs(box.width - box.height) > 1) problems.push("not square: " + name(node));
+  });
+  document.querySelectorAll("main p, main li, main dd, main label, main td").forEach((node) => {
+    if (!visible(node) || !node.textContent.trim()) return;
+    const style = getComputedStyle(node);
+    const ratio = style.lineHeight === "normal" ? 1.2 : parseFloat(style.lineHeight) / parseFloat(style.fontSize);
+    if (ratio < 1.3 - 0.01) problems.push("line spacing " + ratio.toFixed(2) + ": " + name(node));
+  });
+  return problems;
+}"""
+
+
+@pytest.fixture
+def site(web, places):
+    """A complaint in mediation between a consumer from 北京朝阳区 and a shop in 杭州西湖区, a new
+    complaint waiting for acceptance, and a consumer waiting for a person at the desk."""
+    world = factories.RoomWorld()
+    waiting = factories.complaint(consumer=world.consumer, entity=world.shop)
+    official_duty_set(official=world.home_official.official, on_duty=True)
+    help_request, _new = help_request_open(consumer=world.consumer, summary=[{"label": "类型", "value": "投诉"}])
+    number = world.number
+    pages = {
+        "anonymous": (None, ["/", "/log-in/", "/sign-up/", "/disclosure/", f"/disclosure/{world.shop.pk}/"]),
+        "consumer": (
+            world.consumer_user,
+            ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/chat/", f"/help/{help_request.pk}/"],
+        ),
+        "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/"]),
+        "official": (
+            world.shop_official,
+            [
+                "/queue/",
+                "/desk/",
+                f"/cases/{waiting.number}/",
+                f"/cases/{number}/",
+                f"/cases/{number}/room/",
+                "/hotline/",
+            ],
+        ),
+        "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
+    }
+    return {
+        "base": f"http://127.0.0.1:{web['web_port']}",
+        "pages": {role: (session_cookie(user) if user else None, paths) for role, (user, paths) in pages.items()},
+        "world": world,
+        "waiting": waiting,
+        "help_request": help_request,
+    }
+
+
+def _cookies(base: str, session: str | None, language: str, large: bool) -> list[dict]:
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
+    if session:
+        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base})
+    if large:
+        cookies.append({"name": "display_mode", "value": "large", "url": base})
+    return cookies
+
+
+def _blocking(results) -> list[str]:
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + "; ".join(node["target"][0] if node["target"] else "?" for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "consumer", "business", "official", "official on duty"])
+def test_every_page_passes_axe_reflows_and_has_big_enough_targets_in_both_languages_and_modes(site, role):
+    base = site["base"]
+    session, paths = site["pages"][role]
+    axe = Axe()
+    found: dict[str, list[str]] = {}
+    scanned = 0
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        for language in ("zh-hans", "en"):
+            for large in (False, True):
+                context = browser.new_context(viewport=NARROW)
+                context.add_cookies(_cookies(base, session, language, large))
+                page = context.new_page()
+                for path in paths:
+                    page.goto(base + path)
+                    page.wait_for_load_state("load")
+                    where = f"{path} [{language}, {'large' if large else 'normal'}]"
+                    assert page.evaluate("document.documentElement.lang") == language
+                    problems = _blocking(axe.run(page)) + page.evaluate(MEASURE, 60 if large else 44)
+                    if problems:
+                        found[where] = problems
+                    scanned += 1
+                if session is None:  # a form with every error shown is a page of its own
+                    page.goto(base + "/sign-up/")
+                    page.locator("main form button[type=submit]").click()
+                    expect(page.locator(".error-summary")).to_be_focused()
+                    problems = _blocking(axe.run(page)) + page.evaluate(MEASURE, 60 if large else 44)
+                    if problems:
+                        found[f"/sign-up/ with errors [{language}, {'large' if large else 'normal'}]"] = problems
+                context.close()
+        browser.close()
+    # What was found, for reading when this fails.
+    report = ARTIFACTS / f"accessibility-{role.replace(' ', '-')}.json"
+    report.write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert scanned == 4 * len(paths)
+    assert found == {}
+
+
+def _read_aloud_spy(page: Page) -> None:
+    """The browser's speech engine is outside the product: what is handed to it is recorded."""
+    page.add_init_script(
+        """window.__spoken = [];
+        window.speechSynthesis.speak = (said) => window.__spoken.push({text: said.text, lang: said.lang});
+        window.speechSynthesis.cancel = () => {};"""
+    )
+
+
+def test_the_large_mode_is_switched_on_in_the_header_and_persists_and_read_aloud_speaks_the_page(site):
+    base = site["base"]
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page = context.new_page()
+        _read_aloud_spy(page)
+        page.goto(base + "/")
+        normal_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        page.locator("header button", has_text="大字").click()
+        expect(page.locator("html")).to_have_class("large")
+        assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= normal_size * 1.25
+        (kept,) = [cookie for cookie in context.cookies() if cookie["name"] == "display_mode"]
+        assert kept["expires"] - datetime.datetime.now(datetime.UTC).timestamp() > 360 * 86400  # kept for a year
+        page.goto(base + "/log-in/")
+        expect(page.locator("html")).to_have_class("large")
+        expect(page.locator("header button", has_text="大字")).to_have_attribute("aria-pressed", "true")
+        page.screenshot(path=str(ARTIFACTS / "large-mode-log-in.png"), full_page=True)
+
+        page.locator("#read-aloud").click()
+        spoken = page.evaluate("window.__spoken")
+        assert len(spoken) == 1 and spoken[0]["lang"] == "zh-CN"
+        assert "登录" in spoken[0]["text"] and "csrfmiddlewaretoken" not in spoken[0]["text"]
+        expect(page.locator("#read-aloud")).to_have_attribute("aria-pressed", "true")
+
+        page.locator("header button", has_text="大字").click()
+        expect(page.locator("html")).not_to_have_class("large")
+        browser.close()
+
+
+def test_an_official_logs_in_opens_a_new_complaint_and_accepts_it_by_keyboard_alone(site):
+    base = site["base"]
+    official = with_password(site["world"].shop_official)
+    number = site["waiting"].number
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        page.goto(base + "/")
+        page.keyboard.press("Tab")
+        expect(page.locator(".skip-link")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator("main")).to_be_focused()
+
+        def tab_to(selector: str, limit: int = 60) -> None:
+            for _ in range(limit):
+                page.keyboard.press("Tab")
+                if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                    return
+            raise AssertionError(f"{selector} is not reached by Tab")
+
+        tab_to('header a[href="/log-in/"]')
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/log-in/")
+        expect(page.locator("#id_username")).to_be_focused()  # the form's first field has the focus
+        page.keyboard.type(official.username)
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/queue/")
+        tab_to(f'main a[href="/cases/{number}/"]')
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/cases/{number}/")
+        # 受理 is the first action and the primary one.
+        tab_to("form.action-accept button[type=submit]")
+        assert page.evaluate("document.activeElement.classList.contains('secondary')") is False
+        page.keyboard.press("Enter")
+        expect(page.locator(".notices")).to_contain_text("已完成：受理。")
+        browser.close()
+
+
+def test_a_disabled_button_looks_unlike_an_enabled_one(site):
+    base = site["base"]
+    session = session_cookie(site["world"].consumer_user)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        context.add_cookies(_cookies(base, session, "zh-hans", False))
+        page = context.new_page()
+        page.goto(f"{base}/cases/{site['world'].number}/room/")
+        send = page.locator("#room .composer button[type=submit]")
+        expect(send).to_be_enabled(timeout=15000)
+        enabled = send.evaluate("(b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+        send.evaluate("(b) => { b.disabled = true; }")
+        disabled = send.evaluate("(b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+        assert enabled[0] != disabled[0] and enabled[1] != disabled[1]
+        assert send.evaluate("(b) => getComputedStyle(b).cursor") == "not-allowed"
+        browser.close()
