@@ -122,6 +122,13 @@ bot-test: $(STAMP) $(BOT_STAMP) services messages ## The bot: data checks, actio
 		--out results/core --fail-on-prediction-errors --no-plot >/dev/null && echo "test stories: every action predicted"
 	$(STAGE) bot-end-to-end env $(TEST_ENV) $(BIN)/pytest -m bot_e2e tests/e2e
 
+.PHONY: screens
+screens: $(STAMP) $(BOT_STAMP) services messages ## Remake docs/screens/: the chat, a case page and the duty desk, phone and desktop, normal and large mode
+	bash scripts/bot-model.sh >/dev/null
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	bash scripts/ensure-browser.sh
+	SCREENS_DIR=$(CURDIR)/docs/screens $(TEST_ENV) $(BIN)/pytest -m bot_e2e tests/e2e/test_screens.py
+
 .PHONY: bench
 bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, the live room, the bot
 

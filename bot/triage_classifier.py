@@ -31,6 +31,8 @@ from text_features import NgramFeatures, TrainedHere, save_model, saved_model
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "triage.skops"
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class TriageClassifier(TrainedHere, GraphComponent, IntentClassifier):
     @classmethod
@@ -49,7 +51,6 @@ class TriageClassifier(TrainedHere, GraphComponent, IntentClassifier):
         super().__init__(config, model_storage, resource)
         self.features: NgramFeatures | None = None
         self.classifier: LogisticRegression | None = None
-
 
     def train(self, training_data: TrainingData) -> Resource:
         intents = set(self.config["intents"])

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from channels_app.consumers import CLOSE_NOT_AUTHENTICATED, connection_language
 from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
-from mediation.selectors.assistance import latest_help_request_of
+from mediation.selectors.assistance import help_chat_transcript, latest_help_request_of
 from mediation.services.assistance import help_request_bot_resumed
 from mediation.services.chat_grants import chat_grant_issue
 from mediation.services.errors import DomainError
@@ -214,14 +214,21 @@ class BotChatConsumer(FrameHandler, AsyncWebsocketConsumer):
             await self.send_frame(help_handoff(help_request))
             raise RoomActionRefused("with_official")
         if help_request.bot_resumed_at is None:
-            await self._resume()
+            transcript = await database_sync_to_async(help_chat_transcript)(help_request=help_request)
+            await self._resume(transcript)
             await database_sync_to_async(help_request_bot_resumed)(help_request=help_request)
 
-    async def _resume(self) -> None:
+    async def _resume(self, transcript: list[dict]) -> None:
+        # The bot knows what was said with the officials (slot `official_chat`): it goes with a
+        # later request for a person, so that the next official need not ask again.
         # Rasa stopped at the paused action without logging that it listens again; the bot's
         # policies read the next message after an `action_listen` (a form in progress goes on
         # only then), so the bridge logs it with the resume.
-        events = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        events = [
+            {"event": "resume"},
+            {"event": "slot", "name": "official_chat", "value": transcript},
+            {"event": "action", "name": "action_listen"},
+        ]
         try:
             response = await self.http.post(
                 f"/conversations/{self.sender}/tracker/events", params=self._token(), json=events

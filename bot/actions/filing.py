@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import language_of
 from actions.mediation_api import FilingRefused, MediationApi, MediationUnavailable, chat_person
 from actions.work_order import work_order_reset
 
@@ -92,10 +93,15 @@ def refused_slots(errors: dict[str, Any]) -> tuple[list[str], list[str]]:
     return sorted(set(slots)), messages
 
 
-def day_in_words(iso_day: str | None) -> str:
+MONTHS_EN = "January February March April May June July August September October November December".split()
+
+
+def day_in_words(iso_day: str | None, language: str = "zh-hans") -> str:
     if not iso_day:
         return ""
     day = datetime.date.fromisoformat(iso_day)
+    if language == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
     return f"{day.year}年{day.month}月{day.day}日"
 
 
@@ -144,7 +150,7 @@ class ActionFileCase(Action):
                 response=f"utter_filed_{case['kind']}",
                 number=case["number"],
                 authority=(case.get("handling_authority") or {}).get("name") or "",
-                due=day_in_words(case.get("next_due")),
+                due=day_in_words(case.get("next_due"), language_of(tracker)),
             )
         dispatcher.utter_message(
             json_message={"handoff": {"to": "case", "cases": [handoff_case(case) for case in cases]}}

@@ -1,13 +1,15 @@
 """转人工: "我要找人工" puts the person in a live chat with the officials on duty at their home
 bureau, through the mediation API, and pauses the bot until an official hands them back (the
-web chat bridge resumes the conversation then). What the bot had gathered goes with the request,
-so the official does not ask again. When nobody is on duty, or the person is not signed in, the
+web chat bridge resumes the conversation then, and gives the bot what was said in the live chat).
+What the bot had gathered goes with the request, an earlier live chat included, so the official
+does not ask again. When nobody is on duty, or the person is not signed in, the
 bot gives the 12315 hotline instead and goes on."""
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import CHINESE
 from actions.mediation_api import MediationApi, MediationUnavailable, NobodyOnDuty, chat_person
 from actions.work_order import work_order_answers
 
@@ -23,7 +25,8 @@ def help_summary(tracker: Tracker) -> list[dict[str, str]]:
     track = tracker.get_slot("case_track")
     if track in TRACK_NAMES:
         summary.append({"label": "类型", "value": TRACK_NAMES[track]})
-        summary += [{"label": name, "value": value} for name, value in work_order_answers(tracker) if value]
+        answers = work_order_answers(tracker, language=CHINESE)  # for the officials, whatever the page's language
+        summary += [{"label": name, "value": value} for name, value in answers if value]
     said = [
         event.get("text") or ""
         for event in tracker.events
@@ -32,6 +35,14 @@ def help_summary(tracker: Tracker) -> list[dict[str, str]]:
     earlier = said[:-1][-EARLIER_MESSAGES:]  # the last one is the request for a person itself
     if earlier:
         summary.append({"label": "之前说的话", "value": "\n".join(earlier)})
+    # An earlier live chat with officials: the next official reads what was already said.
+    official_chat = tracker.get_slot("official_chat") or []
+    if official_chat:
+        lines = [
+            f"{'消费者' if line.get('from') == 'consumer' else line.get('name') or '工作人员'}：{line.get('text', '')}"
+            for line in official_chat
+        ]
+        summary.append({"label": "此前与工作人员的对话", "value": "\n".join(lines)})
     return [{"label": item["label"], "value": str(item["value"])[:MAX_VALUE_CHARACTERS]} for item in summary]
 
 

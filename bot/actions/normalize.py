@@ -3,7 +3,7 @@
 Chinese numerals go through cn2an (三千五百 → 3500, 两万八 → 28000); relative dates through
 dateparser (昨天, 3天前, last Friday). What neither library reads and people write all the time is
 handled here: 3.5k and 1.2万, 九十九块九 (the digit after 块 is tenths), 上周三, 10月1日 without a year,
-and the shopping festivals (双十一, 双12, 618)."""
+上个月15号 and 去年3月5号, and the shopping festivals (双十一, 双12, 618)."""
 
 import datetime
 import re
@@ -42,6 +42,9 @@ def parse_amount(text: str) -> Decimal | None:
 
 _WEEKDAY = re.compile(r"(?P<week>上上|上|这|本)?(?:周|星期|礼拜)(?P<day>[一二三四五六日天])")
 _MONTH_DAY = re.compile(r"(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月(?P<day>\d{1,2})[日号]?")
+# 上个月15号, 上月3日, 这个月1号, 上上个月20号; 去年3月5号, 今年10月1日.
+_RELATIVE_MONTH = re.compile(r"(?P<back>上上|上|这|本)个?月(?P<day>\d{1,2})[日号]?")
+_RELATIVE_YEAR = re.compile(r"(?P<year>前年|去年|今年)(?P<month>\d{1,2})月(?P<day>\d{1,2})[日号]?")
 _FESTIVALS = {"双十一": (11, 11), "双11": (11, 11), "双十二": (12, 12), "双12": (12, 12), "618": (6, 18)}
 
 
@@ -74,6 +77,21 @@ def parse_date(text: str, *, today: datetime.date) -> datetime.date | None:
         digits = cn2an.transform(text, "cn2an")
     except (ValueError, KeyError):
         digits = text
+    relative_month = _RELATIVE_MONTH.search(digits)
+    if relative_month:
+        back = {"上上": 2, "上": 1}.get(relative_month["back"], 0)
+        month_index = today.year * 12 + today.month - 1 - back
+        try:
+            return datetime.date(month_index // 12, month_index % 12 + 1, int(relative_month["day"]))
+        except ValueError:
+            return None
+    relative_year = _RELATIVE_YEAR.search(digits)
+    if relative_year:
+        year = today.year - {"前年": 2, "去年": 1, "今年": 0}[relative_year["year"]]
+        try:
+            return datetime.date(year, int(relative_year["month"]), int(relative_year["day"]))
+        except ValueError:
+            return None
     month_day = _MONTH_DAY.search(digits)
     if month_day:
         month, day = int(month_day["month"]), int(month_day["day"])

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.filing import day_in_words, handoff_case
+from actions.language import in_language, language_of
 from actions.mediation_api import MediationApi, MediationUnavailable, chat_person
 
 LISTED_CASES = 5
@@ -24,7 +25,10 @@ def case_number_in(tracker: Tracker) -> str | None:
     return found.group(0).upper() if found else None
 
 
-def case_line(case: dict) -> str:
+def case_line(case: dict, language: str = "zh-hans") -> str:
+    if language == "en":
+        due = f", due {day_in_words(case['next_due'], language)}" if case.get("next_due") else ""
+        return f"{case['number']} ({case.get('entity') or ''}): {case['status_display']}{due}"
     due = f"，期限 {day_in_words(case['next_due'])}" if case.get("next_due") else ""
     return f"{case['number']}（{case.get('entity') or ''}）：{case['status_display']}{due}"
 
@@ -53,7 +57,7 @@ class ActionCaseProgress(Action):
                     number=case["number"],
                     status=case["status_display"],
                     authority=(case.get("handling_authority") or {}).get("name") or "",
-                    due=day_in_words(case.get("next_due")) or "无",
+                    due=day_in_words(case.get("next_due"), language_of(tracker)) or in_language(tracker, "无", "none"),
                 )
                 dispatcher.utter_message(json_message={"handoff": {"to": "case", "cases": [handoff_case(case)]}})
                 return []
@@ -69,6 +73,8 @@ class ActionCaseProgress(Action):
             for case in cases
         ]
         dispatcher.utter_message(
-            response="utter_case_list", cases="\n".join(case_line(case) for case in cases), buttons=buttons
+            response="utter_case_list",
+            cases="\n".join(case_line(case, language_of(tracker)) for case in cases),
+            buttons=buttons,
         )
         return []

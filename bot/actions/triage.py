@@ -68,18 +68,29 @@ class ActionTriage(Action):
         if track is None:
             # The account stays for when the person has chosen.
             dispatcher.utter_message(response="utter_ask_complaint_or_report")
-            account = [] if text.startswith("/") else [SlotSet("first_account", text)]
+            account = []
+            if not text.startswith("/"):
+                found = [
+                    {"entity": entity["entity"], "value": entity["value"]}
+                    for entity in message.get("entities") or []
+                    if entity.get("entity") in ENTITY_SLOTS and entity.get("value")
+                ]
+                account = [SlotSet("first_account", text), SlotSet("first_account_entities", found)]
             return [SlotSet("case_track", None), SlotSet("track_settled", False), *account]
         dispatcher.utter_message(response=f"utter_track_{track}")
         prefilled = await self._prefilled(tracker, message, text)
         return [SlotSet("case_track", track), SlotSet("track_settled", True), *prefilled]
 
     async def _prefilled(self, tracker: Tracker, message: dict, text: str) -> list[dict]:
-        account = tracker.get_slot("first_account") if text.startswith("/") else text
-        events = [SlotSet("first_account", None)]
+        # After the clarifying question, the person's choice is a button: what they said is in the
+        # first message, kept with what the NLU found in it.
+        chose = text.startswith("/")
+        account = tracker.get_slot("first_account") if chose else text
+        entities = (tracker.get_slot("first_account_entities") or []) if chose else message.get("entities") or []
+        events = [SlotSet("first_account", None), SlotSet("first_account_entities", None)]
         if account and len(account) >= SHORTEST_ACCOUNT:
             events.append(SlotSet("facts", account))
-        for entity in message.get("entities") or []:
+        for entity in entities:
             slot = ENTITY_SLOTS.get(entity.get("entity"))
             if slot and entity.get("value"):
                 events.append(SlotSet(slot, entity["value"]))

@@ -34,7 +34,8 @@ CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "美发",
             "美容",
             "美甲",
-            "洗衣",
+            "洗衣店",  # not 洗衣 alone: a 洗衣机 is an appliance
+            "洗衣服务",
             "干洗",
             "家政",
             "保洁",
@@ -173,9 +174,53 @@ def violation_of(text: str) -> str | None:
     return _first_code(VIOLATIONS, text)
 
 
-def category_name(code: str) -> str:
+# The names shown on the English chat page.
+CATEGORY_NAMES_EN = {
+    "S02": "Education and training",
+    "S03": "Culture, entertainment and sport",
+    "S10": "Medical services",
+    "S07": "Home improvement and property services",
+    "S08": "Travel services",
+    "S09": "Transport and delivery",
+    "S05": "Telecom services",
+    "S06": "Finance and insurance",
+    "S01": "Everyday services (catering, beauty, laundry)",
+    "S11": "Repair services",
+    "G11": "Phones and communication devices",
+    "G02": "Household appliances and electronics",
+    "G05": "Cars and other vehicles",
+    "G06": "Medicine and medical devices",
+    "G07": "Cosmetics",
+    "G08": "Tobacco, alcohol and drinks",
+    "G09": "Jewellery",
+    "G10": "Housing, building materials and furniture",
+    "G03": "Clothing, shoes and hats",
+    "G01": "Food",
+    "G04": "Daily necessities",
+    "S04": "Internet services and live streaming",
+    "G99": "Other goods",
+    "S99": "Other services",
+}
+VIOLATION_NAMES_EN = {
+    "food_safety": "Food safety (expired, spoiled, unhygienic)",
+    "measurement_fraud": "Short weight or rigged measures",
+    "price_fraud": "Price fraud or overcharging",
+    "unlicensed": "Trading without a licence",
+    "counterfeit": "Counterfeit or substandard goods",
+    "false_advertising": "False advertising",
+    "unfair_competition": "Unfair competition (fake orders, fake reviews)",
+    "consumer_rights": "Infringing consumer rights (forced purchases, unfair terms)",
+    "other": "Other unlawful conduct",
+}
+
+
+def category_name(code: str, language: str = "zh-hans") -> str:
+    if language == "en" and code in CATEGORY_NAMES_EN:
+        return CATEGORY_NAMES_EN[code]
     return next((name for known, name, _words in CATEGORIES if known == code), code)
 
 
-def violation_name(code: str) -> str:
+def violation_name(code: str, language: str = "zh-hans") -> str:
+    if language == "en" and code in VIOLATION_NAMES_EN:
+        return VIOLATION_NAMES_EN[code]
     return next((name for known, name, _words in VIOLATIONS if known == code), code)

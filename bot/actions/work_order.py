@@ -20,6 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
+from actions.language import ENGLISH, in_language, language_of
 from actions.mediation_api import MediationApi, MediationUnavailable
 from actions.normalize import parse_amount, parse_date
 from actions.vocabulary import CATEGORIES, VIOLATIONS, category_name, category_of, violation_name, violation_of
@@ -31,7 +32,13 @@ COMPLAINT_LIMITATION_YEARS = 3
 LARGEST_AMOUNT = Decimal("100000000")
 CHINA = ZoneInfo("Asia/Shanghai")  # "yesterday" is the consumer's yesterday
 SHORTEST_FACTS = 6  # characters: "坏了" says too little for an official to act on
-REAL_NAME_REPORT = "实名举报：您的身份只有办案的市场监管部门工作人员能看到，对商家始终保密；如需匿名举报，请拨打12315热线、来信或来访"
+REAL_NAME_REPORT = (
+    "实名举报：您的身份只有办案的市场监管部门工作人员能看到，对商家始终保密；如需匿名举报，请拨打12315热线、来信或来访"
+)
+REAL_NAME_REPORT_EN = (
+    "Real-name report: only the officials handling it see who you are, never the business; to report "
+    "anonymously, call the 12315 hotline, write or visit"
+)
 SKIPPED = ""  # the value of an optional answer the person skipped (None means "not asked yet")
 
 COMPLAINT_SLOTS = ["purchase_place", "product", "category", "brand", "purchase_date", "amount", "facts", "demand"]
@@ -81,6 +88,33 @@ DEMAND_WORDS = (
     ("compensation", ("赔偿", "赔钱", "赔付", "退一赔三", "补偿", "compensat")),
 )
 DEMAND_NAMES = {"refund": "退款", "replacement": "换货", "repair": "维修", "compensation": "赔偿", "other": "其他"}
+# The same words on the English chat page.
+FIELD_NAMES_EN = {
+    "merchant": "the business",
+    "place": "the place of purchase",
+    "product": "the goods or service",
+    "category": "the category",
+    "brand": "the brand",
+    "date": "the purchase date",
+    "amount": "the amount",
+    "facts": "what happened",
+    "demand": "what you want",
+    "violation": "the kind of violation",
+    "anonymous": "anonymity",
+}
+DEMAND_NAMES_EN = {
+    "refund": "refund",
+    "replacement": "replacement",
+    "repair": "repair",
+    "compensation": "compensation",
+    "other": "other",
+}
+
+
+def field_name(field: str, tracker: Tracker) -> str:
+    return (FIELD_NAMES_EN if language_of(tracker) == ENGLISH else FIELD_NAMES)[field]
+
+
 CONFIRM_WORDS = ("确认", "提交", "没问题", "对的", "是的", "可以", "好的", "confirm", "submit", "yes")
 ANONYMOUS_WORDS = ("匿名", "不留名", "不实名", "anonymous")
 NAMED_WORDS = ("实名", "不匿名", "不用匿名", "留名", "named", "not anonymous")
@@ -425,7 +459,10 @@ class ActionAskCategory(Action):
         return "action_ask_category"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        buttons = [_button(name, "inform", category=code) for code, name, _words in CATEGORIES]
+        language = language_of(tracker)
+        buttons = [
+            _button(category_name(code, language), "inform", category=code) for code, _name, _words in CATEGORIES
+        ]
         dispatcher.utter_message(response="utter_category_question", buttons=buttons)
         return []
 
@@ -435,7 +472,10 @@ class ActionAskViolationType(Action):
         return "action_ask_violation_type"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        buttons = [_button(name, "inform", violation=code) for code, name, _words in VIOLATIONS]
+        language = language_of(tracker)
+        buttons = [
+            _button(violation_name(code, language), "inform", violation=code) for code, _name, _words in VIOLATIONS
+        ]
         dispatcher.utter_message(response="utter_violation_type_question", buttons=buttons)
         return []
 
@@ -445,43 +485,74 @@ class ActionAskAnonymous(Action):
         return "action_ask_anonymous"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        buttons = [_button("匿名举报", "inform", anonymous="yes"), _button("实名举报", "inform", anonymous="no")]
+        buttons = [
+            _button(in_language(tracker, "匿名举报", "Anonymous report"), "inform", anonymous="yes"),
+            _button(in_language(tracker, "实名举报", "Real-name report"), "inform", anonymous="no"),
+        ]
         dispatcher.utter_message(response="utter_anonymous_question", buttons=buttons)
         return []
 
 
-def work_order_answers(tracker: Tracker) -> list[tuple[str, str | None]]:
-    """The order's answers as (name, value) in the order asked, in the person's words; None for an
-    answer not given (yet, or skipped)."""
+def work_order_answers(tracker: Tracker, *, language: str | None = None) -> list[tuple[str, str | None]]:
+    """The order's answers as (name, value) in the order asked, in the person's words and the page's
+    language (or `language`); None for an answer not given (yet, or skipped)."""
     track = tracker.get_slot("case_track") or "complaint"
-    shown = {
-        "merchant": tracker.get_slot("merchant"),
-        "place": tracker.get_slot("purchase_place"),
-        "product": tracker.get_slot("product"),
-        "category": category_name(tracker.get_slot("category") or ""),
-        "brand": tracker.get_slot("brand"),
-        "date": tracker.get_slot("purchase_date"),
-        "amount": f"{tracker.get_slot('amount')}元" if tracker.get_slot("amount") else tracker.get_slot("amount"),
-        "facts": tracker.get_slot("facts"),
-        "demand": DEMAND_NAMES.get(tracker.get_slot("demand") or "", ""),
-        "violation": violation_name(tracker.get_slot("violation_type") or ""),
-        "anonymous": {True: "匿名", False: "实名"}.get(tracker.get_slot("anonymous")),
+    language = language or language_of(tracker)
+    english = language == ENGLISH
+    slots = {
+        "merchant": "merchant",
+        "place": "purchase_place",
+        "product": "product",
+        "category": "category",
+        "brand": "brand",
+        "date": "purchase_date",
+        "amount": "amount",
+        "facts": "facts",
+        "demand": "demand",
+        "violation": "violation_type",
+        "anonymous": "anonymous",
     }
     fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
-    answers = [(FIELD_NAMES[field], shown[field] or None) for field in fields]
+    answers = []
+    for field in fields:
+        value = tracker.get_slot(slots[field])
+        shown = work_order_value(field, value, language) if value not in (None, SKIPPED) else None
+        answers.append(((FIELD_NAMES_EN if english else FIELD_NAMES)[field], shown or None))
     if track in ("report", "complaint_and_report"):
-        answers.append(("举报方式", REAL_NAME_REPORT))
+        answers.append(("Reporting" if english else "举报方式", REAL_NAME_REPORT_EN if english else REAL_NAME_REPORT))
     return answers
+
+
+def work_order_value(field: str, value: Any, language: str) -> str:
+    """One answer as the summary shows it, in `language`."""
+    english = language == ENGLISH
+    if field == "amount":
+        return f"{value} yuan" if language == ENGLISH else f"{value}元"
+    if field == "category":
+        return category_name(value or "", language)
+    if field == "violation":
+        return violation_name(value or "", language)
+    if field == "demand":
+        return (DEMAND_NAMES_EN if language == ENGLISH else DEMAND_NAMES).get(value or "", "")
+    if field == "anonymous":
+        return {True: "anonymous" if english else "匿名", False: "real name" if english else "实名"}.get(value, "")
+    return str(value)
 
 
 def work_order_summary(tracker: Tracker) -> str:
     """The order as it will be filed, one line per answer, in the person's words."""
+    if language_of(tracker) == ENGLISH:
+        return "\n".join(
+            f"{name.capitalize()}: {value or '(not given)'}" for name, value in work_order_answers(tracker)
+        )
     return "\n".join(f"{name}：{value if value else '（未填）'}" for name, value in work_order_answers(tracker))
 
 
 def correction_buttons(tracker: Tracker) -> list[dict[str, str]]:
     track = tracker.get_slot("case_track") or "complaint"
     fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
+    if language_of(tracker) == ENGLISH:
+        return [_button(f"Change {field_name(field, tracker)}", "correct", field=field) for field in fields]
     return [_button(f"改{FIELD_NAMES[field]}", "correct", field=field) for field in fields]
 
 
@@ -495,7 +566,11 @@ class ActionAskConfirmed(Action):
         if _intent(tracker) == "deny":
             dispatcher.utter_message(response="utter_ask_which_correction", buttons=correction_buttons(tracker))
             return []
-        buttons = [_button("确认提交", "affirm"), _button("修改", "deny"), _button("取消", "cancel")]
+        buttons = [
+            _button(in_language(tracker, "确认提交", "Confirm and submit"), "affirm"),
+            _button(in_language(tracker, "修改", "Change something"), "deny"),
+            _button(in_language(tracker, "取消", "Cancel"), "cancel"),
+        ]
         dispatcher.utter_message(
             response="utter_confirm_question", summary=work_order_summary(tracker), buttons=buttons
         )
@@ -519,15 +594,46 @@ def _answer_to_the_question(tracker: Tracker) -> EventType | None:
     return SlotSet(requested, value) if value else None
 
 
+# The answers a correction may carry in its own words, by the entity that carries the new value
+# ("不是冰箱，是洗衣机": product). The merchant is not among them: a new merchant is checked against the
+# registry, so the form asks for it again.
+CORRECTED_BY_ENTITY = {"product": "product", "brand": "brand", "place": "place", "amount": "amount", "date": "date"}
+_DENIED = re.compile(r"(?:不是|并非|而不是|不是在)\s*$")
+
+
+def _new_value(tracker: Tracker, entity_name: str) -> str | None:
+    """The new value a correction gives: of the entities of this kind, the last one that is not
+    the old value being denied ("不是冰箱" names the old product, "是洗衣机" the new)."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    values = [
+        str(entity["value"])
+        for entity in entities
+        if entity.get("entity") == entity_name
+        and entity.get("value")
+        and not (isinstance(entity.get("start"), int) and _DENIED.search(text[: entity["start"]]))
+    ]
+    return values[-1] if values else None
+
+
+def _corrected_fields(tracker: Tracker) -> list[str]:
+    """The answers a correction names ("金额写错了"), and those whose new value it gives without
+    naming them ("不是冰箱，是洗衣机"), in order."""
+    named = [value for value in _entities(tracker, "field") if value in FIELD_SLOTS]
+    given = [field for entity, field in CORRECTED_BY_ENTITY.items() if _new_value(tracker, entity)]
+    return list(dict.fromkeys([*named, *given]))
+
+
 class ActionCorrect(Action):
-    """ "金额写错了，是3000" and the like: empties the answer named (or takes the new value when the
-    message carries one the form can check here) and lets the form ask again."""
+    """ "金额写错了，是3000", "不是冰箱，是洗衣机" and the like: takes the new value when the message
+    carries one that can be checked here, else empties the answer so that the form asks again; and
+    says which it did."""
 
     def name(self) -> str:
         return "action_correct"
 
     async def run(self, dispatcher, tracker, domain) -> list[EventType]:
-        fields = [value for value in _entities(tracker, "field") if value in FIELD_SLOTS]
+        fields = _corrected_fields(tracker)
         if not fields:
             answer = _answer_to_the_question(tracker)
             if answer is not None:
@@ -535,20 +641,43 @@ class ActionCorrect(Action):
             dispatcher.utter_message(response="utter_ask_which_correction", buttons=correction_buttons(tracker))
             return [SlotSet("confirmed", None)]
         events = [SlotSet("confirmed", None)]
-        today = china_today()
         for field in fields:
             events += [SlotSet(slot, None) for slot in FIELD_SLOTS[field]]
-            if field == "amount" and _entity(tracker, "amount"):
-                value, _problem = amount_answer(str(_entity(tracker, "amount")))
-                if value:
-                    events.append(SlotSet("amount", value))
-            if field == "date" and _entity(tracker, "date"):
-                value, notice = purchase_date_answer(str(_entity(tracker, "date")), today=today)
-                if value:
-                    events.append(SlotSet("purchase_date", value))
-                    if notice:
-                        dispatcher.utter_message(response=notice)
+            taken = self._take(field, tracker, dispatcher)
+            events += [SlotSet(slot, value) for slot, value in taken.items()]
+            if taken:
+                shown = work_order_value(field, taken[FIELD_SLOTS[field][0]], language_of(tracker))
+                dispatcher.utter_message(
+                    response="utter_correction_applied", field=field_name(field, tracker), value=shown
+                )
+            else:
+                dispatcher.utter_message(response="utter_correction_will_ask", field=field_name(field, tracker))
         return events
+
+    @staticmethod
+    def _take(field: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The checked new value of `field` the message carries, as slots; empty when there is none."""
+        entity = next((name for name, corrected in CORRECTED_BY_ENTITY.items() if corrected == field), None)
+        given = _new_value(tracker, entity) if entity else None
+        if not given:
+            return {}
+        if field == "amount":
+            value, _problem = amount_answer(given)
+            return {"amount": value} if value else {}
+        if field == "date":
+            value, notice = purchase_date_answer(given, today=china_today())
+            if value and notice:
+                dispatcher.utter_message(response=notice)
+            return {"purchase_date": value} if value else {}
+        if field == "product":
+            # A new product may be of another category: read it off the name, else the form asks.
+            taken = {"product": given[:100]}
+            if category_of(given):
+                taken["category"] = category_of(given)
+            return taken
+        if field == "brand":
+            return {"brand": given[:100]}
+        return {"purchase_place": given[:300]}
 
 
 def work_order_reset() -> list[EventType]:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 BOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(BOT.parent), str(BOT)]  # the repository's bench package; the bot's tools
-from bench.common import percentile  # noqa: E402
-
 from tools.check_entity_alignment import examples_of, plain_and_spans  # noqa: E402
+
+from bench.common import percentile  # noqa: E402
 
 HELD_OUT = BOT / "tests" / "heldout"
 

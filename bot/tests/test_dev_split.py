@@ -1,7 +1,6 @@
 import sys
 
 import yaml
-
 from tools import dev_split
 
 

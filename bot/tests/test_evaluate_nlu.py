@@ -1,5 +1,4 @@
 import pytest
-
 from tools.evaluate_nlu import is_english
 
 

@@ -18,7 +18,6 @@ from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturi
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-
 from tests.test_triage_classifier import EXAMPLES as TRACK_EXAMPLES
 
 BOT = Path(__file__).resolve().parent.parent

@@ -45,9 +45,7 @@ def utterances(path: Path) -> list[tuple[str, str]]:
 def reduced(example: str) -> str:
     text = plain_and_spans(example)[0]
     text = CASE_NUMBER.sub("#", unicodedata.normalize("NFKC", text).lower())
-    return "".join(
-        character for character in text if character == "#" or unicodedata.category(character)[0] in "LN"
-    )
+    return "".join(character for character in text if character == "#" or unicodedata.category(character)[0] in "LN")
 
 
 def bigrams(text: str) -> set[str]:

@@ -101,8 +101,10 @@ def main() -> int:
             part = [row for row in rows if row[0] in texts]
             count, accuracy = triage_accuracy_of(part)
             part_intents = sum(g == p for _text, g, p in part) / len(part) if part else 1.0
-            print(f"{name}: {len(part)} utterances, intent accuracy {part_intents:.3f}; "
-                  f"complaint / report / both {count}, accuracy {accuracy:.3f}")
+            print(
+                f"{name}: {len(part)} utterances, intent accuracy {part_intents:.3f}; "
+                f"complaint / report / both {count}, accuracy {accuracy:.3f}"
+            )
 
     misses = [(text, g, p) for text, g, p in rows if g != p]
     for text, g, p in misses[:40]:

@@ -3,7 +3,7 @@ what the bot chat bridge needs to know before it passes a message to the bot."""
 
 from django.db.models import QuerySet
 
-from mediation.models import Authority, Consumer, HelpRequest
+from mediation.models import Authority, Consumer, HelpRequest, RoomEvent, RoomEventKind, RoomRole
 
 
 def help_requests_waiting(*, authority: Authority | int) -> QuerySet[HelpRequest]:
@@ -28,6 +28,30 @@ def help_requests_of(*, consumer: Consumer) -> QuerySet[HelpRequest]:
 def latest_help_request_of(*, user) -> HelpRequest | None:
     """The user's newest request for an official, or None (also for users who are not consumers)."""
     return HelpRequest.objects.filter(consumer__user=user).order_by("-opened_at").first()
+
+
+# How much of a live chat the bot is given when it takes over again: the latest messages, each cut.
+TRANSCRIPT_MESSAGES = 20
+TRANSCRIPT_MESSAGE_CHARACTERS = 500
+
+
+def help_chat_transcript(*, help_request: HelpRequest) -> list[dict]:
+    """What the consumer and the officials said in a request's live chat, oldest first (the latest
+    TRANSCRIPT_MESSAGES): who spoke (the consumer, or an official by name and authority) and the
+    words. The bot is given it when it takes over, so that it knows what was said."""
+    messages = (
+        RoomEvent.objects.filter(room_id=help_request.room_id, kind=RoomEventKind.MESSAGE)
+        .select_related("author")
+        .order_by("-seq")[:TRANSCRIPT_MESSAGES]
+    )
+    return [
+        {
+            "from": "consumer" if message.author and message.author.role == RoomRole.CONSUMER else "official",
+            "name": message.author.display_name if message.author else "",
+            "text": message.text[:TRANSCRIPT_MESSAGE_CHARACTERS],
+        }
+        for message in reversed(list(messages))
+    ]
 
 
 def desk_waiting(*, authority_id: int) -> list[dict]:

@@ -223,7 +223,7 @@ class HotlineIntakeForm(RealNameForm):
         for name in (*self.REAL_NAME_FIELDS, "id_number"):
             self.fields[name].required = False
         self.fields["id_number"].help_text = _("Only if the caller gives it: Order 121 Art. 10 does not ask for it.")
-        self.fields["home_region"].help_text = _("The six-digit administrative code of where the caller lives.")
+        self.fields["home_region"].label = _("Where the caller lives")
 
     def clean_business(self) -> MarketEntity:
         return business_matching(self.cleaned_data["business"].strip())

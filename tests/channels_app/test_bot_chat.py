@@ -201,12 +201,27 @@ def rasa(settings):
 
 
 @database_sync_to_async
-def ask_for_a_person(consumer, *, release=False):
-    from mediation.services.assistance import help_request_open, help_request_release, official_duty_set
+def ask_for_a_person(consumer, *, release=False, said=()):
+    """The consumer in a live chat with an official on duty at their home bureau; `said`: what
+    each of them says there, as ("consumer" or "official", words)."""
+    from mediation.services.assistance import (
+        help_request_join,
+        help_request_open,
+        help_request_release,
+        official_duty_set,
+    )
+    from mediation.services.rooms import MessagePost, room_messages_post
 
     official = factories.official(factories.bureau("110105"))
     official_duty_set(official=official.official, on_duty=True)
     help_request, _ = help_request_open(consumer=consumer)
+    seats = {
+        "official": help_request_join(help_request=help_request, user=official),
+        "consumer": help_request.room.participants.get(user=consumer.user),
+    }
+    for number, (who, words) in enumerate(said):
+        post = MessagePost(seats[who].pk, help_request.room_id, f"m{number}", words)
+        room_messages_post(posts=[post])
     if release:
         help_request_release(help_request=help_request, user=official)
     return help_request
@@ -235,7 +250,11 @@ async def test_while_an_official_answers_a_message_to_the_bot_is_sent_back_to_th
 async def test_after_the_release_the_bot_is_resumed_once_and_answers_again(rasa, consumer):
     from mediation.models import HelpRequest
 
-    help_request = await ask_for_a_person(consumer, release=True)
+    said = [("consumer", "商家一直说等等，我该怎么办"), ("official", "您先把投诉登记完，我们会督促商家。")]
+    help_request = await ask_for_a_person(consumer, release=True, said=said)
+    official_name = await database_sync_to_async(
+        lambda: help_request.room.participants.get(role="duty_official").display_name
+    )()
     communicator = await chat_as(consumer.user)
     assert "with_official" not in await frame(communicator)
     for number in (1, 2):
@@ -250,7 +269,19 @@ async def test_after_the_release_the_bot_is_resumed_once_and_answers_again(rasa,
     assert posts == [
         (
             f"/conversations/{sender}/tracker/events",
-            [{"event": "resume"}, {"event": "action", "name": "action_listen"}],
+            [
+                {"event": "resume"},
+                # The bot knows what was said in the live chat.
+                {
+                    "event": "slot",
+                    "name": "official_chat",
+                    "value": [
+                        {"from": "consumer", "name": consumer.masked_name, "text": "商家一直说等等，我该怎么办"},
+                        {"from": "official", "name": official_name, "text": "您先把投诉登记完，我们会督促商家。"},
+                    ],
+                },
+                {"event": "action", "name": "action_listen"},
+            ],
         ),
         (
             "/webhooks/rest/webhook",

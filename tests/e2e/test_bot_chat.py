@@ -7,6 +7,7 @@ Run by `make bot-test` after the model is trained (`pytest -m bot_e2e`)."""
 import asyncio
 import datetime
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -33,6 +34,14 @@ def cases_filed_by(consumer) -> int:
     return Case.objects.filter(consumer=consumer).count()
 
 
+def confirm_after_corrections(question: dict) -> str:
+    if "洗衣机" not in question["text"]:
+        return "不是冰箱，是洗衣机"
+    if "3000.00元" not in question["text"]:
+        return "金额写错了，改成3000元"
+    return "/affirm"
+
+
 async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(product, people):
     today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
     bought = today - datetime.timedelta(days=10)
@@ -49,8 +58,8 @@ async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(prod
             ("花了多少钱", "三千五百元"),
             ("说说经过", "冰箱买回来第三天就不制冷了，找商家好几次都说等等，一直不给处理"),
             ("怎么解决", "要求退款"),
-            # The person corrects the amount once, then confirms.
-            ("请核对", lambda question: "/affirm" if "3000.00元" in question["text"] else "金额写错了，改成3000元"),
+            # The person corrects the product in their own words and the amount, then confirms.
+            ("请核对", confirm_after_corrections),
         ]
     )
     opening = "我在星辰电器买的冰箱坏了，商家一直拖着不处理，我要投诉"
@@ -72,6 +81,10 @@ async def test_a_complaint_is_filed_through_the_chat_with_every_field_right(prod
     assert case.amount == Decimal("3000.00")  # the corrected amount
     assert case.demand == "refund"
     assert case.facts == opening  # the first message told what happened: the form did not ask again
+    # What the first message named is not asked again; each correction is acknowledged.
+    assert not any("买的是什么" in line for line in chat.transcript), "\n".join(chat.transcript)
+    assert any("商品或服务已改为“洗衣机”" in line for line in chat.transcript), "\n".join(chat.transcript)
+    assert any("金额已改为“3000.00元”" in line for line in chat.transcript), "\n".join(chat.transcript)
     assert filed["handling_authority"] == case.handling_authority.name
     assert any(case.number in line and case.handling_authority.name in line for line in chat.transcript)
 
@@ -235,7 +248,8 @@ def official_on_duty_at_home_bureau():
 
 @database_sync_to_async
 def help_request_of(consumer) -> HelpRequest:
-    return HelpRequest.objects.select_related("authority").get(consumer=consumer)
+    """The consumer's latest request for an official."""
+    return HelpRequest.objects.select_related("authority").filter(consumer=consumer).latest("opened_at")
 
 
 async def test_asking_for_a_person_mid_order_opens_a_live_chat_and_the_order_goes_on_after_the_release(product, people):
@@ -313,3 +327,33 @@ async def test_asking_for_a_person_mid_order_opens_a_live_chat_and_the_order_goe
     assert case.amount == Decimal("3500.00") and case.demand == "refund"
     resumed = await help_request_of(people["consumer"])
     assert resumed.released_by_id == official.pk and resumed.bot_resumed_at is not None
+
+    # The bot knows what was said in the live chat: asking for a person again, the next official
+    # reads it with the new request.
+    async with Chat(port, cookie, cookie_name=settings.SESSION_COOKIE_NAME) as chat:
+        frames = await chat.say("我还想再找工作人员问问")
+    assert any(frame["type"] == "handoff" and frame["to"] == "official" for frame in frames), chat.transcript
+    second = await help_request_of(people["consumer"])
+    assert second.pk != resumed.pk
+    earlier = {item["label"]: item["value"] for item in second.summary}["此前与工作人员的对话"]
+    assert "消费者：商家一直说等等，我该怎么办" in earlier and "您先把投诉登记完，我们会督促商家。" in earlier
+
+
+@database_sync_to_async
+def reads_english(consumer) -> None:
+    from mediation.services.people import consumer_language_set
+
+    consumer_language_set(consumer=consumer, language="en")
+
+
+async def test_on_the_english_pages_the_bot_answers_in_english(product, people):
+    await reads_english(people["consumer"])
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
+        frames = await chat.say("hello")
+        frames += await chat.say("I bought a fridge and it stopped cooling after three days, I want a refund")
+    said = [frame["text"] for frame in frames if frame["type"] == "bot" and frame.get("text")]
+    assert said, chat.transcript
+    # The bot's own words are English: no Chinese outside the names it quotes.
+    for text in said:
+        assert not re.search(r"[\u4e00-\u9fff]", text), "\n".join(chat.transcript)
+    assert any("12315" in text for text in said[:1]), said  # the greeting

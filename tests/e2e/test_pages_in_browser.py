@@ -4,19 +4,26 @@ follows the hand-off to the case page and reads it in Chinese and then in Englis
 
 Screenshots of each page are saved under var/artifacts/ for the run's record."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from mediation.models import Case, CaseKind, IntakeChannel
+from mediation.services.assistance import official_duty_set
+from tests import factories
 from tests.e2e.browser import (
     ARTIFACTS,
+    DESK_SCREEN,
     OPENING,
     PASSWORD,
     PHONE_SCREEN,
+    bot_messages,
     bought_ten_days_ago,
     file_the_fridge_complaint_by_chatting,
     launch,
     logged_in_page,
+    say,
     with_password,
 )
 
@@ -36,6 +43,16 @@ def test_a_consumer_files_a_complaint_by_chatting_in_the_browser_and_reads_the_c
         page.wait_for_url(f"{base}/chat/")
         number = file_the_fridge_complaint_by_chatting(page, base)
         page.screenshot(path=ARTIFACTS / "consumer-chat.png", full_page=True)
+        # Every question was answered: none of its buttons can be pressed again; the ones chosen
+        # stay marked.
+        choices = page.locator("#chat button.choice")
+        assert choices.count() > 0
+        expect(page.locator("#chat button.choice:not(:disabled)")).to_have_count(0)
+        expect(page.locator("#chat button.choice.chosen").first).to_have_attribute("aria-pressed", "true")
+        # The newest message stands whole above the composer on the phone's screen.
+        newest = page.locator("#chat .messages > li").last.bounding_box()
+        composer = page.locator("#chat .composer").bounding_box()
+        assert newest["y"] >= 0 and newest["y"] + newest["height"] <= composer["y"] + 1
 
         page.locator("#chat a.handoff").click()
         page.wait_for_url(f"{base}/cases/{number}/")
@@ -63,3 +80,56 @@ def test_a_consumer_files_a_complaint_by_chatting_in_the_browser_and_reads_the_c
     assert case.kind == CaseKind.COMPLAINT and case.intake_channel == IntakeChannel.BOT
     assert case.consumer_id == people["consumer"].pk and case.entity_id == people["west_lake"].pk
     assert case.facts == OPENING and case.brand == "海尔" and case.purchase_date == bought_ten_days_ago()
+
+
+def test_the_whole_hand_off_to_a_person_and_back_to_the_bot_in_two_browsers(product, people):
+    """The consumer asks for a person in the chat; the official on duty, with the desk open, sees
+    the request appear without a reload, answers in one click; the two talk; the official ends the
+    chat; the bot answers the consumer again."""
+    base = f"http://127.0.0.1:{product['web_port']}"
+    user = with_password(people["consumer"].user)
+    official = with_password(factories.official(factories.bureau("110105")), "敏", "周")  # the consumer's home
+    official_duty_set(official=official.official, on_duty=True)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        desk = logged_in_page(browser, base, official.username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN")
+        desk.goto(f"{base}/desk/")
+        expect(desk.locator("#desk-waiting")).to_contain_text("目前没有人在等待")
+        chat = logged_in_page(browser, base, user.username, PASSWORD, viewport=PHONE_SCREEN, locale="zh-CN")
+        chat.goto(f"{base}/chat/")
+        expect(chat.locator("#chat")).to_have_class(re.compile("connected"))
+        say(chat, "冰箱坏了商家不管，我想找个人问问")
+        before = bot_messages(chat)
+        chat.locator("#chat button[data-quick]").click()
+        handoff = chat.locator("#chat a.handoff", has_text="打开与工作人员的对话")
+        expect(handoff).to_have_count(1, timeout=60_000)
+
+        # On the desk, without a reload: the request, the badge, the title.
+        waiting = desk.locator("#desk-waiting .desk-request")
+        expect(waiting).to_have_count(1, timeout=15_000)
+        expect(waiting).to_contain_text("李*")
+        expect(desk.locator("#desk-badge")).to_have_text("1")
+        waiting.locator("button", has_text="接待").click()
+        desk.wait_for_url(re.compile(re.escape(base) + r"/help/\d+/"))
+        expect(desk.locator("#room")).to_have_class(re.compile("connected"), timeout=15_000)
+
+        handoff.click()
+        chat.wait_for_url(re.compile(re.escape(base) + r"/help/\d+/"))
+        expect(chat.locator("#room")).to_have_class(re.compile("connected"), timeout=15_000)
+        chat.fill("#room-text", "商家一直说等等，我该怎么办")
+        chat.keyboard.press("Enter")
+        expect(desk.locator("#room .messages")).to_contain_text("商家一直说等等，我该怎么办", timeout=15_000)
+        desk.fill("#room-text", "您先把投诉登记完，我们会督促商家。")
+        desk.keyboard.press("Enter")
+        expect(chat.locator("#room .messages")).to_contain_text("您先把投诉登记完", timeout=15_000)
+
+        # The official ends the chat: the consumer is told, and the bot answers again.
+        desk.locator("[data-action=release]").click()
+        expect(chat.locator("#room .messages")).to_contain_text("智能助手", timeout=15_000)
+        chat.goto(f"{base}/chat/")
+        expect(chat.locator("#chat")).to_have_class(re.compile("connected"))
+        before = bot_messages(chat)
+        say(chat, "我要投诉星辰电器")
+        assert bot_messages(chat) > before
+        assert "工作人员正在" not in chat.locator("#chat .from-bot .bubble").last.inner_text()
+        browser.close()

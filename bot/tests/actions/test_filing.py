@@ -1,6 +1,5 @@
-from rasa_sdk import Tracker
-
 from actions.filing import filing_request, handoff_case, refused_slots
+from rasa_sdk import Tracker
 
 SLOTS = {
     "merchant": "星辰电器西湖店",

@@ -4,12 +4,11 @@ whole path through the real service and Rasa is in tests/e2e/test_bot_chat.py.""
 
 import asyncio
 
+from actions.human import ActionTalkToHuman, help_summary
+from actions.mediation_api import MediationUnavailable, NobodyOnDuty
 from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions.human import ActionTalkToHuman, help_summary
-from actions.mediation_api import MediationUnavailable, NobodyOnDuty
 
 
 def user(text):
@@ -53,6 +52,19 @@ def test_the_official_reads_the_track_the_answers_given_and_what_was_said_before
     assert not any(item["label"] == "品牌" for item in summary)  # not given: not listed
     # The button press is not words the person said; the request itself is not repeated.
     assert summary[-1] == {"label": "之前说的话", "value": "冰箱买了三天就坏了\n商家不理我"}
+
+
+def test_an_earlier_live_chat_goes_with_the_next_request_in_chinese_whatever_the_page_language():
+    said = [
+        {"from": "consumer", "name": "李*", "text": "商家一直说等等，我该怎么办"},
+        {"from": "official", "name": "周敏 (北京市朝阳区市场监督管理局)", "text": "您先把投诉登记完，我们会督促商家。"},
+    ]
+    slots = {"case_track": "complaint", "merchant": "星辰电器西湖店", "official_chat": said, "language": "en"}
+    summary = {item["label"]: item["value"] for item in help_summary(tracker(slots))}
+    assert summary["此前与工作人员的对话"] == (
+        "消费者：商家一直说等等，我该怎么办\n周敏 (北京市朝阳区市场监督管理局)：您先把投诉登记完，我们会督促商家。"
+    )
+    assert summary["类型"] == "投诉" and summary["商家"] == "星辰电器西湖店"  # the officials read Chinese
 
 
 def test_before_any_track_only_the_earlier_words_are_passed_on():

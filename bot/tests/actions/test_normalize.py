@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-
 from actions.normalize import parse_amount, parse_date
 
 TODAY = datetime.date(2026, 11, 30)  # a Monday
@@ -55,12 +54,21 @@ def test_no_amount(text):
         ("双12", "2025-12-12"),
         ("618买的", "2026-06-18"),
         ("last Friday", "2026-11-27"),
+        ("上个月15号", "2026-10-15"),
+        ("上月3日", "2026-10-03"),
+        ("上个月十五号买的", "2026-10-15"),
+        ("这个月1号", "2026-11-01"),
+        ("上上个月20号", "2026-09-20"),
+        ("去年3月5号", "2025-03-05"),
+        ("今年十月一号", "2026-10-01"),
+        ("yesterday", "2026-11-29"),
+        ("2 days ago", "2026-11-28"),
     ],
 )
 def test_dates_as_people_write_them(text, day):
     assert parse_date(text, today=TODAY) == datetime.date.fromisoformat(day)
 
 
-@pytest.mark.parametrize("text", ["不记得了", "2月30日"])
+@pytest.mark.parametrize("text", ["不记得了", "2月30日", "这个月31号"])
 def test_no_date(text):
     assert parse_date(text, today=TODAY) is None

@@ -1,6 +1,5 @@
-from rasa_sdk import Tracker
-
 from actions.progress import case_line, case_number_in
+from rasa_sdk import Tracker
 
 
 def tracker(text, entities=()):

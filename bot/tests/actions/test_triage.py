@@ -1,10 +1,9 @@
 import asyncio
 
 import pytest
+from actions.triage import ActionTriage, triage_track
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions.triage import ActionTriage, triage_track
 
 
 def ranking(**confidences):
@@ -61,12 +60,19 @@ def run_triage(text, intent, intent_ranking, *, slots=None, entities=(), registr
 
 
 def test_an_unsure_message_gets_the_question_that_explains_the_difference():
-    said, events = run_triage("这家店卖假货", "report", ranking(report=0.5, complaint_and_report=0.45, complaint=0.05))
+    said, events = run_triage(
+        "这家店卖假货",
+        "report",
+        ranking(report=0.5, complaint_and_report=0.45, complaint=0.05),
+        entities=[{"entity": "merchant", "value": "这家店", "start": 0}, {"entity": "field", "value": "merchant"}],
+    )
     assert said == ["utter_ask_complaint_or_report"]
     assert {event["name"]: event["value"] for event in events} == {
         "case_track": None,
         "track_settled": False,
-        "first_account": "这家店卖假货",  # kept for the work order once the person has chosen
+        # Kept for the work order once the person has chosen: what they said and what it names.
+        "first_account": "这家店卖假货",
+        "first_account_entities": [{"entity": "merchant", "value": "这家店"}],
     }
 
 
@@ -94,6 +100,7 @@ def test_the_work_order_starts_with_what_the_first_message_said():
         "case_track": "complaint",
         "track_settled": True,
         "first_account": None,
+        "first_account_entities": None,
         "facts": text,
         "merchant": "星辰电器",
         "brand": "海尔",
@@ -101,9 +108,18 @@ def test_the_work_order_starts_with_what_the_first_message_said():
         "amount": "三千五",
         "purchase_date": "上周三",
     }
-    # After the clarifying question, the account is the first message, not the button.
-    _said, events = run_triage("/complaint", "complaint", ranking(complaint=1.0), slots={"first_account": text})
-    assert {event["name"]: event["value"] for event in events}["facts"] == text
+    # After the clarifying question, the account is the first message, not the button, and what
+    # it named is not asked again.
+    kept = {"first_account": text, "first_account_entities": entities}
+    _said, events = run_triage("/complaint", "complaint", ranking(complaint=1.0), slots=kept)
+    filled = {event["name"]: event["value"] for event in events}
+    assert filled["facts"] == text and filled["first_account_entities"] is None
+    assert (filled["product"], filled["brand"], filled["amount"], filled["purchase_date"]) == (
+        "冰箱",
+        "海尔",
+        "三千五",
+        "上周三",
+    )
     # A bare "我要投诉" is no account of what happened: the form will ask.
     _said, events = run_triage("我要投诉", "complaint", ranking(complaint=0.95))
     assert "facts" not in {event["name"] for event in events}
@@ -122,5 +138,7 @@ def test_a_business_named_in_full_in_the_first_message_is_the_merchant_even_unre
     # A merchant the NLU found is left to the form, which checks it.
     registry.queries.clear()
     entities = [{"entity": "merchant", "value": "星辰电器"}]
-    _said, events = run_triage("在星辰电器买的冰箱坏了要退款", "complaint", ranking(complaint=0.97), entities=entities, registry=registry)
+    _said, events = run_triage(
+        "在星辰电器买的冰箱坏了要退款", "complaint", ranking(complaint=0.97), entities=entities, registry=registry
+    )
     assert registry.queries == [] and [e["value"] for e in events if e["name"] == "merchant"] == ["星辰电器"]

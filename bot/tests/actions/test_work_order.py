@@ -2,10 +2,9 @@ import asyncio
 import datetime
 
 import pytest
+from actions.work_order import ValidateWorkOrderForm, amount_answer, demand_answer, purchase_date_answer
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions.work_order import ValidateWorkOrderForm, amount_answer, demand_answer, purchase_date_answer
 
 TODAY = datetime.date(2026, 11, 30)
 
@@ -293,6 +292,48 @@ def test_a_correction_empties_the_answer_or_takes_the_new_value_it_carries():
     assert "改金额" in [button["title"] for button in dispatcher.messages[-1]["buttons"]]
 
 
+def test_a_correction_in_the_persons_words_is_applied_and_acknowledged():
+    import asyncio
+
+    from actions.work_order import ActionCorrect
+
+    dispatcher = CollectingDispatcher()
+    # "不是冰箱，是洗衣机": the NLU finds both products; the one denied is the old one.
+    text = "不是冰箱，是洗衣机"
+    tracker = form_tracker(
+        text,
+        "correct",
+        slots={"product": "冰箱", "category": "G02"},
+        entities=[
+            {"entity": "product", "value": "冰箱", "start": text.index("冰箱")},
+            {"entity": "product", "value": "洗衣机", "start": text.index("洗衣机")},
+        ],
+    )
+    events = asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
+    final = {event["name"]: event["value"] for event in events}
+    assert final["product"] == "洗衣机" and final["category"] == "G02" and final["confirmed"] is None
+    assert dispatcher.messages[-1]["response"] == "utter_correction_applied"
+    assert (dispatcher.messages[-1]["field"], dispatcher.messages[-1]["value"]) == ("商品或服务", "洗衣机")
+    # The other order of words, "是美的，不是海尔".
+    text = "是美的，不是海尔"
+    tracker = form_tracker(
+        text,
+        "correct",
+        entities=[
+            {"entity": "field", "value": "brand"},
+            {"entity": "brand", "value": "美的", "start": text.index("美的")},
+            {"entity": "brand", "value": "海尔", "start": text.index("海尔")},
+        ],
+    )
+    final = {event["name"]: event["value"] for event in asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))}
+    assert final["brand"] == "美的"
+    # A new merchant is checked against the registry: the form asks again, and says so.
+    tracker = form_tracker("商家不对", "correct", entities=[{"entity": "field", "value": "merchant"}])
+    asyncio.run(ActionCorrect().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[-1]["response"] == "utter_correction_will_ask"
+    assert dispatcher.messages[-1]["field"] == "商家"
+
+
 def test_a_valid_answer_to_the_question_taken_for_a_correction_is_that_answer():
     import asyncio
 
@@ -323,3 +364,55 @@ def test_two_businesses_registered_under_the_very_name_written_are_both_offered(
     result = asyncio.run(form.validate_merchant("在杭州星辰电器有限公司买的", dispatcher, tracker, {}))
     assert result["merchant"] is None
     assert [choice["id"] for choice in result["merchant_choices"]] == [1, 2]
+
+
+def test_the_page_language_comes_with_each_message_and_the_actions_write_in_it():
+    import asyncio
+
+    from actions.language import ActionValidateSlotMappings
+    from actions.work_order import ActionAskConfirmed, work_order_summary
+
+    def tracker_with(metadata, slots=None):
+        return Tracker(
+            "u1",
+            {"case_track": "complaint", **(slots or {})},
+            {"text": "hello", "intent": {"name": "greet"}, "entities": [], "metadata": metadata},
+            [],
+            False,
+            None,
+            {},
+            "action_listen",
+        )
+
+    def language_after(metadata, slots=None):
+        events = asyncio.run(
+            ActionValidateSlotMappings().get_extraction_events(
+                CollectingDispatcher(), tracker_with(metadata, slots), {"slots": {"language": {}}}
+            )
+        )
+        return {event["name"]: event["value"] for event in events}.get("language")
+
+    assert language_after({"language": "en"}) == "en"
+    assert language_after({"language": "zh-hans"}, {"language": "en"}) == "zh-hans"  # switched back
+    assert language_after({}) is None  # a message without a language leaves it as it was
+
+    answered = {
+        "language": "en",
+        "merchant": "星辰电器西湖店",
+        "product": "冰箱",
+        "category": "G02",
+        "amount": "3500.00",
+        "demand": "refund",
+    }
+    summary = work_order_summary(tracker_with({}, answered)).splitlines()
+    assert summary[:4] == [
+        "The business: 星辰电器西湖店",
+        "The place of purchase: (not given)",
+        "The goods or service: 冰箱",
+        "The category: Household appliances and electronics",
+    ]
+    assert "The amount: 3500.00 yuan" in summary and "What you want: refund" in summary
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskConfirmed().run(dispatcher, tracker_with({}, answered), {}))
+    titles = [button["title"] for button in dispatcher.messages[-1]["buttons"]]
+    assert titles == ["Confirm and submit", "Change something", "Cancel"]

@@ -230,3 +230,18 @@ def test_an_official_sees_their_authoritys_queue_by_urgency_and_no_one_else_does
     )
     refused = browser(world.consumer_user).get("/queue/")
     assert refused.status_code == 403 and "只有工作人员才有待办案件" in page(refused)
+
+
+def test_the_large_text_mode_is_kept_for_a_year_and_never_sends_anyone_elsewhere(places):
+    client = browser()
+    switched = client.post("/display/", {"mode": "large", "next": "/disclosure/"})
+    assert switched.status_code == 302 and switched["Location"] == "/disclosure/"
+    kept = switched.cookies["display_mode"]
+    assert kept.value == "large" and int(kept["max-age"]) >= 365 * 86400 and kept["samesite"] == "Lax"
+    assert '<html lang="zh-hans" class="large">' in page(client.get("/"))
+    assert 'aria-pressed="true"' in page(client.get("/"))
+    # Another site as "next" is not followed.
+    assert client.post("/display/", {"mode": "large", "next": "https://evil.example/"})["Location"] == "/"
+    off = client.post("/display/", {"mode": "normal", "next": "/"})
+    assert off.cookies["display_mode"].value == "" and 'class="large"' not in page(client.get("/"))
+    assert client.get("/display/").status_code == 405
