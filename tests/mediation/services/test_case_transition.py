@@ -57,6 +57,26 @@ def _case(world, kind):
     return factories.report(reporter=world.consumer, entity=world.shop)
 
 
+@pytest.fixture(scope="module")
+def table_people(django_db_setup, django_db_blocker):
+    """The people and places of the table's hundreds of cells, made once for the module inside a
+    transaction that is rolled back when the module ends. Each cell's own changes roll back to them:
+    pytest-django's atomic block around each test is a savepoint inside this one."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield factories.World(factories.Places())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def table_world(table_people, db):
+    return table_people
+
+
 def _arguments(world, action):
     arguments = {"ground": GROUND_OF.get(action, ""), "reason": "双方同意退款3500元"}
     if action in ("forward", "dispute_jurisdiction"):  # the bureau of another region
@@ -78,7 +98,8 @@ def test_the_document_and_the_service_know_the_same_moves():
 
 
 @pytest.mark.parametrize(("kind", "status", "action"), MOVES, ids=lambda value: str(value))
-def test_every_move(world, kind, status, action):
+def test_every_move(table_world, kind, status, action):
+    world = table_world
     case = factories.with_status(_case(world, kind), status)
     events_before = case.events.count()
     move = LIFE_CYCLE.get((kind, status, action))
@@ -146,7 +167,8 @@ def test_every_move(world, kind, status, action):
 
 
 @pytest.mark.parametrize("move", LIFE_CYCLE.values(), ids=lambda m: f"{m.kind}-{m.source}-{m.action}")
-def test_other_people_may_not_move_the_case(world, move):
+def test_other_people_may_not_move_the_case(table_world, move):
+    world = table_world
     case = factories.with_status(_case(world, move.kind), move.source)
     intruders = [world.outsider_official, world.home_official]
     intruders += [
