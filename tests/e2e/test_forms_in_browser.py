@@ -1,0 +1,95 @@
+"""Forms that help, in Debian's Chromium (Playwright, against daphne), in English:
+- sign-up picks the home region from province to city to county, each level filled by the page's
+  script from the reference data, and shows every error at once with a summary that has the focus;
+- in the mediation room, terminating says what it does and waits for a second step (going back
+  changes nothing), and a refused proposal is explained beside the form that sent it."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+from tests import factories
+from tests.channels_app.room_client import session_cookie
+from tests.e2e.browser import DESK_SCREEN, PHONE_SCREEN, launch
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LIVE_SECONDS = 15
+
+
+def _english(base: str, session: str | None = None) -> list[dict]:
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}]
+    if session:
+        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base})
+    return cookies
+
+
+def test_sign_up_picks_the_region_level_by_level_and_shows_every_error_at_once(web):
+    base = f"http://127.0.0.1:{web['web_port']}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(viewport=PHONE_SCREEN)
+        context.add_cookies(_english(base))
+        page = context.new_page()
+        page.goto(f"{base}/sign-up/")
+        city, county = page.locator("#id_home_region_1"), page.locator("#id_home_region_2")
+        expect(city).to_be_hidden()  # nothing to choose before a province
+        page.select_option("#id_home_region_0", "330000")
+        expect(city.locator("option[value='330100']")).to_have_text("杭州市")
+        page.select_option("#id_home_region_1", "330100")
+        expect(county.locator("option[value='330106']")).to_have_text("西湖区")
+        page.select_option("#id_home_region_2", "330106")
+        page.fill("#id_username", "lihua")
+        page.fill("#id_password", "short")
+        page.fill("#id_id_number", "110105199003071234")  # a wrong check digit
+        page.locator("main form button[type=submit]").click()
+        summary = page.locator(".error-summary")
+        expect(summary).to_be_focused()
+        expect(summary).to_contain_text("Please correct")
+        for field in ("Password", "Document number", "Real name", "Mobile phone"):
+            expect(summary).to_contain_text(field)
+        expect(page.locator("#id_id_number_error")).to_be_visible()
+        expect(page.locator("#id_id_number")).to_have_attribute("aria-invalid", "true")
+        # The region chosen is kept, level by level.
+        expect(page.locator("#id_home_region_2")).to_have_value("330106")
+        browser.close()
+
+
+def test_terminating_asks_first_and_a_refused_proposal_is_explained_beside_its_form(web, places):
+    world = factories.RoomWorld()
+    base = f"http://127.0.0.1:{web['web_port']}"
+    lead_session, merchant_session = session_cookie(world.shop_official), session_cookie(world.shop_staff)
+    room = f"{base}/cases/{world.number}/room/"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        lead_context = browser.new_context(viewport=DESK_SCREEN)
+        lead_context.add_cookies(_english(base, lead_session))
+        lead = lead_context.new_page()
+        lead.goto(room)
+        expect(lead.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+        terminate = lead.locator("form.terminate-form")
+        terminate.locator("select").select_option(index=1)
+        chosen = terminate.locator("select option:checked").inner_text()
+        terminate.locator("button[type=submit]").click()
+        question = lead.locator("#room-confirm")
+        expect(question).to_contain_text("Please confirm: terminate the mediation")
+        expect(question).to_contain_text(chosen)
+        expect(question.locator("button[data-confirm=yes]")).to_be_focused()
+        question.locator("button", has_text="No, go back").click()
+        expect(question).to_have_count(0)
+        expect(lead.locator("#room-text")).to_be_enabled()  # the room is still open
+
+        merchant_context = browser.new_context(viewport=PHONE_SCREEN)
+        merchant_context.add_cookies(_english(base, merchant_session))
+        merchant = merchant_context.new_page()
+        merchant.goto(room)
+        expect(merchant.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+        proposal = merchant.locator("form.propose-form")
+        proposal.locator("button[type=submit]").click()  # no terms at all
+        beside = proposal.locator(".error[data-room-error]")
+        expect(beside).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        expect(beside).to_have_attribute("role", "alert")
+        expect(merchant.locator("#room .status-line")).not_to_have_class(re.compile("error"))
+        browser.close()
