@@ -522,12 +522,19 @@
   }
 
   function showErrorBeside(place, message) {
-    let line = place.querySelector(":scope > .error[data-room-error]");
+    // Inside a form or box, at its end; after a list (a paragraph cannot stand in a list).
+    const inside = !["OL", "UL"].includes(place.tagName);
+    let line = inside
+      ? place.querySelector(":scope > .error[data-room-error]")
+      : place.nextElementSibling && place.nextElementSibling.matches(".error[data-room-error]")
+        ? place.nextElementSibling
+        : null;
     if (!line) {
       line = element("p", "error");
       line.dataset.roomError = "";
       line.setAttribute("role", "alert");
-      place.appendChild(line);
+      if (inside) place.appendChild(line);
+      else place.after(line);
     }
     line.textContent = message;
   }
