@@ -383,11 +383,11 @@ def _primary_action(case: Case, open_actions: list[str]) -> str | None:
     return next((a for a in EXPECTED_NEXT.get((case.kind, case.status), ()) if a in open_actions), None)
 
 
-def _complainant_contact(request, case: Case, viewer: str) -> dict | None:
+def _complainant_contact(case: Case, viewer: str, relations: frozenset) -> dict | None:
     """The complainant's name, phone and mailing address (Order 121 Art. 10), for the officials of
     the bureaus that handle or co-mediate the case (docs/security.md): not the identity number, not
     outside the mainland, never an anonymous reporter's."""
-    if viewer != Viewer.OFFICIAL or not {Relation.HANDLING, Relation.CO_MEDIATING} & case_relations(request.user, case):
+    if viewer != Viewer.OFFICIAL or not {Relation.HANDLING, Relation.CO_MEDIATING} & relations:
         return None
     identity = getattr(case.consumer, "identity", None) if case.consumer_id else None
     if identity is None or case.is_anonymous:
@@ -437,9 +437,10 @@ def _case_page(
         # The expected move first; the others keep their order.
         for transition in sorted(open_transitions, key=lambda transition: transition.action != primary)
     ]
+    relations = case_relations(request.user, case)
     joint = joint_seen_by(case, viewer)
     joint_forms = {}
-    if viewer == Viewer.OFFICIAL and Relation.HANDLING in case_relations(request.user, case):
+    if viewer == Viewer.OFFICIAL and Relation.HANDLING in relations:
         if joint is None and case.is_complaint and case.status in JOINABLE_STATUSES:
             joint_forms["propose"] = joint_form if isinstance(joint_form, JointProposeForm) else JointProposeForm()
         elif joint is not None and all(member["consented"] for member in joint["members"]):
@@ -465,11 +466,11 @@ def _case_page(
         "case": case,
         "viewer": viewer,
         "stages": case_stages(case),
-        "contact": _complainant_contact(request, case, viewer),
+        "contact": _complainant_contact(case, viewer, relations),
         "primary": primary,
         "confirming": confirming,
         "delivery_channels": NoticeDeliveryChannel.choices,
-        "records_notices": Relation.HANDLING in case_relations(request.user, case),
+        "records_notices": Relation.HANDLING in relations,
         "joint": joint,
         "joint_forms": joint_forms,
         "notices": notices_seen_by(case, viewer),

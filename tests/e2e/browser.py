@@ -45,6 +45,45 @@ def logged_in_page(browser: Browser, base: str, username: str, password: str, **
     return page
 
 
+def page_as(
+    browser: Browser,
+    base: str,
+    *,
+    viewport: dict,
+    session: str | None = None,
+    language: str = "zh-hans",
+    large: bool = False,
+) -> Page:
+    """A page in a browser context of its own, signed in by its session cookie (`session`, none for
+    an anonymous visitor), in `language` and, with `large`, the large-text mode, as the header's
+    switches would set them."""
+    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
+    if session:
+        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base})
+    if large:
+        cookies.append({"name": "display_mode", "value": "large", "url": base})
+    context = browser.new_context(viewport=viewport)
+    context.add_cookies(cookies)
+    return context.new_page()
+
+
+def duty_desk_of(official, *, first_name: str = "敏", last_name: str = "周"):
+    """`official` on duty, able to log in with PASSWORD."""
+    from mediation.services.assistance import official_duty_set
+
+    official = with_password(official, first_name, last_name)
+    official_duty_set(official=official.official, on_duty=True)
+    return official
+
+
+def open_duty_desk(browser: Browser, base: str, official) -> Page:
+    """The official logs in and opens the duty desk, where nobody waits yet."""
+    desk = logged_in_page(browser, base, official.username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN")
+    desk.goto(f"{base}/desk/")
+    expect(desk.locator("#desk-waiting")).to_contain_text("目前没有人在等待")
+    return desk
+
+
 def bot_messages(page: Page) -> int:
     return page.locator("#chat .from-bot").count()
 

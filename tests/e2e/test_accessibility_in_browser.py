@@ -17,13 +17,12 @@ import json
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from playwright.sync_api import Page, expect, sync_playwright
 
 from mediation.services.assistance import help_request_open, official_duty_set
 from tests import factories
 from tests.channels_app.room_client import session_cookie
-from tests.e2e.browser import ARTIFACTS, PASSWORD, launch, with_password
+from tests.e2e.browser import ARTIFACTS, PASSWORD, launch, page_as, with_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,15 +102,6 @@ def site(web, places):
     }
 
 
-def _cookies(base: str, session: str | None, language: str, large: bool) -> list[dict]:
-    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
-    if session:
-        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base})
-    if large:
-        cookies.append({"name": "display_mode", "value": "large", "url": base})
-    return cookies
-
-
 def _blocking(results) -> list[str]:
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
@@ -132,9 +122,7 @@ def test_every_page_passes_axe_reflows_and_has_big_enough_targets_in_both_langua
         browser = launch(playwright)
         for language in ("zh-hans", "en"):
             for large in (False, True):
-                context = browser.new_context(viewport=NARROW)
-                context.add_cookies(_cookies(base, session, language, large))
-                page = context.new_page()
+                page = page_as(browser, base, viewport=NARROW, session=session, language=language, large=large)
                 for path in paths:
                     page.goto(base + path)
                     page.wait_for_load_state("load")
@@ -151,7 +139,7 @@ def test_every_page_passes_axe_reflows_and_has_big_enough_targets_in_both_langua
                     problems = _blocking(axe.run(page)) + page.evaluate(MEASURE, 60 if large else 44)
                     if problems:
                         found[f"/sign-up/ with errors [{language}, {'large' if large else 'normal'}]"] = problems
-                context.close()
+                page.context.close()
         browser.close()
     # What was found, for reading when this fails.
     report = ARTIFACTS / f"accessibility-{role.replace(' ', '-')}.json"
@@ -244,9 +232,7 @@ def test_a_disabled_button_looks_unlike_an_enabled_one(site):
     session = session_cookie(site["world"].consumer_user)
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        context.add_cookies(_cookies(base, session, "zh-hans", False))
-        page = context.new_page()
+        page = page_as(browser, base, viewport={"width": 390, "height": 844}, session=session)
         page.goto(f"{base}/cases/{site['world'].number}/room/")
         send = page.locator("#room .composer button[type=submit]")
         expect(send).to_be_enabled(timeout=15000)

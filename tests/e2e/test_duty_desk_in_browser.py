@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from mediation.services.assistance import help_request_open, official_duty_set
+from mediation.services.assistance import help_request_open
 from tests import factories
-from tests.e2e.browser import ARTIFACTS, DESK_SCREEN, PASSWORD, launch, logged_in_page, with_password
+from tests.e2e.browser import ARTIFACTS, duty_desk_of, launch, open_duty_desk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,13 +27,10 @@ def _in_a_thread(function, **arguments):
 
 def test_a_request_for_a_person_appears_on_the_desk_and_is_answered_in_one_click(web, people):
     base = f"http://127.0.0.1:{web['web_port']}"
-    official = with_password(factories.official(factories.bureau("110105")), "敏", "周")
-    official_duty_set(official=official.official, on_duty=True)
+    official = duty_desk_of(factories.official(factories.bureau("110105")))
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        desk = logged_in_page(browser, base, official.username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN")
-        desk.goto(f"{base}/desk/")
-        expect(desk.locator("#desk-waiting")).to_contain_text("目前没有人在等待")
+        desk = open_duty_desk(browser, base, official)
         expect(desk.locator("#desk-badge")).to_be_hidden()
 
         help_request, _new = _in_a_thread(help_request_open, consumer=people["consumer"], summary=SUMMARY)

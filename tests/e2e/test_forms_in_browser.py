@@ -7,32 +7,30 @@
 import re
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
 from tests import factories
 from tests.channels_app.room_client import session_cookie
-from tests.e2e.browser import DESK_SCREEN, PHONE_SCREEN, launch
+from tests.e2e.browser import DESK_SCREEN, PHONE_SCREEN, launch, page_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LIVE_SECONDS = 15
 
 
-def _english(base: str, session: str | None = None) -> list[dict]:
-    cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": base}]
-    if session:
-        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base})
-    return cookies
+def _room_in_english(browser, base: str, number: str, session: str, viewport: dict):
+    """The room page in English, connected."""
+    page = page_as(browser, base, viewport=viewport, session=session, language="en")
+    page.goto(f"{base}/cases/{number}/room/")
+    expect(page.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+    return page
 
 
 def test_sign_up_picks_the_region_level_by_level_and_shows_every_error_at_once(web):
     base = f"http://127.0.0.1:{web['web_port']}"
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(viewport=PHONE_SCREEN)
-        context.add_cookies(_english(base))
-        page = context.new_page()
+        page = page_as(browser, base, viewport=PHONE_SCREEN, language="en")
         page.goto(f"{base}/sign-up/")
         city, county = page.locator("#id_home_region_1"), page.locator("#id_home_region_2")
         expect(city).to_be_hidden()  # nothing to choose before a province
@@ -61,14 +59,9 @@ def test_terminating_asks_first_and_a_refused_proposal_is_explained_beside_its_f
     world = factories.RoomWorld()
     base = f"http://127.0.0.1:{web['web_port']}"
     lead_session, merchant_session = session_cookie(world.shop_official), session_cookie(world.shop_staff)
-    room = f"{base}/cases/{world.number}/room/"
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        lead_context = browser.new_context(viewport=DESK_SCREEN)
-        lead_context.add_cookies(_english(base, lead_session))
-        lead = lead_context.new_page()
-        lead.goto(room)
-        expect(lead.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+        lead = _room_in_english(browser, base, world.number, lead_session, DESK_SCREEN)
         terminate = lead.locator("form.terminate-form")
         terminate.locator("select").select_option(index=1)
         chosen = terminate.locator("select option:checked").inner_text()
@@ -81,11 +74,7 @@ def test_terminating_asks_first_and_a_refused_proposal_is_explained_beside_its_f
         expect(question).to_have_count(0)
         expect(lead.locator("#room-text")).to_be_enabled()  # the room is still open
 
-        merchant_context = browser.new_context(viewport=PHONE_SCREEN)
-        merchant_context.add_cookies(_english(base, merchant_session))
-        merchant = merchant_context.new_page()
-        merchant.goto(room)
-        expect(merchant.locator("#room")).to_have_class(re.compile("connected"), timeout=LIVE_SECONDS * 1000)
+        merchant = _room_in_english(browser, base, world.number, merchant_session, PHONE_SCREEN)
         proposal = merchant.locator("form.propose-form")
         proposal.locator("button[type=submit]").click()  # no terms at all
         beside = proposal.locator(".error[data-room-error]")

@@ -10,19 +10,19 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from mediation.models import Case, CaseKind, IntakeChannel
-from mediation.services.assistance import official_duty_set
 from tests import factories
 from tests.e2e.browser import (
     ARTIFACTS,
-    DESK_SCREEN,
     OPENING,
     PASSWORD,
     PHONE_SCREEN,
     bot_messages,
     bought_ten_days_ago,
+    duty_desk_of,
     file_the_fridge_complaint_by_chatting,
     launch,
     logged_in_page,
+    open_duty_desk,
     say,
     with_password,
 )
@@ -88,13 +88,10 @@ def test_the_whole_hand_off_to_a_person_and_back_to_the_bot_in_two_browsers(prod
     chat; the bot answers the consumer again."""
     base = f"http://127.0.0.1:{product['web_port']}"
     user = with_password(people["consumer"].user)
-    official = with_password(factories.official(factories.bureau("110105")), "敏", "周")  # the consumer's home
-    official_duty_set(official=official.official, on_duty=True)
+    official = duty_desk_of(factories.official(factories.bureau("110105")))  # at the consumer's home bureau
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        desk = logged_in_page(browser, base, official.username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN")
-        desk.goto(f"{base}/desk/")
-        expect(desk.locator("#desk-waiting")).to_contain_text("目前没有人在等待")
+        desk = open_duty_desk(browser, base, official)
         chat = logged_in_page(browser, base, user.username, PASSWORD, viewport=PHONE_SCREEN, locale="zh-CN")
         chat.goto(f"{base}/chat/")
         expect(chat.locator("#chat")).to_have_class(re.compile("connected"))

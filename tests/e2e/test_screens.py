@@ -17,7 +17,7 @@ from mediation.services.assistance import help_request_open, official_duty_set
 from mediation.services.transitions import case_transition
 from tests import factories
 from tests.channels_app.room_client import session_cookie
-from tests.e2e.browser import DESK_SCREEN, OPENING, PHONE_SCREEN, launch, say
+from tests.e2e.browser import DESK_SCREEN, OPENING, PHONE_SCREEN, launch, page_as, say
 
 pytestmark = [pytest.mark.bot_e2e, pytest.mark.django_db(transaction=True)]
 
@@ -51,16 +51,8 @@ def test_screenshots_of_the_chat_the_case_page_and_the_duty_desk(product, people
         browser = launch(playwright)
         for mode in ("normal", "large"):
             for screen, viewport in SCREENS.items():
-                context = browser.new_context(viewport=viewport, locale="zh-CN")
-                cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": base}]
-                if mode == "large":
-                    cookies.append({"name": "display_mode", "value": "large", "url": base})
-                consumer_cookies = [
-                    *cookies,
-                    {"name": settings.SESSION_COOKIE_NAME, "value": sessions["consumer"], "url": base},
-                ]
-                context.add_cookies(consumer_cookies)
-                page = context.new_page()
+                large = mode == "large"
+                page = page_as(browser, base, viewport=viewport, session=sessions["consumer"], large=large)
                 page.goto(f"{base}/chat/")
                 expect(page.locator("#chat")).to_have_class(re.compile("connected"))
                 if not page.locator("#chat .from-bot").count():
@@ -69,17 +61,13 @@ def test_screenshots_of_the_chat_the_case_page_and_the_duty_desk(product, people
                 page.goto(f"{base}/cases/{case.number}/")
                 expect(page.locator("#stages")).to_be_visible()
                 page.screenshot(path=target / f"case-{screen}-{mode}.png")
-                context.close()
+                page.context.close()
 
-                context = browser.new_context(viewport=viewport, locale="zh-CN")
-                context.add_cookies(
-                    [*cookies, {"name": settings.SESSION_COOKIE_NAME, "value": sessions["official"], "url": base}]
-                )
-                page = context.new_page()
+                page = page_as(browser, base, viewport=viewport, session=sessions["official"], large=large)
                 page.goto(f"{base}/desk/")
                 expect(page.locator("#desk-waiting .desk-request")).to_have_count(1)
                 page.screenshot(path=target / f"duty-desk-{screen}-{mode}.png")
-                context.close()
+                page.context.close()
                 taken += [f"{name}-{screen}-{mode}.png" for name in ("chat", "case", "duty-desk")]
         browser.close()
     assert sorted(path.name for path in target.glob("*.png") if path.name in taken) == sorted(taken)
