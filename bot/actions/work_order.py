@@ -287,11 +287,16 @@ class ValidateWorkOrderForm(FormValidationAction):
             if not text:
                 return {"merchant": None}
         answer = _text(tracker, (tracker.latest_message or {}).get("text")) or text
-        queries = merchant_queries(answer, _entities(tracker, "merchant"))
+        # A merchant the first message named is checked when the form starts: the latest message
+        # is then the whole story, and the name read out of it is the value.
+        named = [*_entities(tracker, "merchant"), *([text] if text and text != answer else [])]
+        queries = merchant_queries(answer, named)
         if not queries:
             return {"merchant": None, "merchant_choices": None}
+        # The place the person named, else any city in their words (杭州的星辰电器): a name
+        # looked up alone keeps where it was said to be.
         near = " ".join(
-            str(place) for place in [*_entities(tracker, "place"), tracker.get_slot("purchase_place")] if place
+            str(place) for place in [*_entities(tracker, "place"), tracker.get_slot("purchase_place"), answer] if place
         )
         try:
             query, found = await self._search_registry(queries, near=near)

@@ -9,6 +9,8 @@ from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+# The browser's own language setting for each of the site's languages.
+BROWSER_LOCALES = {"zh-hans": "zh-CN", "en": "en-GB"}
 PHONE_SCREEN = {"width": 390, "height": 844}
 DESK_SCREEN = {"width": 1280, "height": 900}
 TURN_SECONDS = 60
@@ -67,6 +69,14 @@ def page_as(
     return context.new_page()
 
 
+def open_room(browser: Browser, base: str, number: str, session: str, *, viewport: dict, language: str) -> Page:
+    """A person's mediation room page (signed in by `session`), in `language`, connected."""
+    page = page_as(browser, base, viewport=viewport, session=session, language=language)
+    page.goto(f"{base}/cases/{number}/room/")
+    expect(page.locator("#room")).to_have_class(re.compile("connected"), timeout=TURN_SECONDS * 1000)
+    return page
+
+
 def duty_desk_of(official, *, first_name: str = "敏", last_name: str = "周"):
     """`official` on duty, able to log in with PASSWORD."""
     from mediation.services.assistance import official_duty_set
@@ -76,11 +86,17 @@ def duty_desk_of(official, *, first_name: str = "敏", last_name: str = "周"):
     return official
 
 
-def open_duty_desk(browser: Browser, base: str, official) -> Page:
-    """The official logs in and opens the duty desk, where nobody waits yet."""
-    desk = logged_in_page(browser, base, official.username, PASSWORD, viewport=DESK_SCREEN, locale="zh-CN")
+NOBODY_WAITING = {"zh-hans": "目前没有人在等待。", "en": "Nobody is waiting."}
+
+
+def open_duty_desk(browser: Browser, base: str, official, language: str = "zh-hans") -> Page:
+    """The official logs in (with a browser set to `language`) and opens the duty desk, where
+    nobody waits yet."""
+    desk = logged_in_page(
+        browser, base, official.username, PASSWORD, viewport=DESK_SCREEN, locale=BROWSER_LOCALES[language]
+    )
     desk.goto(f"{base}/desk/")
-    expect(desk.locator("#desk-waiting")).to_contain_text("目前没有人在等待")
+    expect(desk.locator("#desk-waiting")).to_contain_text(NOBODY_WAITING[language])
     return desk
 
 
@@ -118,15 +134,29 @@ def press(page: Page, title_part: str) -> None:
 
 
 OPENING = "我在星辰电器买的冰箱坏了，商家一直拖着不处理，我要投诉"
+OPENING_IN_ENGLISH = "I bought a fridge at 星辰电器 and it stopped cooling after three days, I want to complain"
 
 
-def file_the_fridge_complaint_by_chatting(page: Page, base: str) -> str:
-    """From the chat page: the person tells of the broken fridge bought at the West Lake shop and
-    answers the bot's questions until the complaint is filed. Returns the case number."""
+def fridge_complaint_answers(language: str) -> list[tuple[str, tuple[str, str]]]:
+    """What the person answers to each of the bot's questions about the broken fridge bought at the
+    West Lake shop: a marker in the question, then a reply to type or a button to press."""
+    if language == "en":
+        return [
+            ("Please check what will be filed", ("press", "Confirm and submit")),
+            ("Let me check first", ("press", "I want to complain")),
+            ("similar names", ("press", "西湖店")),
+            ("Which business", ("say", "星辰电器")),
+            ("Where did you buy", ("say", "the shop on Wensan Road, Hangzhou")),
+            ("What did you buy", ("say", "a fridge")),
+            ("What kind of goods", ("press", "Household appliances")),
+            ("What brand", ("say", "Haier")),
+            ("When did you buy", ("say", "last Friday")),
+            ("How much did you pay", ("say", "3500 yuan")),
+            ("what happened", ("say", "It stopped cooling on the third day and the shop keeps putting me off.")),
+            ("How do you want", ("say", "a refund")),
+        ]
     bought = bought_ten_days_ago()
-    # What the person answers to each question (a marker in the question, then a reply to type or
-    # a button to press).
-    answers = [
+    return [
         ("想先确认一下", ("press", "我要投诉")),
         ("名字相近", ("press", "西湖店")),
         ("是哪家商家", ("say", "星辰电器")),
@@ -140,9 +170,16 @@ def file_the_fridge_complaint_by_chatting(page: Page, base: str) -> str:
         ("怎么解决", ("say", "要求退款")),
         ("请核对", ("press", "确认提交")),
     ]
+
+
+def file_the_fridge_complaint_by_chatting(page: Page, base: str, language: str = "zh-hans") -> str:
+    """From the chat page: the person tells of the broken fridge bought at the West Lake shop and
+    answers the bot's questions until the complaint is filed. Returns the case number."""
+    answers = fridge_complaint_answers(language)
+    opening = OPENING_IN_ENGLISH if language == "en" else OPENING
     expect(page.locator("#chat")).to_have_class(re.compile("connected"))
-    say(page, OPENING)
-    expect(page.locator("#chat .from-user").first).to_have_text(OPENING)
+    say(page, opening)
+    expect(page.locator("#chat .from-user").first).to_have_text(opening)
     for _turn in range(30):
         if page.locator("#chat a.handoff").count():
             break

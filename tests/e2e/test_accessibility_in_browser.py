@@ -22,7 +22,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from mediation.services.assistance import help_request_open, official_duty_set
 from tests import factories
 from tests.channels_app.room_client import session_cookie
-from tests.e2e.browser import ARTIFACTS, PASSWORD, launch, page_as, with_password
+from tests.e2e.browser import ARTIFACTS, BROWSER_LOCALES, PASSWORD, launch, page_as, with_password
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -157,43 +157,53 @@ def _read_aloud_spy(page: Page) -> None:
     )
 
 
-def test_the_large_mode_is_switched_on_in_the_header_and_persists_and_read_aloud_speaks_the_page(site):
+# What the header and the pages say, in each language, and the voice read-aloud asks for.
+SAYS = {
+    "zh-hans": {"large": "大字", "log in": "登录", "voice": "zh-CN", "accepted": "已完成：受理。"},
+    "en": {"large": "Large text", "log in": "Log in", "voice": "en-GB", "accepted": "Done: accept."},
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_large_mode_is_switched_on_in_the_header_and_persists_and_read_aloud_speaks_the_page(site, language):
     base = site["base"]
+    says = SAYS[language]
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale=BROWSER_LOCALES[language])
         page = context.new_page()
         _read_aloud_spy(page)
         page.goto(base + "/")
         normal_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-        page.locator("header button", has_text="大字").click()
+        page.locator("header button", has_text=says["large"]).click()
         expect(page.locator("html")).to_have_class("large")
         assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= normal_size * 1.25
         (kept,) = [cookie for cookie in context.cookies() if cookie["name"] == "display_mode"]
         assert kept["expires"] - datetime.datetime.now(datetime.UTC).timestamp() > 360 * 86400  # kept for a year
         page.goto(base + "/log-in/")
         expect(page.locator("html")).to_have_class("large")
-        expect(page.locator("header button", has_text="大字")).to_have_attribute("aria-pressed", "true")
-        page.screenshot(path=str(ARTIFACTS / "large-mode-log-in.png"), full_page=True)
+        expect(page.locator("header button", has_text=says["large"])).to_have_attribute("aria-pressed", "true")
+        page.screenshot(path=str(ARTIFACTS / f"large-mode-log-in-{language}.png"), full_page=True)
 
         page.locator("#read-aloud").click()
         spoken = page.evaluate("window.__spoken")
-        assert len(spoken) == 1 and spoken[0]["lang"] == "zh-CN"
-        assert "登录" in spoken[0]["text"] and "csrfmiddlewaretoken" not in spoken[0]["text"]
+        assert len(spoken) == 1 and spoken[0]["lang"] == says["voice"]
+        assert says["log in"] in spoken[0]["text"] and "csrfmiddlewaretoken" not in spoken[0]["text"]
         expect(page.locator("#read-aloud")).to_have_attribute("aria-pressed", "true")
 
-        page.locator("header button", has_text="大字").click()
+        page.locator("header button", has_text=says["large"]).click()
         expect(page.locator("html")).not_to_have_class("large")
         browser.close()
 
 
-def test_an_official_logs_in_opens_a_new_complaint_and_accepts_it_by_keyboard_alone(site):
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_official_logs_in_opens_a_new_complaint_and_accepts_it_by_keyboard_alone(site, language):
     base = site["base"]
     official = with_password(site["world"].shop_official)
     number = site["waiting"].number
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale=BROWSER_LOCALES[language]).new_page()
         page.goto(base + "/")
         page.keyboard.press("Tab")
         expect(page.locator(".skip-link")).to_be_focused()
@@ -223,7 +233,7 @@ def test_an_official_logs_in_opens_a_new_complaint_and_accepts_it_by_keyboard_al
         tab_to("form.action-accept button[type=submit]")
         assert page.evaluate("document.activeElement.classList.contains('secondary')") is False
         page.keyboard.press("Enter")
-        expect(page.locator(".notices")).to_contain_text("已完成：受理。")
+        expect(page.locator(".notices")).to_contain_text(SAYS[language]["accepted"])
         browser.close()
 
 

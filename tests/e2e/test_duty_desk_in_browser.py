@@ -1,17 +1,22 @@
-"""The duty desk in Debian's Chromium (Playwright, against daphne): the official on duty has the desk
-open; a consumer asks for a person; the request appears on the desk, and the count in the header and
-the tab's title, without a reload; one click answers it. The desk is saved as a screenshot under
-var/artifacts/."""
+"""The duty desk in Debian's Chromium (Playwright, against daphne), in Chinese and in English:
+- the official on duty has the desk open; a consumer asks for a person; the request appears on the
+  desk, and the count in the header and the tab's title, without a reload; one click answers it;
+- a consumer nobody has answered in time is offered other ways on, and leaves the queue for the
+  assistant.
+The desk is saved as a screenshot under var/artifacts/."""
 
 import concurrent.futures
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from mediation.models import HelpRequest
 from mediation.services.assistance import help_request_open
 from tests import factories
-from tests.e2e.browser import ARTIFACTS, duty_desk_of, launch, open_duty_desk
+from tests.channels_app.room_client import session_cookie
+from tests.e2e.browser import ARTIFACTS, PHONE_SCREEN, duty_desk_of, launch, open_duty_desk, page_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,12 +30,26 @@ def _in_a_thread(function, **arguments):
         return pool.submit(function, **arguments).result()
 
 
-def test_a_request_for_a_person_appears_on_the_desk_and_is_answered_in_one_click(web, people):
+# What the desk says, in each language.
+DESK = {
+    "zh-hans": {"nobody answered": "尚无人接待", "answer": "接待", "title": r"^（1人等待）"},
+    "en": {"nobody answered": "nobody has answered yet", "answer": "Answer", "title": r"^\(1\) waiting"},
+}
+# What the waiting consumer is offered when nobody answers in time.
+WAYS_ON = {
+    "zh-hans": {"offer": "暂时还没有工作人员接待", "leave": "离开排队，回到智能助手"},
+    "en": {"offer": "No official has answered yet", "leave": "Leave the queue and go back to the assistant"},
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_request_for_a_person_appears_on_the_desk_and_is_answered_in_one_click(web, people, language):
     base = f"http://127.0.0.1:{web['web_port']}"
+    says = DESK[language]
     official = duty_desk_of(factories.official(factories.bureau("110105")))
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        desk = open_duty_desk(browser, base, official)
+        desk = open_duty_desk(browser, base, official, language)
         expect(desk.locator("#desk-badge")).to_be_hidden()
 
         help_request, _new = _in_a_thread(help_request_open, consumer=people["consumer"], summary=SUMMARY)
@@ -39,12 +58,36 @@ def test_a_request_for_a_person_appears_on_the_desk_and_is_answered_in_one_click
         expect(waiting).to_have_count(1, timeout=LIVE_SECONDS * 1000)
         expect(waiting).to_contain_text("李*")
         expect(waiting).to_contain_text("海尔冰箱不制冷")
-        expect(waiting).to_contain_text("尚无人接待")
+        expect(waiting).to_contain_text(says["nobody answered"])
         expect(desk.locator("#desk-badge")).to_have_text("1")
-        expect(desk).to_have_title(re.compile(r"^（1人等待）"))
-        desk.screenshot(path=str(ARTIFACTS / "duty-desk.png"), full_page=True)
+        expect(desk).to_have_title(re.compile(says["title"]))
+        desk.screenshot(path=str(ARTIFACTS / f"duty-desk-{language}.png"), full_page=True)
 
-        waiting.locator("button", has_text="接待").click()
+        waiting.locator("button", has_text=says["answer"]).click()
         desk.wait_for_url(f"{base}/help/{help_request.pk}/")
         expect(desk.locator("#room")).to_contain_text("海尔冰箱不制冷", timeout=LIVE_SECONDS * 1000)
         browser.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_consumer_nobody_answered_in_time_is_offered_ways_on_and_leaves_for_the_assistant(web, people, language):
+    base = f"http://127.0.0.1:{web['web_port']}"
+    says = WAYS_ON[language]
+    duty_desk_of(factories.official(factories.bureau("110105")))  # on duty, but not answering
+    help_request, _new = help_request_open(consumer=people["consumer"], summary=SUMMARY)
+    asked_long_ago = help_request.opened_at - datetime.timedelta(hours=1)
+    HelpRequest.objects.filter(pk=help_request.pk).update(opened_at=asked_long_ago)
+    session = session_cookie(people["consumer"].user)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = page_as(browser, base, viewport=PHONE_SCREEN, session=session, language=language)
+        page.goto(f"{base}/help/{help_request.pk}/")
+        offer = page.locator("#ways-on")
+        expect(offer).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        expect(offer).to_contain_text(says["offer"])
+        expect(offer.locator("a[href='tel:12315']")).to_be_visible()
+        page.locator("main button", has_text=says["leave"]).click()
+        page.wait_for_url(f"{base}/chat/")
+        browser.close()
+    help_request.refresh_from_db()
+    assert help_request.released_at is not None

@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from mediation.models import Case, CaseStatus, IntakeChannel, RoomEvent
 from tests import factories
+from tests.channels_app.room_client import session_cookie
 from tests.e2e.browser import (
     ARTIFACTS,
     DESK_SCREEN,
@@ -28,6 +29,7 @@ from tests.e2e.browser import (
     PHONE_SCREEN,
     launch,
     logged_in_page,
+    open_room,
     with_password,
 )
 
@@ -251,3 +253,86 @@ def test_a_cross_region_complaint_is_filed_mediated_and_settled_in_four_browsers
     assert case.status == CaseStatus.SETTLED and "七日内上门取回冰箱并退款" in case.settlement_terms
     private = RoomEvent.objects.filter(room__case=case, channel="caucus:consumer", kind="message")
     assert sorted(private.values_list("text", flat=True)) == sorted([private_question, private_answer])
+
+
+# What the room says about each decision, in each language.
+DECISIONS = {
+    "zh-hans": {
+        "reject": "请确认：拒绝第1号方案",
+        "accept": "请确认：接受第3号方案",
+        "sign": "签名不能撤回",
+        "record": "请确认：记录调解协议",
+        "counter of": "第1号方案",
+        "ended": "本次调解已结束",
+    },
+    "en": {
+        "reject": "Please confirm: reject proposal no. 1",
+        "accept": "Please confirm: accept proposal no. 3",
+        "sign": "A signature cannot be taken back",
+        "record": "Please confirm: record the agreement",
+        "counter of": "Proposal no. 1",
+        "ended": "The mediation has ended",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_decision_in_the_room_asks_first_and_a_counter_proposal_starts_from_the_terms(web, places, language):
+    """Rejecting, accepting, signing and recording each say what they do and act on a second step
+    only; going back changes nothing. A counter-proposal starts from the terms on the table."""
+    says = DECISIONS[language]
+    world = factories.RoomWorld()
+    base = f"http://127.0.0.1:{web['web_port']}"
+    sessions = [session_cookie(user) for user in (world.shop_staff, world.consumer_user, world.shop_official)]
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        merchant, consumer, lead = (
+            open_room(browser, base, world.number, session, viewport=DESK_SCREEN, language=language)
+            for session in sessions
+        )
+        question = {page: page.locator("#room-confirm") for page in (merchant, consumer, lead)}
+
+        # The business's first proposal: the consumer rejects it, after going back once.
+        merchant.locator("form.propose-form [name=refund_amount]").fill("2000")
+        merchant.locator("form.propose-form button[type=submit]").click()
+        first = consumer.locator(".proposals .proposal").first
+        expect(first).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        first.locator("button[data-response=reject]").click()
+        expect(question[consumer]).to_contain_text(says["reject"])
+        question[consumer].locator("button:not([data-confirm=yes])").click()
+        expect(question[consumer]).to_have_count(0)
+        first.locator("button[data-response=reject]").click()
+        confirm(consumer)
+        expect(merchant.locator(".proposals .proposal")).to_have_count(0, timeout=LIVE_SECONDS * 1000)
+
+        # The business proposes again; the consumer's counter-proposal starts from those terms.
+        merchant.locator("form.propose-form [name=refund_amount]").fill("2500")
+        merchant.locator("form.propose-form button[type=submit]").click()
+        offered = consumer.locator(".proposals .proposal").first
+        expect(offered).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        offered.locator("button[data-response=counter]").click()
+        counter = consumer.locator("form.propose-form")
+        expect(counter.locator("[name=refund_amount]")).to_have_value("2500.00")
+        counter.locator("[name=refund_amount]").fill("3000")
+        counter.locator("button[type=submit]").click()
+
+        # Accepting, signing and recording each ask first.
+        countered = merchant.locator(".proposals .proposal", has=merchant.locator("button[data-response=accept]"))
+        expect(countered).to_have_count(1, timeout=LIVE_SECONDS * 1000)
+        countered.locator("button[data-response=accept]").click()
+        expect(question[merchant]).to_contain_text(says["accept"])
+        expect(merchant.locator("#room .document")).to_be_hidden()
+        confirm(merchant)
+        for party in (consumer, merchant):
+            expect(party.locator("[data-action=sign]")).to_be_visible(timeout=LIVE_SECONDS * 1000)
+            party.locator("[data-action=sign]").click()
+            expect(question[party]).to_contain_text(says["sign"])
+            confirm(party)
+        record = lead.locator("[data-action=record_agreement]")
+        expect(record).to_be_visible(timeout=LIVE_SECONDS * 1000)
+        record.click()
+        expect(question[lead]).to_contain_text(says["record"])
+        confirm(lead)
+        for page in (merchant, consumer, lead):
+            expect(page.locator("#room .status-line")).to_contain_text(says["ended"], timeout=LIVE_SECONDS * 1000)
+        browser.close()

@@ -1,9 +1,11 @@
 """The pages in a real browser (Debian's Chromium, driven by Playwright) against the running
 product: a consumer on a phone-sized screen logs in, files a complaint by chatting with the bot,
-follows the hand-off to the case page and reads it in Chinese and then in English.
+follows the hand-off to the case page and reads it in Chinese and then in English; another files
+the same complaint in English, and the bot speaks English throughout.
 
 Screenshots of each page are saved under var/artifacts/ for the run's record."""
 
+import datetime
 import re
 
 import pytest
@@ -13,6 +15,7 @@ from mediation.models import Case, CaseKind, IntakeChannel
 from tests import factories
 from tests.e2e.browser import (
     ARTIFACTS,
+    BROWSER_LOCALES,
     OPENING,
     PASSWORD,
     PHONE_SCREEN,
@@ -43,16 +46,8 @@ def test_a_consumer_files_a_complaint_by_chatting_in_the_browser_and_reads_the_c
         page.wait_for_url(f"{base}/chat/")
         number = file_the_fridge_complaint_by_chatting(page, base)
         page.screenshot(path=ARTIFACTS / "consumer-chat.png", full_page=True)
-        # Every question was answered: none of its buttons can be pressed again; the ones chosen
-        # stay marked.
-        choices = page.locator("#chat button.choice")
-        assert choices.count() > 0
-        expect(page.locator("#chat button.choice:not(:disabled)")).to_have_count(0)
-        expect(page.locator("#chat button.choice.chosen").first).to_have_attribute("aria-pressed", "true")
-        # The newest message stands whole above the composer on the phone's screen.
-        newest = page.locator("#chat .messages > li").last.bounding_box()
-        composer = page.locator("#chat .composer").bounding_box()
-        assert newest["y"] >= 0 and newest["y"] + newest["height"] <= composer["y"] + 1
+        every_question_is_spent(page)
+        the_newest_message_stands_whole_above_the_composer(page)
 
         page.locator("#chat a.handoff").click()
         page.wait_for_url(f"{base}/cases/{number}/")
@@ -80,6 +75,55 @@ def test_a_consumer_files_a_complaint_by_chatting_in_the_browser_and_reads_the_c
     assert case.kind == CaseKind.COMPLAINT and case.intake_channel == IntakeChannel.BOT
     assert case.consumer_id == people["consumer"].pk and case.entity_id == people["west_lake"].pk
     assert case.facts == OPENING and case.brand == "海尔" and case.purchase_date == bought_ten_days_ago()
+
+
+def the_newest_message_stands_whole_above_the_composer(page) -> None:
+    newest = page.locator("#chat .messages > li").last.bounding_box()
+    composer = page.locator("#chat .composer").bounding_box()
+    assert newest["y"] >= 0 and newest["y"] + newest["height"] <= composer["y"] + 1
+
+
+def every_question_is_spent(page) -> None:
+    """Every question was answered: none of its buttons can be pressed again; the ones chosen stay
+    marked."""
+    assert page.locator("#chat button.choice").count() > 0
+    expect(page.locator("#chat button.choice:not(:disabled)")).to_have_count(0)
+    expect(page.locator("#chat button.choice.chosen").first).to_have_attribute("aria-pressed", "true")
+
+
+def test_in_english_a_consumer_files_by_chatting_and_the_bot_speaks_english_throughout(product, people):
+    user = with_password(people["consumer"].user)
+    base = f"http://127.0.0.1:{product['web_port']}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = logged_in_page(
+            browser, base, user.username, PASSWORD, viewport=PHONE_SCREEN, locale=BROWSER_LOCALES["en"]
+        )
+        page.locator("header .language button", has_text="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.goto(f"{base}/chat/")
+        expect(page.locator("#chat .messages")).to_have_attribute("aria-live", "polite")  # read out as they come
+        expect(page.locator("#chat")).to_have_class(re.compile("connected"))
+        say(page, "hello")
+        expect(page.locator("#chat .from-bot .bubble").last).to_contain_text("12315")
+        number = file_the_fridge_complaint_by_chatting(page, base, "en")
+        every_question_is_spent(page)
+        the_newest_message_stands_whole_above_the_composer(page)
+        page.screenshot(path=ARTIFACTS / "consumer-chat-en.png", full_page=True)
+        said = page.locator("#chat .from-bot .bubble").all_inner_texts()
+        browser.close()
+
+    case = Case.objects.select_related("entity", "handling_authority").get(number=number)
+    # The bot's own words are English: no Chinese outside the names it quotes.
+    quoted = (case.entity.name, case.handling_authority.name, "星辰电器", people["consumer"].masked_name)
+    for text in said:
+        for name in quoted:
+            text = text.replace(name, "")
+        assert not re.search(r"[\u4e00-\u9fff]", text), "\n".join(said)
+    assert case.entity_id == people["west_lake"].pk and case.brand == "Haier" and case.demand == "refund"
+    # "last Friday": the Friday of the past seven days, in China.
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()
+    assert case.purchase_date.weekday() == 4 and 1 <= (today - case.purchase_date).days <= 7
 
 
 def test_the_whole_hand_off_to_a_person_and_back_to_the_bot_in_two_browsers(product, people):

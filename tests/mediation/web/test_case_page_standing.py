@@ -70,7 +70,7 @@ def test_the_business_reply_is_a_stage_and_is_labelled_as_a_reply(world, receive
     for reader in (world.consumer_user, world.shop_official, world.shop_staff):
         shown = page(browser(reader).get(f"/cases/{case.number}/"))
         assert stages(shown)["reply"][0] == "current"
-        assert "<strong>商家的答复:</strong> 同意退货退款。" in shown
+        assert "<strong>商家的答复：</strong> 同意退货退款。" in shown
     english = page(browser(world.consumer_user, language="en").get(f"/cases/{case.number}/"))
     assert "<strong>The business's reply:</strong> 同意退货退款。" in english
 
