@@ -179,7 +179,7 @@ def file_the_fridge_complaint_by_chatting(page: Page, base: str, language: str =
     opening = OPENING_IN_ENGLISH if language == "en" else OPENING
     expect(page.locator("#chat")).to_have_class(re.compile("connected"))
     say(page, opening)
-    expect(page.locator("#chat .from-user").first).to_have_text(opening)
+    expect(page.locator("#chat .from-user").last).to_have_text(opening)
     for _turn in range(30):
         if page.locator("#chat a.handoff").count():
             break
