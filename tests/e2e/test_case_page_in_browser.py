@@ -7,7 +7,7 @@ against daphne), in Chinese and in English:
   business's reply; the stage bar shows the case at the reply stage;
 - the consumer's withdrawal says what it does and acts only on a second step (going back changes
   nothing); the withdrawn complaint leaves the official's open queue for the list to close, and
-  closing asks first as well;
+  closing asks first as well; so does refusing to accept another complaint;
 - the language chosen in the header is kept for a year."""
 
 import datetime
@@ -32,6 +32,8 @@ SAYS = {
         "respond": "经营者答复",
         "confirm withdraw": "请确认：撤回",
         "confirm close": "请确认：办结",
+        "confirm not accepting": "请确认：不予受理",
+        "not accepted": "不予受理",
         "yes": "确认：",
         "go back": "不，返回",
         "withdrawn": "已撤回",
@@ -44,6 +46,8 @@ SAYS = {
         "respond": "Business reply",
         "confirm withdraw": "Please confirm: withdraw",
         "confirm close": "Please confirm: close",
+        "confirm not accepting": "Please confirm: not accept",
+        "not accepted": "Not accepted",
         "yes": "Yes: ",
         "go back": "No, go back",
         "withdrawn": "Withdrawn",
@@ -59,17 +63,28 @@ def queue_numbers(page: Page, base: str, bucket: str) -> list[str]:
     return [re.search(r"TS\d{14}", text).group(0) for text in page.locator("main table a").all_inner_texts()]
 
 
-def decide_after_confirming(page: Page, action: str, says: dict, confirm_title: str) -> None:
-    """Press the action's button: the page asks first; going back changes nothing; then confirm."""
-    page.locator(f"form.action-{action} button[type=submit]").click()
+def decide_after_confirming(page: Page, action: str, says: dict, confirm_title: str, fill_in=None) -> None:
+    """Fill in the action's form (with `fill_in`) and press its button: the page asks first; going
+    back changes nothing; then fill it in again and confirm."""
+    form = page.locator(f"form.action-{action}")
+    if fill_in:
+        fill_in(form)
+    form.locator("button[type=submit]").click()
     question = page.locator("#confirm")
     expect(question).to_contain_text(confirm_title)
     expect(question.locator("button[type=submit]")).to_be_focused()
     question.locator("a", has_text=says["go back"]).click()
     expect(page.locator("#confirm")).to_have_count(0)
-    page.locator(f"form.action-{action} button[type=submit]").click()
+    if fill_in:
+        fill_in(form)
+    form.locator("button[type=submit]").click()
     page.locator("#confirm button[type=submit]", has_text=says["yes"]).click()
     expect(page.locator("#confirm")).to_have_count(0)
+
+
+def refusal_with_ground_and_reason(form) -> None:
+    form.locator("select").select_option(index=1)
+    form.locator("textarea").fill("该商户不在本局辖区。")
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -78,6 +93,7 @@ def test_the_case_page_shows_where_the_complaint_stands_and_decisions_ask_first(
     world = factories.World(places)
     case = factories.complaint(consumer=world.consumer, entity=world.shop)
     number, identity = case.number, world.consumer.identity
+    refused = factories.complaint(consumer=world.consumer, entity=world.shop, brand="美的").number
     base = f"http://127.0.0.1:{web['web_port']}"
     sessions = {
         who: session_cookie(user)
@@ -130,6 +146,12 @@ def test_the_case_page_shows_where_the_complaint_stands_and_decisions_ask_first(
         official.goto(f"{base}/cases/{number}/")
         decide_after_confirming(official, "close", says, says["confirm close"])
         expect(official.locator("main .status")).to_have_text(says["closed"])
+        # Refusing to accept a complaint asks first too.
+        official.goto(f"{base}/cases/{refused}/")
+        decide_after_confirming(
+            official, "not_accept", says, says["confirm not accepting"], fill_in=refusal_with_ground_and_reason
+        )
+        expect(official.locator("main .status")).to_have_text(says["not accepted"])
 
         # The other language, chosen in the header, is kept for a year.
         consumer.locator("header .language button", has_text=says["other language"]).click()
@@ -139,3 +161,4 @@ def test_the_case_page_shows_where_the_complaint_stands_and_decisions_ask_first(
         browser.close()
 
     assert Case.objects.get(number=number).status == CaseStatus.CLOSED
+    assert Case.objects.get(number=refused).status == CaseStatus.NOT_ACCEPTED

@@ -1,6 +1,7 @@
 """The duty desk in Debian's Chromium (Playwright, against daphne), in Chinese and in English:
 - the official on duty has the desk open; a consumer asks for a person; the request appears on the
   desk, and the count in the header and the tab's title, without a reload; one click answers it;
+  the duty switch is there too;
 - a consumer nobody has answered in time is offered other ways on, and leaves the queue for the
   assistant.
 The desk is saved as a screenshot under var/artifacts/."""
@@ -32,8 +33,20 @@ def _in_a_thread(function, **arguments):
 
 # What the desk says, in each language.
 DESK = {
-    "zh-hans": {"nobody answered": "尚无人接待", "answer": "接待", "title": r"^（1人等待）"},
-    "en": {"nobody answered": "nobody has answered yet", "answer": "Answer", "title": r"^\(1\) waiting"},
+    "zh-hans": {
+        "nobody answered": "尚无人接待",
+        "answer": "接待",
+        "title": r"^（1人等待）",
+        "go off duty": "下班",
+        "off duty": "您未在值班",
+    },
+    "en": {
+        "nobody answered": "nobody has answered yet",
+        "answer": "Answer",
+        "title": r"^\(1\) waiting",
+        "go off duty": "Go off duty",
+        "off duty": "You are off duty",
+    },
 }
 # What the waiting consumer is offered when nobody answers in time.
 WAYS_ON = {
@@ -66,6 +79,11 @@ def test_a_request_for_a_person_appears_on_the_desk_and_is_answered_in_one_click
         waiting.locator("button", has_text=says["answer"]).click()
         desk.wait_for_url(f"{base}/help/{help_request.pk}/")
         expect(desk.locator("#room")).to_contain_text("海尔冰箱不制冷", timeout=LIVE_SECONDS * 1000)
+
+        # The duty switch is on the desk.
+        desk.goto(f"{base}/desk/")
+        desk.locator("form.duty-switch button", has_text=says["go off duty"]).click()
+        expect(desk.locator("form.duty-switch [role=status]")).to_contain_text(says["off duty"])
         browser.close()
 
 
