@@ -3,10 +3,14 @@ official at their authority opens, is answered, left or released, the socket is 
 stands (`desk` frames): the waiting requests, oldest first, and how many nobody answers yet. The
 protocol is in docs/room-protocol.md ("The duty desk")."""
 
+import functools
 import json
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -19,6 +23,7 @@ from channels_app.consumers import (
     connection_language,
 )
 from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
+from channels_app.layer_keeper import layer_keeper
 from mediation.selectors.assistance import desk_waiting
 from mediation.services.desk_broadcast import desk_group, official_group
 from mediation.services.errors import DomainError
@@ -32,6 +37,21 @@ def _official_of(user):
 
 class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
     frame_fields = FRAME_FIELDS
+
+    async def __call__(self, scope, receive, send):
+        # Channels' own loop (AsyncConsumer.__call__), with the socket's channel read through the
+        # process's layer keeper: a Redis outage pauses the live line instead of closing the
+        # socket, and the keeper puts the channel back in its groups when Redis returns.
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.keeper = layer_keeper()
+        self.channel_name = await self.channel_layer.new_channel()
+        self.channel_receive = functools.partial(self.keeper.receive, self.channel_name)
+        self.base_send = send
+        try:
+            await await_many_dispatch([receive, self.channel_receive], self.dispatch)
+        except StopConsumer:
+            pass
 
     async def connect(self):
         user = self.scope.get("user")
@@ -49,12 +69,12 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
         self.frame_allowance = MessageAllowance(FRAME_BURST, FRAME_RATE)
         self.groups_joined = [desk_group(self.authority_id), official_group(user.pk)]
         for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await self.keeper.join(group, self.channel_name)
         await self._send_desk()
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", ()):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await self.keeper.leave(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         with translation.override(self.language):

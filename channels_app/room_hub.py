@@ -15,7 +15,12 @@ the channel layer.
   number. If the layer dropped something (it may: it is not the record), the hub sees the gap, or
   notices on its periodic check that a room has moved on, and reads the missing events from
   PostgreSQL.
-- **Ephemeral frames** (typing, read receipts, presence) cross the layer and are never stored.
+- **Ephemeral frames** (typing, read receipts, presence) go straight to the process's own sockets,
+  cross the layer to the others, and are never stored.
+- **Through a Redis outage** (channels_app.layer_keeper) nothing raises: messages are stored and
+  acknowledged, the process's own sockets get everything, and the others' events are read from
+  PostgreSQL by the periodic check. When the layer answers again, the hub is back in its group
+  within seconds, and announces its rooms so that the others know where to send again.
 """
 
 import asyncio
@@ -30,6 +35,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.db import DatabaseError, connection
 
+from channels_app.layer_keeper import layer_keeper
 from mediation.selectors.rooms import room_events_between, rooms_last_seq
 from mediation.services import room_broadcast
 from mediation.services.room_broadcast import ROOM_HUB_GROUP
@@ -43,7 +49,6 @@ RECONCILE_INTERVAL = 1.0  # seconds between checks that no room has moved on uns
 GAP_GRACE = 0.1  # seconds a gap may stay open before the missing events are read from PostgreSQL
 PRESENCE_INTERVAL = 10.0  # seconds between presence announcements of this process
 PRESENCE_TTL = 25.0  # a process's presence counts for this long after its last announcement
-GROUP_REFRESH_INTERVAL = 3600.0  # the layer forgets group members after a day
 
 
 class RoomSocket(Protocol):
@@ -112,7 +117,9 @@ class RoomHub:
             # The default prefix: channels_redis reads all of a process's channels through one
             # shared queue, which only works if they share that prefix.
             self.channel = await self.layer.new_channel()
-            await self.layer.group_add(ROOM_HUB_GROUP, self.channel)
+            self.keeper = layer_keeper()
+            await self.keeper.join(ROOM_HUB_GROUP, self.channel)
+            self.keeper.on_recovery(self._after_outage)
             self._loop = asyncio.get_running_loop()
             room_broadcast.set_publisher(self._publish_threadsafe)
             loops = (
@@ -133,8 +140,8 @@ class RoomHub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.channel is not None:
-            with contextlib.suppress(Exception):
-                await self.layer.group_discard(ROOM_HUB_GROUP, self.channel)
+            self.keeper.forget_recovery(self._after_outage)
+            await self.keeper.leave(ROOM_HUB_GROUP, self.channel)
         for thread in (self._writer_thread, self._reader_thread):
             # Each thread's database connection is closed in that thread.
             with contextlib.suppress(Exception):
@@ -253,15 +260,13 @@ class RoomHub:
                 await self._on_events(events)
             except Exception:
                 logger.exception("room events not delivered here")
+            # What the layer cannot take is stored all the same: the other hubs find the events by
+            # their sequence numbers.
             for channel, message in self._announcements(events):
-                try:
-                    if channel is None:
-                        await self.layer.group_send(ROOM_HUB_GROUP, message)
-                    else:
-                        await self.layer.send(channel, message)
-                except Exception:
-                    # Stored all the same: the hubs find the events by their sequence numbers.
-                    logger.exception("room notification not sent")
+                if channel is None:
+                    await self.keeper.group_send(ROOM_HUB_GROUP, message)
+                else:
+                    await self.keeper.send(channel, message)
 
     def _announcements(self, events: list[dict]) -> list[tuple[str | None, dict]]:
         """Whom to tell about `events`: each other hub serving one of their rooms, with those
@@ -291,14 +296,7 @@ class RoomHub:
 
     async def _receive_loop(self) -> None:
         while True:
-            try:
-                message = await self.layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.exception("room hub could not read from the channel layer")
-                await asyncio.sleep(0.5)
-                continue
+            message = await self.keeper.receive(self.channel)
             try:
                 if message["type"] == "room.events":
                     await self._on_events(message["events"])
@@ -382,16 +380,20 @@ class RoomHub:
     # --- ephemeral frames ---------------------------------------------------------------------
 
     async def send_ephemeral(self, room_id: int, frame: dict, *, channel: str | None = None) -> None:
-        """Typing and read receipts: to the room's sockets in every process, never stored."""
+        """Typing and read receipts: to the room's sockets here at once, and to those of every
+        other process over the layer (while it is away, they miss it: such frames are not kept)."""
         await self.start()
-        await self.layer.group_send(
-            ROOM_HUB_GROUP, {"type": "room.ephemeral", "room": room_id, "channel": channel, "frame": frame}
-        )
+        message = {"type": "room.ephemeral", "hub": self.hub_id, "room": room_id, "channel": channel, "frame": frame}
+        await self._deliver_ephemeral(message)
+        await self.keeper.group_send(ROOM_HUB_GROUP, message)
 
     async def _on_ephemeral(self, message: dict) -> None:
         if "presence" in message:
             await self._on_presence(message)
-            return
+        elif message.get("hub") != self.hub_id:  # this hub's own were delivered when sent
+            await self._deliver_ephemeral(message)
+
+    async def _deliver_ephemeral(self, message: dict) -> None:
         room = self.rooms.get(message["room"])
         if room is None:
             return
@@ -414,8 +416,11 @@ class RoomHub:
         message = {"type": "room.ephemeral", "hub": self.hub_id, "channel": self.channel, "presence": presence}
         if query:
             message["query"] = list(room_ids)
-        with contextlib.suppress(Exception):
-            await self.layer.group_send(ROOM_HUB_GROUP, message)
+        await self.keeper.group_send(ROOM_HUB_GROUP, message)
+
+    async def _after_outage(self) -> None:
+        """The layer is back: tell the other hubs which rooms this one serves, and ask theirs."""
+        await self._announce_presence(list(self.rooms), query=True)
 
     async def _on_presence(self, message: dict) -> None:
         if message["hub"] == self.hub_id:
@@ -450,7 +455,6 @@ class RoomHub:
                 await self._push(socket, socket.push_frame, frame)
 
     async def _presence_loop(self) -> None:
-        last_refresh = time.monotonic()
         while True:
             await asyncio.sleep(PRESENCE_INTERVAL)
             await self._announce_presence(list(self.rooms))
@@ -458,10 +462,6 @@ class RoomHub:
             self.peers = {hub: peer for hub, peer in self.peers.items() if peer[1] > now}
             for room_id in list(self.rooms):
                 await self._presence_changed(room_id)
-            if time.monotonic() - last_refresh > GROUP_REFRESH_INTERVAL:
-                with contextlib.suppress(Exception):
-                    await self.layer.group_add(ROOM_HUB_GROUP, self.channel)
-                last_refresh = time.monotonic()
 
 
 _hubs: dict[asyncio.AbstractEventLoop, RoomHub] = {}

@@ -35,12 +35,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_daphne(port: int, log: Path) -> subprocess.Popen:
+def start_daphne(port: int, log: Path, extra_env: dict | None = None) -> subprocess.Popen:
     database = connection.settings_dict
     env = {
         **os.environ,
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
         "DJANGO_SETTINGS_MODULE": "channels_app.settings",
+        **(extra_env or {}),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "channels_app.serve", "-b", "127.0.0.1", "-p", str(port), "asgi:application"],
