@@ -321,8 +321,8 @@ def room_messages_post(*, posts: Sequence[MessagePost]) -> list[PostOutcome]:
 
     This is the hot path of the room (every chat message passes here). It runs in a thread of the
     room hub, which waits for the event loop's thread to hand back the interpreter after every
-    statement, so a batch costs as few statements as possible: one reads the senders' seats and
-    rooms (locking the rooms) and what is already stored, two plain ones write."""
+    statement, so a batch costs as few statements as possible: one locks and reads the rooms, one
+    reads the senders' seats and what is already stored, two plain ones write."""
     outcomes: list[PostOutcome | None] = [None] * len(posts)
     valid: list[int] = []
     for index, post in enumerate(posts):
@@ -406,37 +406,49 @@ class _SeatRow:
 
 def _batch_state(posts: dict[int, MessagePost]) -> dict[int, tuple[_RoomRow, _SeatRow, int | None]]:
     """For each post (by its index), the sender's room and seat, and the sequence number of the
-    message if it is already stored. One statement, which locks the rooms in id order. A post
-    whose sender has no seat in its room is left out."""
+    message if it is already stored. A post whose sender has no seat in its room is left out.
+
+    Two statements. The first locks the rooms in id order and reads them. The second reads the
+    seats and what is stored only then: in READ COMMITTED each statement sees what was committed
+    when it began, so a mute, or the same message stored by another process, that committed while
+    this batch waited for a room's lock is seen. (Read in the locking statement, the seat would be
+    the one from before the wait: PostgreSQL re-reads only the locked rows.)"""
+    room_ids = sorted({post.room_id for post in posts.values()})
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    placeholders = ", ".join(["%s"] * len(room_ids))
     values = ", ".join(["(%s, %s, %s, %s)"] * len(posts))
     params = [
         value
         for index, post in posts.items()
         for value in (index, post.participant_id, post.room_id, post.client_msg_id)
     ]
-    lock = " FOR UPDATE OF room" if connection.features.has_select_for_update_of else ""
     with connection.cursor() as cursor:
         cursor.execute(
+            "SELECT id, status, open_caucuses, last_seq FROM mediation_mediationroom "
+            f"WHERE id IN ({placeholders}) ORDER BY id{lock}",
+            room_ids,
+        )
+        rooms = {
+            room_id: _RoomRow(
+                room_id, status, (json.loads(caucuses) if isinstance(caucuses, str) else caucuses) or [], last_seq
+            )
+            for room_id, status, caucuses, last_seq in cursor.fetchall()
+        }
+        cursor.execute(
             f"WITH post (idx, seat_id, room_id, client_msg_id) AS (VALUES {values}) "
-            "SELECT post.idx, room.id, room.status, room.open_caucuses, room.last_seq, "
-            "seat.id, seat.role, seat.muted, seat.display_name, stored.seq "
+            "SELECT post.idx, seat.room_id, seat.id, seat.role, seat.muted, seat.display_name, stored.seq "
             "FROM post "
             "JOIN mediation_roomparticipant seat ON seat.id = post.seat_id AND seat.room_id = post.room_id "
-            "JOIN mediation_mediationroom room ON room.id = seat.room_id "
-            "LEFT JOIN mediation_roomevent stored ON stored.room_id = room.id AND stored.author_id = seat.id "
-            f"AND stored.client_msg_id = post.client_msg_id ORDER BY room.id{lock}",
+            "LEFT JOIN mediation_roomevent stored ON stored.room_id = seat.room_id AND stored.author_id = seat.id "
+            "AND stored.client_msg_id = post.client_msg_id",
             params,
         )
         rows = cursor.fetchall()
-    rooms: dict[int, _RoomRow] = {}
-    state = {}
-    for index, room_id, status, caucuses, last_seq, seat_id, role, muted, display_name, stored_seq in rows:
-        room = rooms.get(room_id)
-        if room is None:
-            caucuses = json.loads(caucuses) if isinstance(caucuses, str) else caucuses
-            room = rooms[room_id] = _RoomRow(room_id, status, caucuses or [], last_seq)
-        state[index] = (room, _SeatRow(seat_id, room_id, role, bool(muted), display_name), stored_seq)
-    return state
+    return {
+        index: (rooms[room_id], _SeatRow(seat_id, room_id, role, bool(muted), display_name), stored_seq)
+        for index, room_id, seat_id, role, muted, display_name, stored_seq in rows
+        if room_id in rooms
+    }
 
 
 def _insert_messages(rows: list[tuple], *, at) -> None:

@@ -87,7 +87,6 @@ class Watcher:
         await self.socket.close()
         await self._reader
 
-
     def received(self, kind: str, since: float = 0, **fields) -> list[tuple[float, dict]]:
         return [
             (at, frame)
