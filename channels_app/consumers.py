@@ -16,7 +16,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
 from channels_app.room_hub import room_hub
-from mediation.models import RoomChannel, RoomRole, channels_visible_to
+from mediation.models import RoomChannel, RoomRole, RoomStatus, channels_visible_to
 from mediation.selectors.rooms import (
     HISTORY_PAGE_SIZE,
     MAX_HISTORY_PAGE_SIZE,
@@ -32,6 +32,9 @@ from mediation.services import assistance, settlement
 from mediation.services import rooms as room_services
 from mediation.services.errors import DomainError
 from mediation.services.room_errors import RoomActionRefused
+
+# The system events that close a room (it stays readable).
+ROOM_CLOSING_EVENTS = frozenset(room_services.CLOSING_EVENTS.values())
 
 # Close codes (also in docs/room-protocol.md).
 CLOSE_NOT_AUTHENTICATED = 4401
@@ -134,6 +137,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         self.room_id = seat.room_id
         self.seat_id = seat.pk
         self.visible_channels = channels_visible_to(seat.role)
+        self.room_closed = False
         self.language = connection_language(self.scope, seat_language(seat))
         self.cursor = 0
         self.syncing = True
@@ -147,6 +151,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         arrival = await database_sync_to_async(_arrive)(
             seat=seat, after_seq=None if after_seq is None else int(after_seq)
         )
+        self.room_closed = self.room_closed or arrival["state"]["status"] == RoomStatus.CLOSED
         await self._send_welcome(arrival)
         if after_seq is None:
             await self._send_history(arrival["events"], mode="latest", has_more=arrival["has_more"])
@@ -188,11 +193,22 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
             if wire["seq"] <= self.cursor:
                 continue
             self.cursor = wire["seq"]
+            self._follow_the_room(wire)
             if self._changes_my_seat(wire):
                 await database_sync_to_async(self.seat.refresh_from_db)(fields=["role", "muted"])
                 self.visible_channels = channels_visible_to(self.seat.role)
             if wire["channel"] in self.visible_channels:
                 await self.send(text_data=self._rendered(wire))
+
+    def _follow_the_room(self, wire: dict) -> None:
+        """Keep what typing depends on as the room's events tell it: whether the room has closed,
+        and whether this seat is muted."""
+        payload = wire.get("payload") or {}
+        event = payload.get("event")
+        if event in ROOM_CLOSING_EVENTS:
+            self.room_closed = True
+        elif event in ("muted", "unmuted") and payload.get("participant") == self.seat_id:
+            self.seat.muted = event == "muted"
 
     def _changes_my_seat(self, wire: dict) -> bool:
         """A recusal granted (Order 121 Art. 21) moves the lead to another official: both seats'
@@ -296,6 +312,12 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
     async def on_typing(self, *, channel: str = RoomChannel.MAIN):
         if channel not in self.visible_channels or self.seat.role == RoomRole.OBSERVER:
             raise RoomActionRefused("channel_not_allowed", channel=channel[:40])
+        # Nobody can write in a closed room, nor a muted participant: their typing would announce
+        # a message that cannot come.
+        if self.room_closed:
+            raise RoomActionRefused("room_closed")
+        if self.seat.muted:
+            raise RoomActionRefused("muted")
         await self.hub.send_ephemeral(
             self.room_id, {"type": "typing", "participant": self.seat_id, "channel": channel}, channel=channel
         )

@@ -7,7 +7,8 @@ daphne makes its loop when its server module is imported, so uvloop's policy is 
 here, instead of in the `daphne` script.
 
 The garbage collector is tuned for a process holding many long-lived connections, see
-`tune_garbage_collector`.
+`tune_garbage_collector`; a WebSocket connection that fails is closed with a close frame, see
+`_closing_websocket_factory`.
 """
 
 import asyncio
@@ -50,7 +51,22 @@ def prepare_server_process() -> asyncio.AbstractEventLoop:
     sys.setswitchinterval(0.0005)
     from daphne import server  # makes the loop and installs Twisted's reactor on it
 
+    server.WebSocketFactory = _closing_websocket_factory(server.WebSocketFactory)
     return server.twisted_loop
+
+
+def _closing_websocket_factory(factory_class):
+    """daphne's WebSocket factory, failing a connection with a close frame. Autobahn's default is
+    to drop the TCP connection when it fails one (a frame over daphne's 1 MiB limit, say): the
+    client then sees only 1006, no reason. With a close frame it sees 1009 (message too big), as
+    docs/room-protocol.md says."""
+
+    class ClosingWebSocketFactory(factory_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.setProtocolOptions(failByDrop=False)
+
+    return ClosingWebSocketFactory
 
 
 def main() -> None:
