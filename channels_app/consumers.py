@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from channels_app.arrivals import on_arrival_threads
 from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
 from channels_app.room_hub import room_hub
 from mediation.models import RoomChannel, RoomRole, RoomStatus, channels_visible_to
@@ -123,7 +124,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_NOT_AUTHENTICATED)
             return
-        seat = await database_sync_to_async(self.seat_for)(user)
+        seat = await on_arrival_threads(self.seat_for)(user)
         if seat is None:
             await self.close(code=CLOSE_NOT_A_PARTICIPANT)
             return
@@ -148,9 +149,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         self.hub = room_hub()
 
         await self.hub.attach(self)
-        arrival = await database_sync_to_async(_arrive)(
-            seat=seat, after_seq=None if after_seq is None else int(after_seq)
-        )
+        arrival = await on_arrival_threads(_arrive)(seat=seat, after_seq=None if after_seq is None else int(after_seq))
         self.room_closed = self.room_closed or arrival["state"]["status"] == RoomStatus.CLOSED
         await self._send_welcome(arrival)
         if after_seq is None:

@@ -90,8 +90,12 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     room. Callers refuse all three alike so that case numbers cannot be probed."""
     if user is None or not user.is_authenticated:
         return None
+    # Everything the job check (case_relations) reads comes with the seat, in one query: a socket's
+    # arrival is on the path of every reconnect.
     seat = (
-        RoomParticipant.objects.select_related("room__case", "user__consumer")
+        RoomParticipant.objects.select_related(
+            "room__case__consumer", "user__consumer", "user__official__authority", "user__merchant_staff"
+        )
         .filter(user=user, room__case__number=number)
         .first()
     )
@@ -321,7 +325,7 @@ def room_state(*, seat: RoomParticipant) -> dict:
             room=room, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
         )
     ]
-    document = MediationDocument.objects.filter(room=room).first()
+    document = MediationDocument.objects.select_related("proposal").filter(room=room).first()
     return {
         "kind": room.kind,
         "case": room.case.number,

@@ -478,6 +478,10 @@ def _set_last_seqs(last_seqs: dict[int, int]) -> None:
 def room_participant_joined(*, seat: RoomParticipant) -> None:
     """Record a participant's first arrival in the room ("joined"); later reconnects are presence
     only and leave no record."""
+    if seat.first_joined_at is not None:
+        # Arrived before (the time is never unset): a reconnect, which locks nothing. Clients
+        # reconnecting all at once after a restart would otherwise queue on their rooms' locks.
+        return
     with transaction.atomic():
         room = lock_room(seat.room_id)
         seat = RoomParticipant.objects.select_for_update().get(pk=seat.pk)
