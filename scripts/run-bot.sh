@@ -8,7 +8,10 @@
 # Environment (defaults in brackets): BOT_HOST and ACTION_HOST, the addresses they listen on
 # [127.0.0.1], BOT_PORT [5005], ACTION_PORT [5055], BOT_API_TOKEN (Rasa's
 # HTTP API token, also given to the web service) [none], BOT_TRACKER_URL (the database of
-# conversations) [SQLite in var/]. Runs until it is stopped; stopping it stops both.
+# conversations) [SQLite in var/], BOT_LOCK_STORE (where the conversations' locks are: in_memory
+# for one Rasa, redis for replicas sharing the conversations) [in_memory], BOT_LOCK_STORE_HOST
+# [127.0.0.1], BOT_LOCK_STORE_PORT [6379], BOT_LOCK_STORE_DB [1], BOT_LOCK_STORE_PREFIX [none].
+# Runs until it is stopped; stopping it stops both.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 api_url="$1" api_token="$2"
@@ -20,6 +23,9 @@ model="$root/bot/$(bash "$root/scripts/bot-model.sh" | tail -1)"
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1 RASA_TELEMETRY_ENABLED=false
 export ACTION_ENDPOINT_URL="http://127.0.0.1:$action_port/webhook"
 export BOT_TRACKER_URL="${BOT_TRACKER_URL:-sqlite:///$root/var/bot-tracker.sqlite3}"
+export BOT_LOCK_STORE="${BOT_LOCK_STORE:-in_memory}" BOT_LOCK_STORE_HOST="${BOT_LOCK_STORE_HOST:-127.0.0.1}" \
+    BOT_LOCK_STORE_PORT="${BOT_LOCK_STORE_PORT:-6379}" BOT_LOCK_STORE_DB="${BOT_LOCK_STORE_DB:-1}" \
+    BOT_LOCK_STORE_PREFIX="${BOT_LOCK_STORE_PREFIX:-}"
 
 children=()
 stop() { kill "${children[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }

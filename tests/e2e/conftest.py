@@ -25,6 +25,13 @@ def bot_stack(django_db_setup, django_db_blocker, tmp_path_factory):
         tracker_url=fresh_postgres_database("test_bot_tracker"),
         bot_token=bot_token,
         logs=tmp_path_factory.mktemp("bot-stack"),
+        # The conversations' locks on Redis, as replicas of Rasa share them in production.
+        extra_env={
+            "BOT_LOCK_STORE": "redis",
+            "BOT_LOCK_STORE_HOST": "127.0.0.1",
+            "BOT_LOCK_STORE_DB": "2",
+            "BOT_LOCK_STORE_PREFIX": f"test{secrets.token_hex(4)}",
+        },
     )
     yield stack
     stack.stop()
