@@ -29,7 +29,7 @@ from mediation.selectors.rooms import (
     room_seat_for,
     seat_language,
 )
-from mediation.services import assistance, settlement
+from mediation.services import assistance, room_tools, room_writer, settlement
 from mediation.services import rooms as room_services
 from mediation.services.errors import DomainError
 from mediation.services.room_errors import RoomActionRefused
@@ -294,7 +294,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
             raise RoomActionRefused("channel_not_allowed", channel=channel[:40])
         self.allowance.take()
         outcome = await self.hub.post(
-            room_services.MessagePost(
+            room_writer.MessagePost(
                 participant_id=self.seat_id,
                 room_id=self.room_id,
                 client_msg_id=client_msg_id,
@@ -362,21 +362,19 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         await database_sync_to_async(settlement.agreement_record)(seat=self.seat, without_document=without_document)
 
     async def on_caucus(self, *, party: str, open: bool):  # noqa: A002 - the protocol's field name
-        await database_sync_to_async(room_services.room_caucus_set)(actor=self.seat, party=party, open_=open)
+        await database_sync_to_async(room_tools.room_caucus_set)(actor=self.seat, party=party, open_=open)
 
     async def on_mute(self, *, participant: int, muted: bool):
-        await database_sync_to_async(room_services.room_mute_set)(
-            actor=self.seat, participant_id=participant, muted=muted
-        )
+        await database_sync_to_async(room_tools.room_mute_set)(actor=self.seat, participant_id=participant, muted=muted)
 
     async def on_adjourn(self):
-        await database_sync_to_async(room_services.room_adjourn)(actor=self.seat)
+        await database_sync_to_async(room_tools.room_adjourn)(actor=self.seat)
 
     async def on_reconvene(self):
-        await database_sync_to_async(room_services.room_adjourn)(actor=self.seat, resume=True)
+        await database_sync_to_async(room_tools.room_adjourn)(actor=self.seat, resume=True)
 
     async def on_terminate(self, *, reason: str, note: str = ""):
-        await database_sync_to_async(room_services.mediation_terminate)(actor=self.seat, reason=reason, note=note)
+        await database_sync_to_async(room_tools.mediation_terminate)(actor=self.seat, reason=reason, note=note)
 
     async def on_ping(self):
         await self.send_frame({"type": "pong"})

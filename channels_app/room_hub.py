@@ -40,7 +40,7 @@ from mediation.selectors.rooms import room_events_between, rooms_last_seq
 from mediation.services import room_broadcast
 from mediation.services.room_broadcast import ROOM_HUB_GROUP
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import MessagePost, PostOutcome, room_messages_post
+from mediation.services.room_writer import MessagePost, PostOutcome, room_messages_post
 
 logger = logging.getLogger(__name__)
 

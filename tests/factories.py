@@ -16,7 +16,8 @@ from mediation.services.joint import joint_complaint_propose, joint_representati
 from mediation.services.people import consumer_register, merchant_staff_add, official_add
 from mediation.services.periods import period_start
 from mediation.services.registry import entity_register
-from mediation.services.rooms import mediation_start, mediation_terminate
+from mediation.services.room_tools import mediation_terminate
+from mediation.services.rooms import mediation_start
 from mediation.services.settlement import agreement_record, document_sign, proposal_make, proposal_respond
 from mediation.services.synthetic_registry import synthetic_uscc
 from mediation.services.transitions import case_transition

@@ -25,7 +25,8 @@ from mediation.services.desk_broadcast import desk_changed_on_commit
 from mediation.services.errors import NobodyOnDuty
 from mediation.services.jurisdiction import bureaus_up_from, is_outside_mainland, partner_agency_for
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import append_event, lock_room, room_status_after, save_seq
+from mediation.services.room_log import append_event, lock_room
+from mediation.services.room_states import room_status_after
 
 MAX_SUMMARY_ITEMS = 20
 
@@ -119,7 +120,6 @@ def help_request_open(*, consumer: Consumer, summary=None) -> tuple[HelpRequest,
                     "summary": summary,
                 },
             )
-            save_seq(room)
             desk_changed_on_commit(authority.pk)
     except IntegrityError:
         # The same consumer asked twice at once: the other request won; this one is the same.

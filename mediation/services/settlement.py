@@ -14,7 +14,6 @@ from mediation.models import (
     Case,
     CaseStatus,
     MediationDocument,
-    ProposalStatus,
     RoomEventKind,
     RoomKind,
     RoomParticipant,
@@ -26,7 +25,10 @@ from mediation.models import (
 from mediation.selectors.rooms import proposal_terms, render_terms
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import append_event, clean_text, lock_room, move_case, save_seq
+from mediation.services.room_log import append_event, lock_room
+from mediation.services.room_states import PROPOSAL_TRANSITIONS, proposal_status_after
+from mediation.services.room_writer import clean_text
+from mediation.services.rooms import move_case
 from mediation.services.transitions import on_entering
 
 MAX_FREE_TEXT_LENGTH = 2000
@@ -144,7 +146,6 @@ def proposal_make(*, seat: RoomParticipant, terms) -> SettlementProposal:
         cleaned = clean_terms(terms, default_currency=room.case.currency, today=timezone.localdate())
         proposal = _create_proposal(room, seat, cleaned)
         _announce_proposal(room, seat, proposal, "proposal_made")
-        save_seq(room)
     return proposal
 
 
@@ -174,8 +175,7 @@ def proposal_respond(*, seat: RoomParticipant, number, response: str, terms=None
         proposal = SettlementProposal.objects.select_for_update().filter(room=room, number=number).first()
         if proposal is None:
             raise RoomActionRefused("no_such_proposal", proposal=number)
-        if proposal.status != ProposalStatus.OPEN:
-            raise RoomActionRefused("proposal_not_open", proposal=number)
+        answered_status = proposal_status_after(status=proposal.status, action=response, number=number)
         accepted_field = "consumer_accepted_at" if seat.role == RoomRole.CONSUMER else "merchant_accepted_at"
         if response == "accept":
             if getattr(proposal, accepted_field) is not None:
@@ -187,27 +187,26 @@ def proposal_respond(*, seat: RoomParticipant, number, response: str, terms=None
                 _agreement_reached(room, proposal)
             result = proposal
         elif response == "reject":
-            proposal.status = ProposalStatus.REJECTED
+            proposal.status = answered_status
             proposal.save(update_fields=["status"])
             _announce_proposal(room, seat, proposal, "proposal_rejected")
             result = proposal
         else:
             cleaned = clean_terms(terms, default_currency=room.case.currency, today=timezone.localdate())
-            proposal.status = ProposalStatus.COUNTERED
+            proposal.status = answered_status
             proposal.save(update_fields=["status"])
             _announce_proposal(room, seat, proposal, "proposal_countered")
             result = _create_proposal(room, seat, cleaned, counter_to=proposal)
             _announce_proposal(room, seat, result, "proposal_made")
-        save_seq(room)
     return result
 
 
 def _agreement_reached(room, proposal: SettlementProposal) -> MediationDocument:
-    proposal.status = ProposalStatus.ACCEPTED
+    proposal.status = proposal_status_after(status=proposal.status, action="agree", number=proposal.number)
     proposal.save(update_fields=["status"])
-    SettlementProposal.objects.filter(room=room, status=ProposalStatus.OPEN).exclude(pk=proposal.pk).update(
-        status=ProposalStatus.WITHDRAWN
-    )
+    # The other proposals still open lapse.
+    for open_status, lapsed in PROPOSAL_TRANSITIONS["supersede"].items():
+        SettlementProposal.objects.filter(room=room, status=open_status).exclude(pk=proposal.pk).update(status=lapsed)
     document = MediationDocument.objects.create(room=room, proposal=proposal, content=_document_content(room, proposal))
     append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "agreement_reached", "proposal": proposal.number})
     return document
@@ -272,7 +271,6 @@ def document_sign(*, seat: RoomParticipant) -> MediationDocument:
             author=seat,
             payload={"event": "document_signed", "name": seat.display_name},
         )
-        save_seq(room)
     return document
 
 
@@ -293,7 +291,6 @@ def document_waive(*, seat: RoomParticipant) -> MediationDocument:
                 author=seat,
                 payload={"event": "document_waived", "name": seat.display_name},
             )
-            save_seq(room)
     return document
 
 
@@ -325,7 +322,6 @@ def agreement_record(*, seat: RoomParticipant, without_document: str = "") -> Me
         if without_document:
             payload["without_document"] = without_document
         append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload=payload)
-        save_seq(room)
         # The case record keeps the terms in the platform's working language.
         with translation.override(settings.LANGUAGE_CODE):
             terms_in_words = render_terms(document.content["terms"])

@@ -210,7 +210,7 @@ def ask_for_a_person(consumer, *, release=False, said=()):
         help_request_release,
         official_duty_set,
     )
-    from mediation.services.rooms import MessagePost, room_messages_post
+    from mediation.services.room_writer import MessagePost, room_messages_post
 
     official = factories.official(factories.bureau("110105"))
     official_duty_set(official=official.official, on_duty=True)

@@ -558,7 +558,7 @@ async def test_events_whose_notification_was_lost_are_read_from_postgresql(room_
     """The layer may drop. A room whose next notification shows a gap, or that stalls behind
     PostgreSQL, is filled from the database: in order, nothing twice."""
     from mediation.services import room_broadcast
-    from mediation.services.rooms import MessagePost, room_messages_post
+    from mediation.services.room_writer import MessagePost, room_messages_post
 
     merchant = await RoomClient.join(room_world.shop_staff, room_world.number)
     consumer_seat = room_world.seats["consumer"]

@@ -5,7 +5,7 @@ import asyncio
 
 from channels_app.room_hub import RoomHub
 from mediation.models import channels_visible_to
-from mediation.services.rooms import MessagePost
+from mediation.services.room_writer import MessagePost
 
 
 class RecordingSocket:

@@ -12,7 +12,8 @@ import threading
 from django.db import connection
 
 from mediation.models import RoomEvent
-from mediation.services.rooms import MessagePost, room_messages_post, room_mute_set
+from mediation.services.room_tools import room_mute_set
+from mediation.services.room_writer import MessagePost, room_messages_post
 
 ROUNDS = 8
 

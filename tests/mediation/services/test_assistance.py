@@ -16,7 +16,7 @@ from mediation.services.assistance import (
 )
 from mediation.services.errors import NobodyOnDuty
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import room_adjourn, room_caucus_set
+from mediation.services.room_tools import room_adjourn, room_caucus_set
 from mediation.services.settlement import document_sign, proposal_make
 from tests import factories
 

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from mediation.models import CaseStatus, RoomParticipant
 from mediation.services.errors import TransitionNotAllowed
-from mediation.services.rooms import mediation_start, mediation_terminate
+from mediation.services.room_tools import mediation_terminate
+from mediation.services.rooms import mediation_start
 from mediation.services.transitions import case_transition
 from tests import factories
 from tests.conftest import client_for

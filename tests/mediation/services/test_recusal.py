@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from mediation.models import CaseStatus, RoomEvent, RoomParticipant
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.room_errors import RoomActionRefused
-from mediation.services.rooms import mediation_terminate
+from mediation.services.room_tools import mediation_terminate
 from mediation.services.transitions import case_transition
 from tests import factories
 

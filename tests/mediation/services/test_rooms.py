@@ -7,16 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from mediation.models import Case, CaseStatus, MediationRoom, RoomEvent, RoomStatus
+from mediation.models import Case, CaseStatus, MediationRoom, ProposalStatus, RoomEvent, RoomStatus
 from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services.room_errors import ROOM_ERROR_MESSAGES, RoomActionRefused
-from mediation.services.rooms import (
-    ROOM_TRANSITIONS,
-    MessagePost,
-    mediation_start,
-    room_messages_post,
-    room_status_after,
-)
+from mediation.services.room_states import proposal_status_after, room_status_after
+from mediation.services.room_writer import MessagePost, room_messages_post
+from mediation.services.rooms import mediation_start
 from mediation.services.settlement import agreement_record, clean_terms, document_sign, proposal_make, proposal_respond
 from mediation.services.transitions import case_transition
 from tests import factories
@@ -29,7 +25,7 @@ ALLOWED_ROOM_MOVES = {
 }
 
 
-@pytest.mark.parametrize("action", sorted(ROOM_TRANSITIONS))
+@pytest.mark.parametrize("action", sorted({action for action, _status in ALLOWED_ROOM_MOVES}))
 @pytest.mark.parametrize("status", RoomStatus.values)
 def test_every_room_move_is_allowed_or_refused_as_the_table_says(action, status):
     expected = ALLOWED_ROOM_MOVES.get((action, status))
@@ -38,6 +34,29 @@ def test_every_room_move_is_allowed_or_refused_as_the_table_says(action, status)
             room_status_after(status=status, action=action)
     else:
         assert room_status_after(status=status, action=action) == expected
+
+
+# docs/room-protocol.md: only an open proposal is answered; one party's acceptance leaves it open
+# for the other; when both have accepted it, it is the agreement and the other open ones lapse.
+ALLOWED_PROPOSAL_MOVES = {
+    ("accept", ProposalStatus.OPEN): ProposalStatus.OPEN,
+    ("agree", ProposalStatus.OPEN): ProposalStatus.ACCEPTED,
+    ("reject", ProposalStatus.OPEN): ProposalStatus.REJECTED,
+    ("counter", ProposalStatus.OPEN): ProposalStatus.COUNTERED,
+    ("supersede", ProposalStatus.OPEN): ProposalStatus.WITHDRAWN,
+}
+
+
+@pytest.mark.parametrize("action", sorted({action for action, _status in ALLOWED_PROPOSAL_MOVES}))
+@pytest.mark.parametrize("status", ProposalStatus.values)
+def test_every_proposal_move_is_allowed_or_refused_as_the_protocol_says(action, status):
+    expected = ALLOWED_PROPOSAL_MOVES.get((action, status))
+    if expected is None:
+        with pytest.raises(RoomActionRefused) as refused:
+            proposal_status_after(status=status, action=action, number=3)
+        assert refused.value.code == "proposal_not_open"
+    else:
+        assert proposal_status_after(status=status, action=action, number=3) == expected
 
 
 ERROR_PARAMETERS = {
