@@ -10,6 +10,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -87,10 +88,16 @@ FRAME_FIELDS: FrameFields = {
     "adjourn": {},
     "reconvene": {},
     "terminate": {"reason": (str, True), "note": (str, False)},
+    "add_participant": {"username": (str, True), "role": (str, True)},
     "waive_document": {},
     "record_agreement": {"without_document": (str, False)},
     "ping": {},
 }
+
+
+def _seat_by_username(*, actor, username: str, role: str) -> None:
+    user = get_user_model().objects.select_related("official__authority").filter(username=username).first()
+    room_services.room_participant_add(actor=actor, user=user, role=role)
 
 
 def _arrive(*, seat, after_seq: int | None) -> dict:
@@ -375,6 +382,9 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
 
     async def on_terminate(self, *, reason: str, note: str = ""):
         await database_sync_to_async(room_tools.mediation_terminate)(actor=self.seat, reason=reason, note=note)
+
+    async def on_add_participant(self, *, username: str, role: str):
+        await database_sync_to_async(_seat_by_username)(actor=self.seat, username=username[:150], role=role)
 
     async def on_ping(self):
         await self.send_frame({"type": "pong"})

@@ -37,6 +37,11 @@ ROOM_ERROR_MESSAGES = {
     "not_a_mediation": _(
         "This is a chat with an official, not a mediation: proposals and the mediation document have no place here."
     ),
+    "participant_not_allowed": _(
+        "Only an official of a bureau that handles, co-mediates or is above this case's bureau (or of the "
+        "partner agency) can be seated in the room."
+    ),
+    "already_seated": _("%(name)s already has a seat in this room."),
     # The web chat with the triage bot (channels_app/bot_chat.py).
     "bot_unavailable": _(
         "The assistant is not answering right now. Your message was not processed; please send it again in a moment."

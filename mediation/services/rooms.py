@@ -23,6 +23,7 @@ from mediation.models import (
     channels_visible_to,
 )
 from mediation.names import display_name_of_official, person_name
+from mediation.selectors.cases import Relation, case_relations
 from mediation.selectors.rooms import lead_mediator_candidates
 from mediation.services.desk_broadcast import desk_changed_on_commit, invitation_on_commit
 from mediation.services.errors import TransitionNotAllowed
@@ -157,9 +158,18 @@ def lead_mediator_replace(*, case: Case, ground: str, actor, mediator=None, **_m
     )
 
 
+# Who may be seated as an observer or an interpreter: an official who may see the case anyway.
+SEATED_BESIDE_THE_MEDIATORS = frozenset(
+    {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER, Relation.ENTRUSTED, Relation.SUPERIOR}
+)
+
+
 def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomParticipant:
     """The lead mediator seats an observer, an interpreter or a co-mediator of the co-mediating
-    authority."""
+    authority. An observer or interpreter is an official of a bureau that handles, co-mediates, has
+    the mediation entrusted to it or is above the handling bureau (or of the partner agency): the
+    room holds the parties' personal data, which nobody else may read. `user` None (no such user)
+    is refused like anyone else not allowed, so that user names cannot be probed."""
     if actor.role != RoomRole.LEAD_MEDIATOR:
         raise RoomActionRefused("role_not_allowed", action="add_participant")
     if role not in (RoomRole.OBSERVER, RoomRole.INTERPRETER, RoomRole.CO_MEDIATOR):
@@ -171,13 +181,17 @@ def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomPart
     with transaction.atomic():
         room = lock_room(actor.room_id)
         require_not_closed(room)
+        if user is None or not case_relations(user, room.case) & SEATED_BESIDE_THE_MEDIATORS:
+            raise RoomActionRefused("participant_not_allowed")
         if role == RoomRole.CO_MEDIATOR:
             _check_co_mediator(room.case, user, field="user")
         official = getattr(user, "official", None)
         display = display_name_of_official(official) if official else person_name(user)
-        seat, _created = RoomParticipant.objects.get_or_create(
+        seat, created = RoomParticipant.objects.get_or_create(
             room=room, user=user, defaults={"role": role, "display_name": display}
         )
+        if not created:
+            raise RoomActionRefused("already_seated", name=seat.display_name)
         append_event(
             room,
             kind=RoomEventKind.SYSTEM,

@@ -524,19 +524,40 @@ async def test_a_burst_of_messages_is_refused_past_its_size_then_one_a_second_pa
     await consumer.close()
 
 
-async def test_an_observer_reads_but_cannot_write(room_world):
-    from mediation.models import RoomParticipant
-    from mediation.services.rooms import room_participant_add
-
+async def test_the_lead_mediator_seats_an_observer_and_an_interpreter_who_may_see_the_case(room_world):
+    """docs/room-protocol.md, `add_participant`: an official of a bureau that handles,
+    co-mediates or is above the case's bureau; nobody else (the parties' personal data is in the
+    room), and an unknown user name is refused alike."""
     observer_user = await database_sync_to_async(factories.official)(room_world.shop_bureau)
-    lead_seat = await database_sync_to_async(RoomParticipant.objects.get)(pk=room_world.seats["lead_mediator"].pk)
-    await database_sync_to_async(room_participant_add)(actor=lead_seat, user=observer_user, role="observer")
-    observer = await RoomClient.join(observer_user, room_world.number)
+    interpreter_user = await database_sync_to_async(factories.official)(room_world.home_bureau)
+    lead = await RoomClient.join(room_world.shop_official, room_world.number)
     consumer = await RoomClient.join(room_world.consumer_user, room_world.number)
+    co = await RoomClient.join(room_world.home_official, room_world.number)
+
+    await lead.send({"type": "add_participant", "username": observer_user.username, "role": "observer"})
+    added = await consumer.next("system", event="participant_added")
+    assert added["data"]["role"] == "observer"
+    await lead.send({"type": "add_participant", "username": interpreter_user.username, "role": "interpreter"})
+    assert (await consumer.next("system", event="participant_added"))["data"]["role"] == "interpreter"
+
+    for refused_user in (room_world.outsider_official, room_world.shop_staff, room_world.consumer_user):
+        refusal = await lead.error({"type": "add_participant", "username": refused_user.username, "role": "observer"})
+        assert refusal["code"] == "participant_not_allowed"
+    unknown = await lead.error({"type": "add_participant", "username": "nobody-at-all", "role": "observer"})
+    assert unknown["code"] == "participant_not_allowed"
+    again = await lead.error({"type": "add_participant", "username": observer_user.username, "role": "interpreter"})
+    assert again["code"] == "already_seated"
+    not_lead = await co.error({"type": "add_participant", "username": observer_user.username, "role": "observer"})
+    assert not_lead["code"] == "role_not_allowed"
+
+    # The observer reads but cannot write; the interpreter writes.
+    observer = await RoomClient.join(observer_user, room_world.number)
+    interpreter = await RoomClient.join(interpreter_user, room_world.number)
     await consumer.say("你好", "c-1")
     await observer.next("message", client_msg_id="c-1")
     assert (await observer.error({"type": "message", "client_msg_id": "o", "text": "x"}))["code"] == "role_not_allowed"
-    await close_all(observer, consumer)
+    assert (await interpreter.say("The consumer says hello.", "i-1"))["type"] == "ack"
+    await close_all(observer, interpreter, consumer, lead, co)
 
 
 async def test_an_idle_connection_survives_longer_than_the_redis_read_timeout(room_world):

@@ -516,6 +516,8 @@
     if (frameType === "respond" && proposalList) return proposalList;
     if ((frameType === "sign" || frameType === "record_agreement") && documentBox) return documentBox;
     if (frameType === "terminate" && terminateForm) return terminateForm;
+    const seating = root.querySelector("form.add-participant-form");
+    if (frameType === "add_participant" && seating) return seating;
     const tools = root.querySelector(".mediator-tools .tools");
     if (["caucus", "adjourn", "reconvene"].includes(frameType) && tools) return tools;
     return null;
@@ -734,6 +736,17 @@
       const counterTo = proposeForm.elements.counter_to.value;
       if (counterTo) send({ type: "respond", proposal: Number(counterTo), response: "counter", terms: terms });
       else send({ type: "propose", terms: terms });
+    });
+  }
+
+  const addParticipantForm = root.querySelector("form.add-participant-form");
+  if (addParticipantForm) {
+    addParticipantForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const username = addParticipantForm.elements.username.value.trim();
+      if (!username) return;
+      send({ type: "add_participant", username: username, role: addParticipantForm.elements.role.value });
+      addParticipantForm.elements.username.value = "";
     });
   }
 
