@@ -72,6 +72,7 @@ ERROR_PARAMETERS = {
     "participant": 7,
     "proposal": 2,
     "reason": "no longer in mediation",
+    "name": "王明 (北京市朝阳区市场监督管理局)",
 }
 
 
