@@ -280,8 +280,10 @@ def rooms_last_seq(*, room_ids) -> dict[int, int]:
 def room_participants(*, room_id: int) -> list[dict]:
     """Who sits in the room, as every participant may see them: a consumer by masked name only."""
     return [
-        {"id": seat.pk, "role": seat.role, "name": seat.display_name, "muted": seat.muted}
-        for seat in RoomParticipant.objects.filter(room_id=room_id).order_by("pk")
+        {"id": pk, "role": role, "name": name, "muted": muted}
+        for pk, role, name, muted in RoomParticipant.objects.filter(room_id=room_id)
+        .order_by("pk")
+        .values_list("pk", "role", "display_name", "muted")
     ]
 
 
@@ -302,16 +304,22 @@ def proposal_terms(proposal: SettlementProposal) -> dict:
 
 def room_state(*, seat: RoomParticipant) -> dict:
     """What a participant needs on arrival besides history: the room's status, open caucuses
-    visible to them, open proposals and the mediation document's signatures."""
-    room = MediationRoom.objects.select_related("case", "help_request").get(pk=seat.room_id)
-    if room.case is None:
+    visible to them, open proposals and the mediation document's signatures. Read as plain values:
+    it is on the path of every arrival, and building the case's model would cost more than the
+    query."""
+    room = (
+        MediationRoom.objects.filter(pk=seat.room_id)
+        .values("kind", "status", "last_seq", "open_caucuses", "case__number", "case__status", "help_request__id")
+        .first()
+    )
+    if room["case__number"] is None:
         return {
-            "kind": room.kind,
-            "help_request": room.help_request.pk,
-            "status": room.status,
-            "last_seq": room.last_seq,
+            "kind": room["kind"],
+            "help_request": room["help_request__id"],
+            "status": room["status"],
+            "last_seq": room["last_seq"],
         }
-    visible_caucuses = [party for party in room.open_caucuses if seat.is_mediator or party == seat.role]
+    visible_caucuses = [party for party in room["open_caucuses"] if seat.is_mediator or party == seat.role]
     proposals = [
         {
             "number": proposal.number,
@@ -322,25 +330,29 @@ def room_state(*, seat: RoomParticipant) -> dict:
             "merchant_accepted": proposal.merchant_accepted_at is not None,
         }
         for proposal in SettlementProposal.objects.filter(
-            room=room, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
+            room_id=seat.room_id, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
         )
     ]
-    document = MediationDocument.objects.select_related("proposal").filter(room=room).first()
+    document = (
+        MediationDocument.objects.filter(room_id=seat.room_id)
+        .values("proposal__number", "consumer_signed_at", "merchant_signed_at", "confirmed_at")
+        .first()
+    )
     return {
-        "kind": room.kind,
-        "case": room.case.number,
-        "status": room.status,
-        "case_status": room.case.status,
-        "last_seq": room.last_seq,
+        "kind": room["kind"],
+        "case": room["case__number"],
+        "status": room["status"],
+        "case_status": room["case__status"],
+        "last_seq": room["last_seq"],
         "open_caucuses": visible_caucuses,
         "proposals": proposals,
         "document": None
         if document is None
         else {
-            "proposal": document.proposal.number,
-            "consumer_signed": document.consumer_signed_at is not None,
-            "merchant_signed": document.merchant_signed_at is not None,
-            "confirmed": document.confirmed_at is not None,
+            "proposal": document["proposal__number"],
+            "consumer_signed": document["consumer_signed_at"] is not None,
+            "merchant_signed": document["merchant_signed_at"] is not None,
+            "confirmed": document["confirmed_at"] is not None,
         },
     }
 
