@@ -145,7 +145,6 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         self.room_id = seat.room_id
         self.seat_id = seat.pk
         self.visible_channels = channels_visible_to(seat.role)
-        self.room_closed = False
         self.language = connection_language(self.scope, seat_language(seat))
         self.cursor = 0
         self.syncing = True
@@ -157,7 +156,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
 
         await self.hub.attach(self)
         arrival = await on_arrival_threads(_arrive)(seat=seat, after_seq=None if after_seq is None else int(after_seq))
-        self.room_closed = self.room_closed or arrival["state"]["status"] == RoomStatus.CLOSED
+        self.room_closed = arrival["state"]["status"] == RoomStatus.CLOSED
         await self._send_welcome(arrival)
         if after_seq is None:
             await self._send_history(arrival["events"], mode="latest", has_more=arrival["has_more"])

@@ -179,7 +179,7 @@ def _close(help_request: HelpRequest, *, user, event: str) -> HelpRequest:
         room.closed_at = now
         seat = RoomParticipant.objects.filter(room=room, user=user).first()
         append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload={"event": event})
-        room.save(update_fields=["status", "closed_at", "last_seq"])
+        room.save(update_fields=["status", "closed_at"])
         help_request.released_at = now
         help_request.released_by = user
         help_request.save(update_fields=["released_at", "released_by"])

@@ -40,6 +40,7 @@ def append_event(
     return event
 
 
-def require_not_closed(room: MediationRoom) -> None:
+def require_not_closed(room) -> None:
+    """Refuse a change to a closed room (a MediationRoom, or the writer's row of one)."""
     if room.status == RoomStatus.CLOSED:
         raise RoomActionRefused("room_closed")

@@ -46,7 +46,7 @@ def room_caucus_set(*, actor: RoomParticipant, party: str, open_: bool) -> RoomE
             channel=CAUCUS_CHANNEL_OF_PARTY[party],
             payload={"event": "caucus_opened" if open_ else "caucus_closed", "party": party},
         )
-        room.save(update_fields=["open_caucuses", "last_seq"])
+        room.save(update_fields=["open_caucuses"])
     return event
 
 
@@ -82,7 +82,7 @@ def room_adjourn(*, actor: RoomParticipant, resume: bool = False) -> RoomEvent:
         event = append_event(
             room, kind=RoomEventKind.SYSTEM, author=actor, payload={"event": "reconvened" if resume else "adjourned"}
         )
-        room.save(update_fields=["status", "last_seq"])
+        room.save(update_fields=["status"])
     return event
 
 

@@ -13,6 +13,7 @@ from mediation.models import MEDIATOR_ROLES, RoomChannel, RoomEventKind, RoomRol
 from mediation.selectors.rooms import message_wire
 from mediation.services import room_broadcast
 from mediation.services.room_errors import RoomActionRefused
+from mediation.services.room_log import require_not_closed
 
 MAX_MESSAGE_LENGTH = 4000
 MAX_CLIENT_MSG_ID_LENGTH = 64
@@ -57,8 +58,7 @@ class PostOutcome:
 
 
 def _check_may_post(room, seat, channel: str) -> None:
-    if room.status == RoomStatus.CLOSED:
-        raise RoomActionRefused("room_closed")
+    require_not_closed(room)
     if seat.role == RoomRole.OBSERVER:
         raise RoomActionRefused("role_not_allowed", action="message")
     if room.status == RoomStatus.ADJOURNED and not seat.is_mediator:

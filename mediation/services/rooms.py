@@ -259,7 +259,7 @@ def room_close_with_case(*, case: Case, action: str, ground: str = "", actor=Non
     if ground:
         payload["reason"] = ground
     append_event(room, kind=RoomEventKind.SYSTEM, author=seat, payload=payload)
-    room.save(update_fields=["status", "closed_at", "open_caucuses", "last_seq"])
+    room.save(update_fields=["status", "closed_at", "open_caucuses"])
 
 
 def move_case(case: Case, **kwargs) -> Case:

@@ -16,7 +16,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from tests.channels_app.room_client import RoomClient, session_cookie
-from tests.channels_app.test_room_multiprocess import free_port, start_daphne, wait_until_serving
+from tests.channels_app.test_room_multiprocess import serving_daphnes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,10 +34,7 @@ async def _next_error_or_close(socket) -> str:
 
 
 async def test_deep_json_and_an_oversized_frame_through_daphne(room_world, tmp_path):
-    port = free_port()
-    process = start_daphne(port, tmp_path / "daphne.log")
-    try:
-        await asyncio.to_thread(wait_until_serving, port, process)
+    async with serving_daphnes(tmp_path, 1) as ((port,), _processes):
         cookie = await database_sync_to_async(session_cookie)(room_world.consumer_user)
 
         async def connect():
@@ -64,8 +61,6 @@ async def test_deep_json_and_an_oversized_frame_through_daphne(room_world, tmp_p
         oversized = await connect()
         await oversized.send("x" * (2 * DAPHNE_FRAME_LIMIT))
         assert await _next_error_or_close(oversized) == "closed 1009"
-    finally:
-        process.terminate()
 
 
 async def test_typing_is_refused_in_a_closed_room_and_while_muted_and_a_receipt_still_counts(room_world):

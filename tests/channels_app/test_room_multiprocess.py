@@ -63,6 +63,39 @@ def wait_until_serving(port: int, process: subprocess.Popen, timeout: float = 60
     raise AssertionError(f"daphne on {port} did not start")
 
 
+@contextlib.asynccontextmanager
+async def serving_daphnes(tmp_path: Path, count: int, extra_env: dict | None = None):
+    """`count` daphne processes on ports of their own, once each serves: (ports, processes).
+    Whatever happens inside, they are stopped and waited for at the end."""
+    ports = [free_port() for _ in range(count)]
+    processes = [start_daphne(port, tmp_path / f"daphne-{port}.log", extra_env=extra_env) for port in ports]
+    try:
+        for port, process in zip(ports, processes, strict=True):
+            await asyncio.to_thread(wait_until_serving, port, process)
+        yield ports, processes
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+
+
+# The room's four people in the two-process tests, and the process each joins first: the consumer
+# and the lead mediator on the first, the business and the co-mediator on the second.
+PLACEMENT = {"consumer": 0, "lead": 0, "merchant": 1, "co": 1}
+
+
+def room_users(room_world) -> dict:
+    return {
+        "consumer": room_world.consumer_user,
+        "lead": room_world.shop_official,
+        "merchant": room_world.shop_staff,
+        "co": room_world.home_official,
+    }
+
+
 class Participant:
     """A room client over a real socket that reconnects, resumes and resends what was not
     acknowledged, as a browser client would."""
@@ -138,25 +171,14 @@ def stored_client_ids(room) -> list[tuple[int, str]]:
 
 
 async def test_a_killed_process_loses_no_acknowledged_message(room_world, tmp_path):
-    ports = free_port(), free_port()
-    processes = [start_daphne(port, tmp_path / f"daphne-{port}.log") for port in ports]
-    try:
-        for port, process in zip(ports, processes, strict=True):
-            await asyncio.to_thread(wait_until_serving, port, process)
-        users = {
-            "consumer": room_world.consumer_user,
-            "merchant": room_world.shop_staff,
-            "lead": room_world.shop_official,
-            "co": room_world.home_official,
-        }
+    async with serving_daphnes(tmp_path, 2) as (ports, processes):
         participants = {
             name: Participant(name, room_world.number, await database_sync_to_async(session_cookie)(user))
-            for name, user in users.items()
+            for name, user in room_users(room_world).items()
         }
         # Consumer and lead on the process that will be killed; merchant and co-mediator on the other.
-        placement = {"consumer": 0, "lead": 0, "merchant": 1, "co": 1}
         for name, participant in participants.items():
-            await participant.connect(ports[placement[name]])
+            await participant.connect(ports[PLACEMENT[name]])
         readers = [
             asyncio.create_task(participant.read(fallback_port=ports[1])) for participant in participants.values()
         ]
@@ -195,10 +217,3 @@ async def test_a_killed_process_loses_no_acknowledged_message(room_world, tmp_pa
             task.cancel()
         for participant in everyone:
             await participant.socket.close()
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)

@@ -22,7 +22,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from tests.channels_app.room_client import session_cookie
-from tests.channels_app.test_room_multiprocess import free_port, start_daphne, wait_until_serving
+from tests.channels_app.test_room_multiprocess import PLACEMENT, free_port, room_users, serving_daphnes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,97 +122,84 @@ async def test_the_room_heals_itself_after_redis_restarts(room_world, tmp_path):
     redis = start_redis(redis_port, redis_log)
     await wait_for_redis(redis_port)
     layer = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "CHANNEL_LAYER_PREFIX": f"heal-{redis_port}"}
-    ports = free_port(), free_port()
-    processes = [start_daphne(port, tmp_path / f"daphne-{port}.log", extra_env=layer) for port in ports]
     try:
-        for port, process in zip(ports, processes, strict=True):
-            await asyncio.to_thread(wait_until_serving, port, process)
-        users = {
-            "consumer": room_world.consumer_user,
-            "lead": room_world.shop_official,
-            "merchant": room_world.shop_staff,
-            "co": room_world.home_official,
-        }
-        placement = {"consumer": 0, "lead": 0, "merchant": 1, "co": 1}
-        watchers = {
-            name: Watcher(name, room_world.number, await database_sync_to_async(session_cookie)(user))
-            for name, user in users.items()
-        }
-        for name, watcher in watchers.items():
-            await watcher.connect(ports[placement[name]])
-        consumer, merchant, co = watchers["consumer"], watchers["merchant"], watchers["co"]
-        ids = {name: (await watcher.until("welcome"))[1]["you"]["id"] for name, watcher in watchers.items()}
-        everyone = sorted(ids.values())
-        await consumer.until("presence", online=everyone)
-        # Before: typing crosses the processes.
-        await consumer.send({"type": "typing"})
-        await merchant.until("typing", participant=ids["consumer"])
-
-        # Redis goes away for a while.
-        redis.terminate()
-        redis.wait(timeout=10)
-        went_down = time.monotonic()
-        for n in range(3):
-            await consumer.send({"type": "message", "client_msg_id": f"down-{n}", "text": f"Redis 停了，第{n}条"})
+        async with serving_daphnes(tmp_path, 2, extra_env=layer) as (ports, _processes):
+            watchers = {
+                name: Watcher(name, room_world.number, await database_sync_to_async(session_cookie)(user))
+                for name, user in room_users(room_world).items()
+            }
+            for name, watcher in watchers.items():
+                await watcher.connect(ports[PLACEMENT[name]])
+            consumer, merchant, co = watchers["consumer"], watchers["merchant"], watchers["co"]
+            ids = {name: (await watcher.until("welcome"))[1]["you"]["id"] for name, watcher in watchers.items()}
+            everyone = sorted(ids.values())
+            await consumer.until("presence", online=everyone)
+            # Before: typing crosses the processes.
             await consumer.send({"type": "typing"})
-        for n in range(3):
-            _at, ack = await consumer.until("ack", went_down, client_msg_id=f"down-{n}")
-            await merchant.until("message", went_down, client_msg_id=f"down-{n}")  # by the database path
-        await merchant.send({"type": "read", "seq": ack["seq"]})
-        await asyncio.sleep(max(0.0, DOWN_SECONDS - (time.monotonic() - went_down)))
+            await merchant.until("typing", participant=ids["consumer"])
 
-        redis = start_redis(redis_port, redis_log)
-        await wait_for_redis(redis_port)
-        back = time.monotonic()
+            # Redis goes away for a while.
+            redis.terminate()
+            redis.wait(timeout=10)
+            went_down = time.monotonic()
+            for n in range(3):
+                await consumer.send({"type": "message", "client_msg_id": f"down-{n}", "text": f"Redis 停了，第{n}条"})
+                await consumer.send({"type": "typing"})
+            for n in range(3):
+                _at, ack = await consumer.until("ack", went_down, client_msg_id=f"down-{n}")
+                await merchant.until("message", went_down, client_msg_id=f"down-{n}")  # by the database path
+            await merchant.send({"type": "read", "seq": ack["seq"]})
+            await asyncio.sleep(max(0.0, DOWN_SECONDS - (time.monotonic() - went_down)))
 
-        # Typing and read receipts cross the processes again, both ways, within 10 s.
-        healed = {
-            "typing": await until_crossing(
-                consumer,
-                merchant,
-                lambda: consumer.send({"type": "typing"}),
-                "typing",
-                back,
-                participant=ids["consumer"],
-            ),
-            "read": await until_crossing(
-                merchant,
-                consumer,
-                lambda: merchant.send({"type": "read", "seq": ack["seq"]}),
-                "read",
-                back,
-                participant=ids["merchant"],
-            ),
-        }
-        # Presence: the co-mediator leaves and comes back on the other process; the consumer sees both.
-        await co.leave()
-        await consumer.until("presence", back, online=sorted(set(everyone) - {ids["co"]}))
-        returned = Watcher("co", room_world.number, co.cookie)
-        await returned.connect(ports[1])
-        await consumer.until("presence", back, online=everyone)
-        healed["presence"] = time.monotonic() - back
-        assert all(seconds <= HEAL_SECONDS for seconds in healed.values()), healed
+            redis = start_redis(redis_port, redis_log)
+            await wait_for_redis(redis_port)
+            back = time.monotonic()
 
-        # Messages cross at the layer's speed again.
-        crossings = []
-        for n in range(8):
-            sent = time.monotonic()
-            await consumer.send({"type": "message", "client_msg_id": f"back-{n}", "text": f"恢复后第{n}条"})
-            at, _frame = await merchant.until("message", sent, client_msg_id=f"back-{n}")
-            crossings.append(at - sent)
-            await asyncio.sleep(0.25)
-        assert statistics.median(crossings) < CROSSING_P50_LIMIT, crossings
+            # Typing and read receipts cross the processes again, both ways, within 10 s.
+            healed = {
+                "typing": await until_crossing(
+                    consumer,
+                    merchant,
+                    lambda: consumer.send({"type": "typing"}),
+                    "typing",
+                    back,
+                    participant=ids["consumer"],
+                ),
+                "read": await until_crossing(
+                    merchant,
+                    consumer,
+                    lambda: merchant.send({"type": "read", "seq": ack["seq"]}),
+                    "read",
+                    back,
+                    participant=ids["merchant"],
+                ),
+            }
+            # Presence: the co-mediator leaves and comes back on the other process; the consumer sees both.
+            await co.leave()
+            await consumer.until("presence", back, online=sorted(set(everyone) - {ids["co"]}))
+            returned = Watcher("co", room_world.number, co.cookie)
+            await returned.connect(ports[1])
+            await consumer.until("presence", back, online=everyone)
+            healed["presence"] = time.monotonic() - back
+            assert all(seconds <= HEAL_SECONDS for seconds in healed.values()), healed
 
-        # No socket was closed because the layer failed.
-        for watcher in [*watchers.values(), returned]:
-            if watcher is not co:
-                assert watcher.closed is None, (watcher.name, watcher.closed)
-            assert not watcher.received("error"), (watcher.name, watcher.received("error"))
-        for watcher in (consumer, merchant, watchers["lead"], returned):
-            await watcher.leave()
+            # Messages cross at the layer's speed again.
+            crossings = []
+            for n in range(8):
+                sent = time.monotonic()
+                await consumer.send({"type": "message", "client_msg_id": f"back-{n}", "text": f"恢复后第{n}条"})
+                at, _frame = await merchant.until("message", sent, client_msg_id=f"back-{n}")
+                crossings.append(at - sent)
+                await asyncio.sleep(0.25)
+            assert statistics.median(crossings) < CROSSING_P50_LIMIT, crossings
+
+            # No socket was closed because the layer failed.
+            for watcher in [*watchers.values(), returned]:
+                if watcher is not co:
+                    assert watcher.closed is None, (watcher.name, watcher.closed)
+                assert not watcher.received("error"), (watcher.name, watcher.received("error"))
+            for watcher in (consumer, merchant, watchers["lead"], returned):
+                await watcher.leave()
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
         if redis.poll() is None:
             redis.terminate()
