@@ -29,6 +29,7 @@ from mediation.selectors.rooms import (
     room_history_page,
     room_seat_for,
     seat_language,
+    state_seen_by,
 )
 from mediation.services import assistance, room_tools, room_writer, settlement
 from mediation.services import rooms as room_services
@@ -204,6 +205,8 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
                 self.visible_channels = channels_visible_to(self.seat.role)
             if wire["channel"] in self.visible_channels:
                 await self.send(text_data=self._rendered(wire))
+            if "state" in wire:
+                await self.send(text_data=self._state_rendered(wire))
 
     def _follow_the_room(self, wire: dict) -> None:
         """Keep what typing depends on as the room's events tell it: whether the room has closed,
@@ -238,6 +241,20 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         if language not in cache:
             cache[language] = json.dumps(event_frame(wire, language=self.language), ensure_ascii=False)
         return cache[language]
+
+    def _state_rendered(self, wire: dict) -> str:
+        """The room's state after an event, as this seat sees it (`state` frame); rendered once per
+        role, and kept like the rendered events."""
+        cache = wire.setdefault("_state_rendered", {})
+        if self.seat.role not in cache:
+            snapshot = wire["state"]
+            frame = {
+                "type": "state",
+                "room": state_seen_by(snapshot["room"], role=self.seat.role),
+                "participants": snapshot["participants"],
+            }
+            cache[self.seat.role] = json.dumps(frame, ensure_ascii=False)
+        return cache[self.seat.role]
 
     async def send_frame(self, frame: dict) -> None:
         await self.send(text_data=json.dumps(frame, ensure_ascii=False))

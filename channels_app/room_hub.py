@@ -36,7 +36,7 @@ from channels.layers import get_channel_layer
 from django.db import DatabaseError, connection
 
 from channels_app.layer_keeper import layer_keeper
-from mediation.selectors.rooms import room_events_between, rooms_last_seq
+from mediation.selectors.rooms import changes_room_state, room_events_between, room_snapshot, rooms_last_seq
 from mediation.services import room_broadcast
 from mediation.services.room_broadcast import ROOM_HUB_GROUP
 from mediation.services.room_errors import RoomActionRefused
@@ -348,6 +348,9 @@ class RoomHub:
             events = await self._read_db(
                 room_events_between, room_id=room_id, after_seq=room.delivered_seq, up_to_seq=up_to
             )
+            if any(changes_room_state(event) for event in events):
+                # The state their announcement carried is lost with it: read it anew.
+                events[-1]["state"] = await self._read_db(room_snapshot, room_id=room_id)
         except Exception:
             logger.exception("room %s: could not read missed events", room_id)
             events = []

@@ -5,6 +5,7 @@ import datetime
 import decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -304,11 +305,46 @@ def proposal_terms(proposal: SettlementProposal) -> dict:
 
 def room_state(*, seat: RoomParticipant) -> dict:
     """What a participant needs on arrival besides history: the room's status, open caucuses
-    visible to them, open proposals and the mediation document's signatures. Read as plain values:
-    it is on the path of every arrival, and building the case's model would cost more than the
-    query."""
+    visible to them, open proposals and the mediation document's signatures."""
+    return state_seen_by(_room_state(seat.room_id), role=seat.role)
+
+
+def room_snapshot(*, room_id: int) -> dict:
+    """The room as it stands, for every participant alike (`state_seen_by` narrows it to a seat):
+    its state and who sits in it, read from one snapshot of the database so that the state's
+    `last_seq` names exactly the events it reflects."""
+    connection = transaction.get_connection()
+    # Inside a caller's transaction (a test's, for one) the isolation level is already fixed.
+    own_transaction = not connection.in_atomic_block
+    with transaction.atomic():
+        if own_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        return {"room": _room_state(room_id), "participants": room_participants(room_id=room_id)}
+
+
+# The system events after which the room stands as before: a first arrival is only told.
+STATE_KEEPING_EVENTS = frozenset({"joined"})
+
+
+def changes_room_state(wire: dict) -> bool:
+    """Whether a stored event may change the room's state (every event but chat and arrivals)."""
+    return wire["kind"] != "message" and wire["payload"].get("event") not in STATE_KEEPING_EVENTS
+
+
+def state_seen_by(state: dict, *, role: str) -> dict:
+    """The room's state as a seat of `role` sees it: a party sees its own caucus only, an observer
+    or interpreter none; the mediators see them all."""
+    if "open_caucuses" not in state or role in MEDIATOR_ROLES:
+        return state
+    return state | {"open_caucuses": [party for party in state["open_caucuses"] if party == role]}
+
+
+def _room_state(room_id: int) -> dict:
+    # Read as plain values: it is on the path of every arrival, and building the case's model
+    # would cost more than the query.
     room = (
-        MediationRoom.objects.filter(pk=seat.room_id)
+        MediationRoom.objects.filter(pk=room_id)
         .values("kind", "status", "last_seq", "open_caucuses", "case__number", "case__status", "help_request__id")
         .first()
     )
@@ -319,22 +355,24 @@ def room_state(*, seat: RoomParticipant) -> dict:
             "status": room["status"],
             "last_seq": room["last_seq"],
         }
-    visible_caucuses = [party for party in room["open_caucuses"] if seat.is_mediator or party == seat.role]
     proposals = [
         {
             "number": proposal.number,
             "status": proposal.status,
             "proposed_by": proposal.proposed_by_id,
+            "counter_to": proposal.counter_to.number if proposal.counter_to_id else None,
             "terms": proposal_terms(proposal),
             "consumer_accepted": proposal.consumer_accepted_at is not None,
             "merchant_accepted": proposal.merchant_accepted_at is not None,
         }
         for proposal in SettlementProposal.objects.filter(
-            room_id=seat.room_id, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
+            room_id=room_id, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
         )
+        .select_related("counter_to")
+        .order_by("number")
     ]
     document = (
-        MediationDocument.objects.filter(room_id=seat.room_id)
+        MediationDocument.objects.filter(room_id=room_id)
         .values("proposal__number", "consumer_signed_at", "merchant_signed_at", "confirmed_at")
         .first()
     )
@@ -344,7 +382,7 @@ def room_state(*, seat: RoomParticipant) -> dict:
         "status": room["status"],
         "case_status": room["case__status"],
         "last_seq": room["last_seq"],
-        "open_caucuses": visible_caucuses,
+        "open_caucuses": list(room["open_caucuses"]),
         "proposals": proposals,
         "document": None
         if document is None

@@ -13,7 +13,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from mediation.selectors.rooms import event_wire
+from mediation.selectors.rooms import changes_room_state, event_wire, room_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,22 @@ ROOM_HUB_GROUP = "mediation-room-hubs"
 
 
 def publish_on_commit(events) -> None:
-    """Announce stored room events once the current transaction commits."""
-    publish_wire_on_commit([event_wire(event) for event in events])
+    """Announce stored system or proposal events once the current transaction commits, with the
+    room's state as it then stands: every page shows the room as the server keeps it."""
+    wire = [event_wire(event) for event in events]
+    if any(changes_room_state(item) for item in wire):
+        transaction.on_commit(functools.partial(_publish_with_state, wire), robust=True)
+    else:
+        publish_wire_on_commit(wire)
+
+
+def _publish_with_state(wire: list[dict]) -> None:
+    try:
+        wire[-1]["state"] = room_snapshot(room_id=wire[-1]["room"])
+    except Exception:
+        # The events go out all the same; each page gets the state with its next welcome.
+        logger.exception("room state not read for room %s", wire[-1]["room"])
+    publish({"type": "room.events", "events": wire})
 
 
 def publish_wire_on_commit(wire: list[dict]) -> None:
