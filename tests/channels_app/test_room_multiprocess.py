@@ -217,3 +217,42 @@ async def test_a_killed_process_loses_no_acknowledged_message(room_world, tmp_pa
             task.cancel()
         for participant in everyone:
             await participant.socket.close()
+
+
+async def _frames_until(socket, wanted, timeout: float = 10) -> dict:
+    """Read frames until one satisfies `wanted`, and return it."""
+    async with asyncio.timeout(timeout):
+        while True:
+            frame = json.loads(await socket.recv())
+            if wanted(frame):
+                return frame
+
+
+async def test_the_room_state_crosses_to_the_other_process(room_world, tmp_path):
+    async with serving_daphnes(tmp_path, 2) as (ports, _processes):
+        sockets = {}
+        for name, user in room_users(room_world).items():
+            cookie = await database_sync_to_async(session_cookie)(user)
+            sockets[name] = await websockets.connect(
+                f"ws://127.0.0.1:{ports[PLACEMENT[name]]}/ws/rooms/{room_world.number}/",
+                origin=f"http://127.0.0.1:{ports[PLACEMENT[name]]}",
+                additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
+            )
+            await _frames_until(sockets[name], lambda frame: frame["type"] == "history")
+
+        # The business, on the second process, proposes: the consumer on the first is told the
+        # proposal is on the table, accepted by the business (its proposer) and not yet by them.
+        await sockets["merchant"].send(json.dumps({"type": "propose", "terms": {"refund_amount": "88"}}))
+        state = await _frames_until(sockets["consumer"], lambda frame: frame["type"] == "state")
+        [proposal] = state["room"]["proposals"]
+        assert (proposal["number"], proposal["status"]) == (1, "open")
+        assert (proposal["merchant_accepted"], proposal["consumer_accepted"]) == (True, False)
+
+        # The lead mediator, on the first process, adjourns: the co-mediator on the second is told.
+        await sockets["lead"].send(json.dumps({"type": "adjourn"}))
+        state = await _frames_until(
+            sockets["co"], lambda frame: frame["type"] == "state" and frame["room"]["status"] != "open"
+        )
+        assert state["room"]["status"] == "adjourned"
+        for open_socket in sockets.values():
+            await open_socket.close()
