@@ -118,6 +118,7 @@ def start_server(application: str, port: int, extra_env: dict, log: Path) -> sub
         command = [
             str(ROOT / ".venv/bin/py-spy"),
             "record",
+            *os.environ.get("ROOM_BENCH_PROFILE_OPTIONS", "").split(),
             "--format",
             "raw",
             "-o",

@@ -49,6 +49,10 @@ RECONCILE_INTERVAL = 1.0  # seconds between checks that no room has moved on uns
 GAP_GRACE = 0.1  # seconds a gap may stay open before the missing events are read from PostgreSQL
 PRESENCE_INTERVAL = 10.0  # seconds between presence announcements of this process
 PRESENCE_TTL = 25.0  # a process's presence counts for this long after its last announcement
+# Arrivals and departures are announced to the other processes together, once per this many
+# seconds: after a restart every client reconnects at once, and one message per socket would
+# cost each arrival a round trip to Redis.
+PRESENCE_BATCH_SECONDS = 0.05
 
 
 class RoomSocket(Protocol):
@@ -107,6 +111,7 @@ class RoomHub:
         self._tasks: list[asyncio.Task] = []
         self._background: set[asyncio.Task] = set()
         self._started = asyncio.Lock()
+        self._to_announce: dict[int, bool] = {}  # room id -> whether the others are asked theirs
 
     # --- life cycle ---------------------------------------------------------------------------
 
@@ -171,7 +176,7 @@ class RoomHub:
             room = self.rooms.setdefault(socket.room_id, _Room(delivered_seq=last))
         room.sockets.add(socket)
         await self._presence_changed(socket.room_id)
-        await self._announce_presence([socket.room_id], query=True)
+        self._announce_soon(socket.room_id, query=True)
 
     async def detach(self, socket: RoomSocket) -> None:
         room = self.rooms.get(socket.room_id)
@@ -203,7 +208,7 @@ class RoomHub:
             del self.rooms[room_id]
         else:
             await self._presence_changed(room_id)
-        await self._announce_presence([room_id])
+        self._announce_soon(room_id)
 
     def online(self, room_id: int) -> list[int]:
         room = self.rooms.get(room_id)
@@ -411,19 +416,30 @@ class RoomHub:
         room = self.rooms.get(room_id)
         return sorted({socket.seat_id for socket in room.sockets}) if room else []
 
-    async def _announce_presence(self, room_ids, *, query: bool = False) -> None:
-        """One message for all of `room_ids`; with `query`, the other processes answer with theirs."""
+    async def _announce_presence(self, room_ids, *, asked=()) -> None:
+        """One message for all of `room_ids`; the other processes answer with theirs for `asked`."""
         presence = [[room_id, self._local_presence(room_id)] for room_id in room_ids]
         if not presence:
             return
         message = {"type": "room.ephemeral", "hub": self.hub_id, "channel": self.channel, "presence": presence}
-        if query:
-            message["query"] = list(room_ids)
+        if asked:
+            message["query"] = list(asked)
         await self.keeper.group_send(ROOM_HUB_GROUP, message)
+
+    def _announce_soon(self, room_id: int, *, query: bool = False) -> None:
+        """Announce the room's presence here with the others of the next batch."""
+        if not self._to_announce:
+            self._in_background(self._announce_batch())
+        self._to_announce[room_id] = self._to_announce.get(room_id, False) or query
+
+    async def _announce_batch(self) -> None:
+        await asyncio.sleep(PRESENCE_BATCH_SECONDS)
+        batch, self._to_announce = self._to_announce, {}
+        await self._announce_presence(list(batch), asked=[room_id for room_id, query in batch.items() if query])
 
     async def _after_outage(self) -> None:
         """The layer is back: tell the other hubs which rooms this one serves, and ask theirs."""
-        await self._announce_presence(list(self.rooms), query=True)
+        await self._announce_presence(list(self.rooms), asked=list(self.rooms))
 
     async def _on_presence(self, message: dict) -> None:
         if message["hub"] == self.hub_id:
