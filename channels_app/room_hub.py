@@ -139,9 +139,11 @@ class RoomHub:
 
     async def stop(self) -> None:
         room_broadcast.clear_publisher(self._publish_threadsafe)
-        for task in self._tasks:
+        # Its loops, and what they started (gap fills, the next presence announcement).
+        tasks = [*self._tasks, *self._background]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.channel is not None:

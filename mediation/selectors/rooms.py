@@ -1,11 +1,12 @@
 """Reading the rooms (mediation and assistance): who may enter, its history as each participant may see it, and its
 events rendered in the reader's own language."""
 
+import dataclasses
 import datetime
 import decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from mediation.models import (
     channels_visible_to,
 )
 from mediation.selectors.cases import Relation, case_relations
+from mediation.selectors.room_seats import seat_with_job
 
 HISTORY_PAGE_SIZE = 50
 MAX_HISTORY_PAGE_SIZE = 200
@@ -91,16 +93,10 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     room. Callers refuse all three alike so that case numbers cannot be probed."""
     if user is None or not user.is_authenticated:
         return None
-    # Everything the job check (case_relations) reads comes with the seat, in one query: a socket's
-    # arrival is on the path of every reconnect.
-    seat = (
-        RoomParticipant.objects.select_related(
-            "room__case__consumer", "user__consumer", "user__official__authority", "user__merchant_staff"
-        )
-        .filter(user=user, room__case__number=number)
-        .first()
-    )
-    if seat is None or not _still_holds_the_job(seat):
+    seat = seat_with_job(user=user, number=number)
+    if seat is None:
+        return None
+    if not _still_holds_the_job(seat):
         return None
     return seat
 
@@ -140,7 +136,8 @@ def seat_language(seat: RoomParticipant) -> str | None:
 
 
 def utc_iso(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+    """A moment in UTC, to the microsecond, as the history read in SQL (ROOM_VALUES_SQL) writes it."""
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def event_wire(event: RoomEvent) -> dict:
@@ -259,15 +256,20 @@ def room_events_between(*, room_id: int, after_seq: int, up_to_seq: int | None =
 
 
 def room_arrival(*, seat: RoomParticipant, after_seq: int | None) -> dict:
-    """Everything a participant gets on connecting, read in one go: who is in the room, its state,
-    and either the latest page of history or what came after `after_seq` (first page)."""
+    """Everything a participant gets on connecting, read in one statement: who is in the room, its
+    state, and either the latest page of history or what came after `after_seq` (first page)."""
     if after_seq is None:
-        events, has_more = room_history_page(seat=seat)
+        history = HistoryRead(channels_visible_to(seat.role), after_seq=None, limit=HISTORY_PAGE_SIZE)
     else:
-        events, has_more = room_events_after(seat=seat, after_seq=after_seq)
+        history = HistoryRead(channels_visible_to(seat.role), after_seq=after_seq, limit=MAX_RESUME_BATCH)
+    values = _room_values(seat.room_id, history=history)
+    events = values["events"]
+    has_more = len(events) > history.limit
+    if has_more:  # one more than a page was read to tell whether more exist
+        events = events[1:] if after_seq is None else events[: history.limit]
     return {
-        "participants": room_participants(room_id=seat.room_id),
-        "state": room_state(seat=seat),
+        "participants": values["participants"],
+        "state": state_seen_by(values["state"], role=seat.role),
         "events": events,
         "has_more": has_more,
     }
@@ -280,12 +282,7 @@ def rooms_last_seq(*, room_ids) -> dict[int, int]:
 
 def room_participants(*, room_id: int) -> list[dict]:
     """Who sits in the room, as every participant may see them: a consumer by masked name only."""
-    return [
-        {"id": pk, "role": role, "name": name, "muted": muted}
-        for pk, role, name, muted in RoomParticipant.objects.filter(room_id=room_id)
-        .order_by("pk")
-        .values_list("pk", "role", "display_name", "muted")
-    ]
+    return _room_values(room_id)["participants"]
 
 
 def proposal_terms(proposal: SettlementProposal) -> dict:
@@ -303,24 +300,12 @@ def proposal_terms(proposal: SettlementProposal) -> dict:
     }
 
 
-def room_state(*, seat: RoomParticipant) -> dict:
-    """What a participant needs on arrival besides history: the room's status, open caucuses
-    visible to them, open proposals and the mediation document's signatures."""
-    return state_seen_by(_room_state(seat.room_id), role=seat.role)
-
-
 def room_snapshot(*, room_id: int) -> dict:
     """The room as it stands, for every participant alike (`state_seen_by` narrows it to a seat):
-    its state and who sits in it, read from one snapshot of the database so that the state's
-    `last_seq` names exactly the events it reflects."""
-    connection = transaction.get_connection()
-    # Inside a caller's transaction (a test's, for one) the isolation level is already fixed.
-    own_transaction = not connection.in_atomic_block
-    with transaction.atomic():
-        if own_transaction:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return {"room": _room_state(room_id), "participants": room_participants(room_id=room_id)}
+    its state and who sits in it, read in one statement, so that the state's `last_seq` names
+    exactly the events it reflects."""
+    values = _room_values(room_id)
+    return {"room": values["state"], "participants": values["participants"]}
 
 
 # The system events after which the room stands as before: a first arrival is only told.
@@ -340,59 +325,129 @@ def state_seen_by(state: dict, *, role: str) -> dict:
     return state | {"open_caucuses": [party for party in state["open_caucuses"] if party == role]}
 
 
-def _room_state(room_id: int) -> dict:
-    # Read as plain values: it is on the path of every arrival, and building the case's model
-    # would cost more than the query.
-    room = (
-        MediationRoom.objects.filter(pk=room_id)
-        .values("kind", "status", "last_seq", "open_caucuses", "case__number", "case__status", "help_request__id")
-        .first()
+@dataclasses.dataclass(frozen=True)
+class HistoryRead:
+    """Which events to read with the room: the latest `limit` + 1 (after_seq None) or the first
+    `limit` + 1 after `after_seq`, of `channels`; one more than asked tells whether more exist."""
+
+    channels: frozenset[str]
+    after_seq: int | None
+    limit: int
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+# The room, who sits in it, its proposals and document, and optionally a page of its events, built
+# by PostgreSQL as one JSON value: this is read on every arrival (a reconnect storm after a restart
+# is a thousand of them at once), where Django's query building and model instances would cost
+# more than the work itself. The values are those of the ORM reads they replace: amounts with two
+# decimals as text, dates as YYYY-MM-DD, moments as utc_iso writes them.
+_ROOM_VALUES_SQL = """
+SELECT json_build_object(
+  'room', (
+    SELECT json_build_object(
+      'kind', r.kind, 'status', r.status, 'last_seq', r.last_seq, 'open_caucuses', r.open_caucuses,
+      'case', c.number, 'case_status', c.status, 'help_request', h.id)
+    FROM {room} r
+    LEFT JOIN {case} c ON c.id = r.case_id
+    LEFT JOIN {help_request} h ON h.room_id = r.id
+    WHERE r.id = %(room)s),
+  'participants', (
+    SELECT coalesce(json_agg(json_build_object(
+      'id', p.id, 'role', p.role, 'name', p.display_name, 'muted', p.muted) ORDER BY p.id), '[]'::json)
+    FROM {participant} p WHERE p.room_id = %(room)s),
+  'proposals', (
+    SELECT coalesce(json_agg(json_build_object(
+      'number', s.number, 'status', s.status, 'proposed_by', s.proposed_by_id, 'counter_to', t.number,
+      'terms', json_build_object(
+        'refund_amount', s.refund_amount::text, 'replacement', s.replacement, 'repair', s.repair,
+        'compensation_amount', s.compensation_amount::text, 'currency', s.currency,
+        'free_text', s.free_text, 'perform_by', to_char(s.perform_by, 'YYYY-MM-DD')),
+      'consumer_accepted', s.consumer_accepted_at IS NOT NULL,
+      'merchant_accepted', s.merchant_accepted_at IS NOT NULL) ORDER BY s.number), '[]'::json)
+    FROM {proposal} s
+    LEFT JOIN {proposal} t ON t.id = s.counter_to_id
+    WHERE s.room_id = %(room)s AND s.status IN %(shown_proposals)s),
+  'document', (
+    SELECT json_build_object(
+      'proposal', s.number, 'consumer_signed', d.consumer_signed_at IS NOT NULL,
+      'merchant_signed', d.merchant_signed_at IS NOT NULL, 'confirmed', d.confirmed_at IS NOT NULL)
+    FROM {document} d JOIN {proposal} s ON s.id = d.proposal_id
+    WHERE d.room_id = %(room)s),
+  'events', (
+    SELECT coalesce(json_agg(json_build_object(
+      'room', e.room_id, 'seq', e.seq, 'channel', e.channel, 'kind', e.kind, 'author', e.author_id,
+      'author_role', a.role, 'author_name', a.display_name, 'client_msg_id', e.client_msg_id,
+      'text', e.text, 'payload', e.payload,
+      'at', to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')) ORDER BY e.seq),
+      '[]'::json)
+    FROM (
+      SELECT * FROM {event}
+      WHERE room_id = %(room)s AND channel = ANY(%(channels)s) {events}
+      LIMIT %(limit)s
+    ) e
+    LEFT JOIN {participant} a ON a.id = e.author_id)
+)
+"""
+
+
+def _room_values_sql(events: str) -> str:
+    return _ROOM_VALUES_SQL.format(
+        room=_table(MediationRoom),
+        case=_table(MediationRoom._meta.get_field("case").related_model),
+        help_request=_table(MediationRoom._meta.get_field("help_request").related_model),
+        participant=_table(RoomParticipant),
+        proposal=_table(SettlementProposal),
+        document=_table(MediationDocument),
+        event=_table(RoomEvent),
+        events=events,
     )
-    if room["case__number"] is None:
-        return {
-            "kind": room["kind"],
-            "help_request": room["help_request__id"],
-            "status": room["status"],
-            "last_seq": room["last_seq"],
-        }
-    proposals = [
-        {
-            "number": proposal.number,
-            "status": proposal.status,
-            "proposed_by": proposal.proposed_by_id,
-            "counter_to": proposal.counter_to.number if proposal.counter_to_id else None,
-            "terms": proposal_terms(proposal),
-            "consumer_accepted": proposal.consumer_accepted_at is not None,
-            "merchant_accepted": proposal.merchant_accepted_at is not None,
-        }
-        for proposal in SettlementProposal.objects.filter(
-            room_id=room_id, status__in=[ProposalStatus.OPEN, ProposalStatus.ACCEPTED]
+
+
+# The same statement for its three uses, each with an order the (room, seq) index serves.
+ROOM_VALUES_SQL = {
+    "none": _room_values_sql("AND false"),
+    "latest": _room_values_sql("ORDER BY seq DESC"),
+    "after": _room_values_sql("AND seq > %(after_seq)s ORDER BY seq"),
+}
+
+
+def _room_values(room_id: int, *, history: HistoryRead | None = None) -> dict:
+    """The room's state for every participant alike, who sits in it, and the events `history`
+    asks for (oldest first), in one statement."""
+    if history is None:
+        statement = ROOM_VALUES_SQL["none"]
+    else:
+        statement = ROOM_VALUES_SQL["latest" if history.after_seq is None else "after"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement,
+            {
+                "room": room_id,
+                "shown_proposals": (ProposalStatus.OPEN.value, ProposalStatus.ACCEPTED.value),
+                "channels": sorted(history.channels) if history else [],
+                "after_seq": history.after_seq if history else None,
+                "limit": history.limit + 1 if history else 0,
+            },
         )
-        .select_related("counter_to")
-        .order_by("number")
-    ]
-    document = (
-        MediationDocument.objects.filter(room_id=room_id)
-        .values("proposal__number", "consumer_signed_at", "merchant_signed_at", "confirmed_at")
-        .first()
-    )
-    return {
-        "kind": room["kind"],
-        "case": room["case__number"],
-        "status": room["status"],
-        "case_status": room["case__status"],
-        "last_seq": room["last_seq"],
-        "open_caucuses": list(room["open_caucuses"]),
-        "proposals": proposals,
-        "document": None
-        if document is None
-        else {
-            "proposal": document["proposal__number"],
-            "consumer_signed": document["consumer_signed_at"] is not None,
-            "merchant_signed": document["merchant_signed_at"] is not None,
-            "confirmed": document["confirmed_at"] is not None,
-        },
-    }
+        (values,) = cursor.fetchone()
+    room = values["room"]
+    if room["case"] is None:
+        state = {k: room[k] for k in ("kind", "help_request", "status", "last_seq")}
+    else:
+        state = {
+            "kind": room["kind"],
+            "case": room["case"],
+            "status": room["status"],
+            "case_status": room["case_status"],
+            "last_seq": room["last_seq"],
+            "open_caucuses": room["open_caucuses"],
+            "proposals": values["proposals"],
+            "document": values["document"],
+        }
+    return {"state": state, "participants": values["participants"], "events": values["events"]}
 
 
 # --- Rendering system and proposal events in the reader's language ---------------------------

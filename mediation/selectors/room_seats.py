@@ -1,0 +1,146 @@
+"""A user's seat in a room, with everything the job check (case_relations) reads, in two plain
+SQL statements. This is on the path of every socket's arrival: after a restart every client
+reconnects at once, and Django's building of a query over seven models (its columns compiled on
+every call) and PostgreSQL's planning of a nine-table join each cost more than the reads. The
+statements are built from the models' own tables and columns; the instances are the models'
+(`from_db`), linked as select_related would link them, with the columns not read left deferred
+(loaded when first used)."""
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils.functional import LazyObject, empty
+
+from mediation.models import Authority, Case, Consumer, MediationRoom, MerchantStaff, Official, RoomParticipant
+
+# The parts of each statement's row: an alias, the model, the attributes read.
+SEAT_PARTS = (
+    (
+        "p",
+        RoomParticipant,
+        ("id", "room_id", "user_id", "role", "display_name", "muted", "last_read_seq", "first_joined_at", "added_at"),
+    ),
+    ("r", MediationRoom, ("id", "kind", "status", "last_seq", "case_id", "open_caucuses")),
+    (
+        "c",
+        Case,
+        (
+            *("id", "number", "kind", "status", "entity_id", "consumer_id", "business_notified_at"),
+            *("handling_authority_id", "co_mediating_authority_id", "entrusted_to_id"),
+        ),
+    ),
+    ("cc", Consumer, ("id", "user_id")),
+)
+JOB_PARTS = (
+    ("uc", Consumer, ("id", "user_id", "preferred_language")),
+    ("o", Official, ("id", "user_id", "authority_id", "on_duty")),
+    ("a", Authority, ("id", "kind", "region_id")),
+    ("ms", MerchantStaff, ("id", "user_id", "entity_id")),
+)
+
+
+def _in_model_order(parts):
+    """Each part's attributes in the order of the model's fields: `from_db` takes a subset of
+    values in that order."""
+    ordered = []
+    for alias, model, attnames in parts:
+        in_order = tuple(field.attname for field in model._meta.concrete_fields if field.attname in attnames)
+        assert len(in_order) == len(attnames), f"{model.__name__}: not all of {attnames} are fields"
+        ordered.append((alias, model, in_order))
+    return tuple(ordered)
+
+
+SEAT_PARTS = _in_model_order(SEAT_PARTS)
+JOB_PARTS = _in_model_order(JOB_PARTS)
+
+
+def _columns(parts) -> str:
+    return ", ".join(
+        f'{alias}."{model._meta.get_field(attname).column}"' for alias, model, attnames in parts for attname in attnames
+    )
+
+
+def _table(model) -> str:
+    return f'"{model._meta.db_table}"'
+
+
+SEAT_SQL = f"""
+SELECT {_columns(SEAT_PARTS)}
+FROM {_table(RoomParticipant)} p
+JOIN {_table(MediationRoom)} r ON r.id = p.room_id
+JOIN {_table(Case)} c ON c.id = r.case_id
+LEFT JOIN {_table(Consumer)} cc ON cc.id = c.consumer_id
+WHERE p.user_id = %(user)s AND c.number = %(number)s
+"""
+
+JOB_SQL = f"""
+SELECT {_columns(JOB_PARTS)}
+FROM (SELECT %(user)s::integer AS id) u
+LEFT JOIN {_table(Consumer)} uc ON uc.user_id = u.id
+LEFT JOIN {_table(Official)} o ON o.user_id = u.id
+LEFT JOIN {_table(Authority)} a ON a.id = o.authority_id
+LEFT JOIN {_table(MerchantStaff)} ms ON ms.user_id = u.id
+"""
+
+
+def _converters(parts):
+    """For each column, what turns the driver's value into the field's (a JSON field's text into
+    its value), as Django applies it to the rows it reads."""
+    return [
+        model._meta.get_field(attname).get_db_converters(connection)
+        for _alias, model, attnames in parts
+        for attname in attnames
+    ]
+
+
+def _instances(row, parts) -> dict[str, object]:
+    """Each part's instance (None where its left join found nothing), by alias."""
+    row = list(row)
+    for index, converters in enumerate(_converters(parts)):
+        for converter in converters:
+            row[index] = converter(row[index], None, connection)
+    instances, start = {}, 0
+    for alias, model, attnames in parts:
+        values = row[start : start + len(attnames)]
+        start += len(attnames)
+        instances[alias] = None if values[0] is None else model.from_db(connection.alias, attnames, values)
+    return instances
+
+
+def _cache(instance, relation_name: str, value) -> None:
+    """Remember `value` (None for "there is none") as `instance`'s related object, so that reading
+    it costs no query: what select_related does."""
+    type(instance)._meta.get_field(relation_name).set_cached_value(instance, value)
+
+
+def seat_with_job(*, user, number: str) -> RoomParticipant | None:
+    """The user's seat in the room of case `number`, or None; its room, the case and the case's
+    consumer, and the user's consumer, official (with authority) and business staff records, all
+    linked."""
+    if isinstance(user, LazyObject):  # the socket's scope user: link the user itself
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    with connection.cursor() as cursor:
+        cursor.execute(SEAT_SQL, {"user": user.pk, "number": number})
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(JOB_SQL, {"user": user.pk})
+        job_row = cursor.fetchone()
+    seat_part = _instances(row, SEAT_PARTS)
+    seat, room, case = seat_part["p"], seat_part["r"], seat_part["c"]
+    _cache(room, "case", case)
+    _cache(seat, "room", room)
+    if case.consumer_id is not None:
+        _cache(case, "consumer", seat_part["cc"])
+    _cache(seat, "user", user)
+    job = _instances(job_row, JOB_PARTS)
+    user_model = get_user_model()
+    for relation_name, alias in (("consumer", "uc"), ("official", "o"), ("merchant_staff", "ms")):
+        related = job[alias]
+        user_model._meta.get_field(relation_name).set_cached_value(user, related)
+        if related is not None:
+            _cache(related, "user", user)
+    if job["o"] is not None:
+        _cache(job["o"], "authority", job["a"])
+    return seat
