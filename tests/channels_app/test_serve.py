@@ -38,3 +38,24 @@ def test_the_server_collects_young_objects_in_large_batches():
         "assert middle > default[1] and old == default[2], (default, gc.get_threshold())\n"
     )
     run_in_own_process(check)
+
+
+def test_a_connections_settings_are_pretty_printed_only_when_the_debug_message_is_written():
+    check = (
+        "import pprint\n"
+        "from channels_app.serve import prepare_server_process\n"
+        "prepare_server_process()\n"
+        "from autobahn.websocket import protocol\n"
+        "calls = []\n"
+        "real = pprint.pformat\n"
+        "pprint.pformat = lambda value: calls.append(value) or real(value)\n"
+        "settings = [('autoPingInterval', 0, 'WebSocketServerFactory')]\n"
+        "deferred = protocol.pformat(settings)\n"
+        "assert calls == [] and not isinstance(deferred, str), (calls, deferred)\n"
+        "assert '\\n{attrs}'.format(attrs=deferred) == '\\n' + real(settings)\n"
+        "assert calls == [settings], calls\n"
+        "timings = protocol.Timings()\n"
+        "timings.track('onOpen')\n"
+        "assert isinstance(str(timings), str) and 'onOpen' in str(timings)\n"
+    )
+    run_in_own_process(check)
