@@ -22,3 +22,10 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(arrival_auth_stack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# The channel layer's backend (channels_redis and its Redis client) is made while the server
+# starts, not by the first socket: after a restart every client reconnects at once, and the
+# first of them would otherwise wait for those imports.
+from channels.layers import get_channel_layer  # noqa: E402
+
+get_channel_layer()
