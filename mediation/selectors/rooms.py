@@ -101,15 +101,24 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     return seat
 
 
+# Who may be seated as an observer or an interpreter, and keeps that seat: an official who may see
+# the case anyway (the room holds the parties' personal data).
+SEATED_BESIDE_THE_MEDIATORS = frozenset(
+    {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER, Relation.ENTRUSTED, Relation.SUPERIOR}
+)
+
+
 def _still_holds_the_job(seat: RoomParticipant) -> bool:
     """A seat taken for a job goes with the job: a business's seat is for its staff, a mediator's
-    for an official of the handling or co-mediating authority (or partner agency). Staff moved to
-    another business and officials moved to another authority keep their record in the room but
-    no longer enter it."""
+    for an official of the handling or co-mediating authority (or partner agency), an observer's or
+    interpreter's for an official who may see the case. Staff moved to another business and
+    officials moved to another authority keep their record in the room but no longer enter it."""
     if seat.role == RoomRole.MERCHANT:
         needed = {Relation.BUSINESS}
     elif seat.role in MEDIATOR_ROLES:
         needed = {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER, Relation.ENTRUSTED}
+    elif seat.role in (RoomRole.OBSERVER, RoomRole.INTERPRETER):
+        needed = SEATED_BESIDE_THE_MEDIATORS
     else:
         return True
     return bool(case_relations(seat.user, seat.room.case) & needed)

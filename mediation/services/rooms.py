@@ -23,8 +23,8 @@ from mediation.models import (
     channels_visible_to,
 )
 from mediation.names import display_name_of_official, person_name
-from mediation.selectors.cases import Relation, case_relations
-from mediation.selectors.rooms import lead_mediator_candidates
+from mediation.selectors.cases import case_relations
+from mediation.selectors.rooms import SEATED_BESIDE_THE_MEDIATORS, lead_mediator_candidates
 from mediation.services.desk_broadcast import desk_changed_on_commit, invitation_on_commit
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.room_errors import RoomActionRefused
@@ -156,12 +156,6 @@ def lead_mediator_replace(*, case: Case, ground: str, actor, mediator=None, **_m
             "previous_name": recused.display_name if recused is not None else "",
         },
     )
-
-
-# Who may be seated as an observer or an interpreter: an official who may see the case anyway.
-SEATED_BESIDE_THE_MEDIATORS = frozenset(
-    {Relation.HANDLING, Relation.CO_MEDIATING, Relation.PARTNER, Relation.ENTRUSTED, Relation.SUPERIOR}
-)
 
 
 def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomParticipant:

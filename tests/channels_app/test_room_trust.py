@@ -130,3 +130,28 @@ async def test_a_fields_problem_is_told_in_the_readers_language(room_world, lang
     error = await client.error({"type": "read", "seq": "最新"})
     assert error["code"] == "invalid_field" and expected in error["message"]
     await client.close()
+
+
+async def test_an_observer_moved_to_a_bureau_without_the_case_loses_the_seat(room_world):
+    """docs/room-protocol.md, `add_participant`: an observer or interpreter is an official of a bureau
+    that handles or co-mediates the case, is entrusted with it or is above the handling bureau, or of
+    the partner agency. The room holds the parties' personal data: an official moved elsewhere keeps
+    the record of the seat, not the entry."""
+    observer_user = await database_sync_to_async(factories.official)(room_world.shop_bureau)
+    lead = await RoomClient.join(room_world.shop_official, room_world.number)
+    await lead.send({"type": "add_participant", "username": observer_user.username, "role": "observer"})
+    await lead.next("system", event="participant_added")
+    observer = await RoomClient.join(observer_user, room_world.number)
+    await observer.close()
+
+    @database_sync_to_async
+    def move_to_an_unrelated_bureau():
+        official = observer_user.official
+        official.authority = room_world.outsider_official.official.authority
+        official.save(update_fields=["authority"])
+
+    await move_to_an_unrelated_bureau()
+    refused = await RoomClient.join(observer_user, room_world.number, expect_welcome=False)
+    assert (await refused.next("_closed"))["code"] == 4403
+    assert await database_sync_to_async(RoomParticipant.objects.filter(user=observer_user).exists)()
+    await lead.close()
