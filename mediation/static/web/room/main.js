@@ -296,6 +296,12 @@ function start(root) {
   // --- frames from the server -------------------------------------------------------------------
 
   function welcome(frame) {
+    // The seat's role changed while the page was away (a recusal granted): its tools follow the
+    // role, so the page is loaded again.
+    if (frame.you.role !== myRole) {
+      window.location.reload();
+      return;
+    }
     me = frame.you;
     liveAfter = Math.max(liveAfter, frame.room.last_seq);
     channels = inTabOrder(frame.channels);
