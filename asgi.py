@@ -22,14 +22,3 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(arrival_auth_stack(URLRouter(websocket_urlpatterns))),
     }
 )
-
-# The channel layer's backend module (channels_redis and its Redis client) is imported while the
-# server starts, not by the first socket: after a restart every client reconnects at once, and the
-# first of them would otherwise wait for those imports. The layer itself is still made on first
-# use, as Channels expects: made here, at import, the duty desk's live line missed announcements
-# when the room tests ran beside it (tests/e2e/test_duty_desk_in_browser.py).
-import importlib  # noqa: E402
-
-from django.conf import settings  # noqa: E402
-
-importlib.import_module(settings.CHANNEL_LAYERS["default"]["BACKEND"].rpartition(".")[0])

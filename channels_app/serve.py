@@ -9,11 +9,13 @@ here, instead of in the `daphne` script.
 The garbage collector is tuned for a process holding many long-lived connections, see
 `tune_garbage_collector`; a WebSocket connection that fails is closed with a close frame, see
 `_closing_websocket_factory`; a connection's settings are written out for the debug log only when
-that log is written, see `_pretty_when_logged`.
+that log is written, see `_pretty_when_logged`; the channel layer is made before the first socket,
+see `make_channel_layer`.
 """
 
 import asyncio
 import gc
+import os
 import pprint
 import sys
 
@@ -97,8 +99,23 @@ def _closing_websocket_factory(factory_class):
     return ClosingWebSocketFactory
 
 
+def make_channel_layer() -> None:
+    """Make the channel layer while the server starts, not when the first socket arrives: after a
+    restart every client reconnects at once, and making it then slowed the whole storm (README,
+    "Joining"). Here and not in asgi.py, which every test process imports: a layer made at that
+    import made the duty desk's announcements from the tests go missing."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "channels_app.settings")
+    django.setup()
+    from channels.layers import get_channel_layer
+
+    get_channel_layer()
+
+
 def main() -> None:
     prepare_server_process()
+    make_channel_layer()
     from daphne.cli import CommandLineInterface
 
     CommandLineInterface.entrypoint()
