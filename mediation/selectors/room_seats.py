@@ -6,7 +6,8 @@ statements are built from the models' own tables and columns; the instances are 
 (`from_db`), linked as select_related would link them, with the columns not read left deferred
 (loaded when first used)."""
 
-from django.contrib.auth import get_user_model
+import functools
+
 from django.db import connection
 from django.utils.functional import LazyObject, empty
 
@@ -59,32 +60,34 @@ def _columns(parts) -> str:
     )
 
 
-def _table(model) -> str:
-    return f'"{model._meta.db_table}"'
+def table_name(model) -> str:
+    """A model's table, quoted for SQL written by hand."""
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 SEAT_SQL = f"""
 SELECT {_columns(SEAT_PARTS)}
-FROM {_table(RoomParticipant)} p
-JOIN {_table(MediationRoom)} r ON r.id = p.room_id
-JOIN {_table(Case)} c ON c.id = r.case_id
-LEFT JOIN {_table(Consumer)} cc ON cc.id = c.consumer_id
+FROM {table_name(RoomParticipant)} p
+JOIN {table_name(MediationRoom)} r ON r.id = p.room_id
+JOIN {table_name(Case)} c ON c.id = r.case_id
+LEFT JOIN {table_name(Consumer)} cc ON cc.id = c.consumer_id
 WHERE p.user_id = %(user)s AND c.number = %(number)s
 """
 
 JOB_SQL = f"""
 SELECT {_columns(JOB_PARTS)}
 FROM (SELECT %(user)s::integer AS id) u
-LEFT JOIN {_table(Consumer)} uc ON uc.user_id = u.id
-LEFT JOIN {_table(Official)} o ON o.user_id = u.id
-LEFT JOIN {_table(Authority)} a ON a.id = o.authority_id
-LEFT JOIN {_table(MerchantStaff)} ms ON ms.user_id = u.id
+LEFT JOIN {table_name(Consumer)} uc ON uc.user_id = u.id
+LEFT JOIN {table_name(Official)} o ON o.user_id = u.id
+LEFT JOIN {table_name(Authority)} a ON a.id = o.authority_id
+LEFT JOIN {table_name(MerchantStaff)} ms ON ms.user_id = u.id
 """
 
 
-def _converters(parts):
+@functools.cache
+def _converters(parts) -> list:
     """For each column, what turns the driver's value into the field's (a JSON field's text into
-    its value), as Django applies it to the rows it reads."""
+    its value), as Django applies it to the rows it reads. Worked out once per statement."""
     return [
         model._meta.get_field(attname).get_db_converters(connection)
         for _alias, model, attnames in parts
@@ -135,10 +138,9 @@ def seat_with_job(*, user, number: str) -> RoomParticipant | None:
         _cache(case, "consumer", seat_part["cc"])
     _cache(seat, "user", user)
     job = _instances(job_row, JOB_PARTS)
-    user_model = get_user_model()
     for relation_name, alias in (("consumer", "uc"), ("official", "o"), ("merchant_staff", "ms")):
         related = job[alias]
-        user_model._meta.get_field(relation_name).set_cached_value(user, related)
+        _cache(user, relation_name, related)
         if related is not None:
             _cache(related, "user", user)
     if job["o"] is not None:

@@ -26,7 +26,7 @@ from mediation.models import (
     channels_visible_to,
 )
 from mediation.selectors.cases import Relation, case_relations
-from mediation.selectors.room_seats import seat_with_job
+from mediation.selectors.room_seats import seat_with_job, table_name
 
 HISTORY_PAGE_SIZE = 50
 MAX_HISTORY_PAGE_SIZE = 200
@@ -94,9 +94,7 @@ def room_seat_for(*, user, number: str) -> RoomParticipant | None:
     if user is None or not user.is_authenticated:
         return None
     seat = seat_with_job(user=user, number=number)
-    if seat is None:
-        return None
-    if not _still_holds_the_job(seat):
+    if seat is None or not _still_holds_the_job(seat):
         return None
     return seat
 
@@ -289,11 +287,6 @@ def rooms_last_seq(*, room_ids) -> dict[int, int]:
     return dict(MediationRoom.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
 
 
-def room_participants(*, room_id: int) -> list[dict]:
-    """Who sits in the room, as every participant may see them: a consumer by masked name only."""
-    return _room_values(room_id)["participants"]
-
-
 def proposal_terms(proposal: SettlementProposal) -> dict:
     def amount(value: decimal.Decimal | None) -> str | None:
         return None if value is None else f"{value:.2f}"
@@ -342,10 +335,6 @@ class HistoryRead:
     channels: frozenset[str]
     after_seq: int | None
     limit: int
-
-
-def _table(model) -> str:
-    return model._meta.db_table
 
 
 # The room, who sits in it, its proposals and document, and optionally a page of its events, built
@@ -404,13 +393,13 @@ SELECT json_build_object(
 
 def _room_values_sql(events: str) -> str:
     return _ROOM_VALUES_SQL.format(
-        room=_table(MediationRoom),
-        case=_table(MediationRoom._meta.get_field("case").related_model),
-        help_request=_table(MediationRoom._meta.get_field("help_request").related_model),
-        participant=_table(RoomParticipant),
-        proposal=_table(SettlementProposal),
-        document=_table(MediationDocument),
-        event=_table(RoomEvent),
+        room=table_name(MediationRoom),
+        case=table_name(MediationRoom._meta.get_field("case").related_model),
+        help_request=table_name(MediationRoom._meta.get_field("help_request").related_model),
+        participant=table_name(RoomParticipant),
+        proposal=table_name(SettlementProposal),
+        document=table_name(MediationDocument),
+        event=table_name(RoomEvent),
         events=events,
     )
 
