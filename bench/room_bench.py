@@ -228,8 +228,10 @@ def phase(
         f"{result['client_stalls_ms'] or 'none'}; garbage collection max {result['client_gc_ms_max']} ms"
     )
     if timeline:
-        for second, count, p50, p99 in result["by_second"]:
-            print(f"    second {second:3d}: {count:5d} deliveries p50 {p50:7.1f} p99 {p99:7.1f}")
+        # The wall-clock time of each second, to set beside PostgreSQL's log and the system's.
+        for second, wall_clock, count, p50, p99 in result["by_second"]:
+            at = time.strftime("%H:%M:%S", time.gmtime(wall_clock))
+            print(f"    second {second:3d} ({at} UTC): {count:5d} deliveries p50 {p50:7.1f} p99 {p99:7.1f}")
     return result
 
 

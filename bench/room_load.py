@@ -173,7 +173,7 @@ def by_second(timeline):
     for sent, latency in timeline:
         buckets.setdefault(int(sent - first), []).append(latency)
     return [
-        (second, len(values), round(percentile(values, 0.5), 1), round(percentile(values, 0.99), 1))
+        (second, first + second, len(values), round(percentile(values, 0.5), 1), round(percentile(values, 0.99), 1))
         for second, values in sorted(buckets.items())
     ]
 

@@ -8,8 +8,8 @@ here, instead of in the `daphne` script.
 
 The garbage collector is tuned for a process holding many long-lived connections, see
 `tune_garbage_collector`; a WebSocket connection that fails is closed with a close frame, see
-`_closing_websocket_factory`; a connection's settings are written out for the debug log only when
-that log is written, see `_pretty_when_logged`; the channel layer is made before the first socket,
+`_closing_websocket_factory`; the arguments of autobahn's debug messages are made only when such a
+message is written, see `_format_log_arguments_lazily`; the channel layer is made before the first socket,
 see `make_channel_layer`.
 """
 
@@ -56,33 +56,46 @@ def prepare_server_process() -> asyncio.AbstractEventLoop:
     from daphne import server  # makes the loop and installs Twisted's reactor on it
 
     server.WebSocketFactory = _closing_websocket_factory(server.WebSocketFactory)
-    _format_connection_settings_lazily()
+    _format_log_arguments_lazily()
     return server.twisted_loop
 
 
-class _pretty_when_logged:  # noqa: N801 - stands in for the function pprint.pformat
-    """pprint.pformat's text of a value, made only when a log message is formatted."""
+class _text_made_when_formatted:
+    """Stands in for the text `make_text(*arguments)` in a log message's arguments, and makes it
+    only when the message is formatted, that is when it is written."""
 
-    def __init__(self, value):
-        self.value = value
+    def __init__(self, make_text, *arguments):
+        self.make_text, self.arguments = make_text, arguments
 
     def __format__(self, spec: str) -> str:
-        return format(pprint.pformat(self.value), spec)
+        return format(self.make_text(*self.arguments), spec)
 
     def __str__(self) -> str:
-        return pprint.pformat(self.value)
+        return self.make_text(*self.arguments)
 
 
-def _format_connection_settings_lazily() -> None:
-    """Autobahn pretty-prints every new connection's settings into a debug message, whether or not
-    debug messages are written: 5 % of the server's time when a thousand clients reconnect at
-    once after a restart (py-spy under `make bench-room`). Its messages are formatted lazily, so
-    the text can wait until a message is written."""
+def _made_when_formatted(make_text):
+    """`make_text`, changed to give its text only when a log message is formatted."""
+    return lambda *arguments: _text_made_when_formatted(make_text, *arguments)
+
+
+def _format_log_arguments_lazily() -> None:
+    """Autobahn makes the arguments of its debug messages whether or not debug messages are
+    written: it pretty-prints every new connection's settings (5 % of the server's time when a
+    thousand clients reconnect at once after a restart) and colours, with click, the method and
+    values named in the message for every frame it sends and every read (7 % of the event loop's
+    time at 1,000 messages a second); py-spy under `make bench-room`. Its messages are formatted
+    lazily, so their arguments can wait until a message is written."""
+    from autobahn import util
+    from autobahn.twisted import websocket
     from autobahn.websocket import protocol
 
-    protocol.pformat = _pretty_when_logged
-    # The one use of it that is not a log message's argument must still give text.
-    protocol.Timings.__str__ = lambda timings: str(_pretty_when_logged(timings._timings))
+    protocol.pformat = _made_when_formatted(lambda value: pprint.pformat(value))
+    # The one use of pformat that is not a log message's argument must still give text.
+    protocol.Timings.__str__ = lambda timings: pprint.pformat(timings._timings)
+    for module in (protocol, websocket):
+        module.hltype = _made_when_formatted(util.hltype)
+        module.hlval = _made_when_formatted(util.hlval)
 
 
 def _closing_websocket_factory(factory_class):
