@@ -4,7 +4,7 @@ reconnects at once, and Django's building of a query over seven models (its colu
 every call) and PostgreSQL's planning of a nine-table join each cost more than the reads. The
 statements are built from the models' own tables and columns; the instances are the models'
 (`from_db`), linked as select_related would link them, with the columns not read left deferred
-(loaded when first used)."""
+(loaded when first used). Both statements are prepared once per connection (`prepared`)."""
 
 import functools
 
@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils.functional import LazyObject, empty
 
 from mediation.models import Authority, Case, Consumer, MediationRoom, MerchantStaff, Official, RoomParticipant
+from mediation.selectors.prepared import PreparedStatement
 
 # The parts of each statement's row: an alias, the model, the attributes read.
 SEAT_PARTS = (
@@ -65,23 +66,29 @@ def table_name(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-SEAT_SQL = f"""
+SEAT_SQL = PreparedStatement(
+    "room_seat",
+    f"""
 SELECT {_columns(SEAT_PARTS)}
 FROM {table_name(RoomParticipant)} p
 JOIN {table_name(MediationRoom)} r ON r.id = p.room_id
 JOIN {table_name(Case)} c ON c.id = r.case_id
 LEFT JOIN {table_name(Consumer)} cc ON cc.id = c.consumer_id
 WHERE p.user_id = %(user)s AND c.number = %(number)s
-"""
+""",
+)
 
-JOB_SQL = f"""
+JOB_SQL = PreparedStatement(
+    "room_seat_job",
+    f"""
 SELECT {_columns(JOB_PARTS)}
 FROM (SELECT %(user)s::integer AS id) u
 LEFT JOIN {table_name(Consumer)} uc ON uc.user_id = u.id
 LEFT JOIN {table_name(Official)} o ON o.user_id = u.id
 LEFT JOIN {table_name(Authority)} a ON a.id = o.authority_id
 LEFT JOIN {table_name(MerchantStaff)} ms ON ms.user_id = u.id
-"""
+""",
+)
 
 
 @functools.cache
@@ -124,12 +131,10 @@ def seat_with_job(*, user, number: str) -> RoomParticipant | None:
             user._setup()
         user = user._wrapped
     with connection.cursor() as cursor:
-        cursor.execute(SEAT_SQL, {"user": user.pk, "number": number})
-        row = cursor.fetchone()
+        row = SEAT_SQL.fetchone(cursor, {"user": user.pk, "number": number})
         if row is None:
             return None
-        cursor.execute(JOB_SQL, {"user": user.pk})
-        job_row = cursor.fetchone()
+        job_row = JOB_SQL.fetchone(cursor, {"user": user.pk})
     seat_part = _instances(row, SEAT_PARTS)
     seat, room, case = seat_part["p"], seat_part["r"], seat_part["c"]
     _cache(room, "case", case)

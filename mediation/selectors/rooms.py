@@ -26,6 +26,7 @@ from mediation.models import (
     channels_visible_to,
 )
 from mediation.selectors.cases import Relation, case_relations
+from mediation.selectors.prepared import PreparedStatement
 from mediation.selectors.room_seats import seat_with_job, table_name
 
 HISTORY_PAGE_SIZE = 50
@@ -367,7 +368,7 @@ SELECT json_build_object(
       'merchant_accepted', s.merchant_accepted_at IS NOT NULL) ORDER BY s.number), '[]'::json)
     FROM {proposal} s
     LEFT JOIN {proposal} t ON t.id = s.counter_to_id
-    WHERE s.room_id = %(room)s AND s.status IN %(shown_proposals)s),
+    WHERE s.room_id = %(room)s AND s.status = ANY(%(shown_proposals)s)),
   'document', (
     SELECT json_build_object(
       'proposal', s.number, 'consumer_signed', d.consumer_signed_at IS NOT NULL,
@@ -404,11 +405,12 @@ def _room_values_sql(events: str) -> str:
     )
 
 
-# The same statement for its three uses, each with an order the (room, seq) index serves.
+# The same statement for its three uses, each with an order the (room, seq) index serves; read
+# on every arrival, so prepared (planning it cost more than running it).
 ROOM_VALUES_SQL = {
-    "none": _room_values_sql("AND false"),
-    "latest": _room_values_sql("ORDER BY seq DESC"),
-    "after": _room_values_sql("AND seq > %(after_seq)s ORDER BY seq"),
+    "none": PreparedStatement("room_values_none", _room_values_sql("AND false")),
+    "latest": PreparedStatement("room_values_latest", _room_values_sql("ORDER BY seq DESC")),
+    "after": PreparedStatement("room_values_after", _room_values_sql("AND seq > %(after_seq)s ORDER BY seq")),
 }
 
 
@@ -420,17 +422,16 @@ def _room_values(room_id: int, *, history: HistoryRead | None = None) -> dict:
     else:
         statement = ROOM_VALUES_SQL["latest" if history.after_seq is None else "after"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            statement,
+        (values,) = statement.fetchone(
+            cursor,
             {
                 "room": room_id,
-                "shown_proposals": (ProposalStatus.OPEN.value, ProposalStatus.ACCEPTED.value),
+                "shown_proposals": [ProposalStatus.OPEN.value, ProposalStatus.ACCEPTED.value],
                 "channels": sorted(history.channels) if history else [],
                 "after_seq": history.after_seq if history else None,
                 "limit": history.limit + 1 if history else 0,
             },
         )
-        (values,) = cursor.fetchone()
     room = values["room"]
     if room["case"] is None:
         state = {k: room[k] for k in ("kind", "help_request", "status", "last_seq")}
