@@ -132,6 +132,19 @@ async def test_a_fields_problem_is_told_in_the_readers_language(room_world, lang
     await client.close()
 
 
+async def test_two_readers_of_one_room_each_keep_their_own_language(room_world):
+    # Each socket's language holds for its own frames only, however their frames interleave.
+    chinese = await RoomClient.join(
+        room_world.shop_official, room_world.number, headers=[(b"accept-language", b"zh-hans")]
+    )
+    english = await RoomClient.join(room_world.shop_staff, room_world.number, headers=[(b"accept-language", b"en")])
+    for _ in range(3):
+        assert "must be a whole number" in (await english.error({"type": "read", "seq": "latest"}))["message"]
+        assert "必须是整数" in (await chinese.error({"type": "read", "seq": "最新"}))["message"]
+    await chinese.close()
+    await english.close()
+
+
 async def test_an_observer_moved_to_a_bureau_without_the_case_loses_the_seat(room_world):
     """docs/room-protocol.md, `add_participant`: an observer or interpreter is an official of a bureau
     that handles or co-mediates the case, is entrusted with it or is above the handling bureau, or of
