@@ -81,8 +81,8 @@ def room_messages_post(*, posts: Sequence[MessagePost]) -> list[PostOutcome]:
 
     This is the hot path of the room (every chat message passes here). It runs in a thread of the
     room hub, which waits for the event loop's thread to hand back the interpreter after every
-    statement, so a batch costs as few statements as possible: one locks and reads the rooms, one
-    reads the senders' seats and what is already stored, two plain ones write."""
+    statement, so a batch costs as few round trips as possible: one locks the rooms and then reads
+    them, the senders' seats and what is already stored; one writes."""
     outcomes: list[PostOutcome | None] = [None] * len(posts)
     valid: list[int] = []
     for index, post in enumerate(posts):
@@ -137,8 +137,7 @@ def room_messages_post(*, posts: Sequence[MessagePost]) -> list[PostOutcome]:
             )
             outcomes[index] = PostOutcome(seq=room.last_seq)
         if rows:
-            _insert_messages(rows, at=now)
-            _set_last_seqs(last_seqs)
+            _write_messages(rows, last_seqs, at=now)
             room_broadcast.publish_wire_on_commit(wire)
     return outcomes  # type: ignore[return-value]
 
@@ -168,68 +167,66 @@ def _batch_state(posts: dict[int, MessagePost]) -> dict[int, tuple[_RoomRow, _Se
     """For each post (by its index), the sender's room and seat, and the sequence number of the
     message if it is already stored. A post whose sender has no seat in its room is left out.
 
-    Two statements. The first locks the rooms in id order and reads them. The second reads the
-    seats and what is stored only then: in READ COMMITTED each statement sees what was committed
-    when it began, so a mute, or the same message stored by another process, that committed while
-    this batch waited for a room's lock is seen. (Read in the locking statement, the seat would be
-    the one from before the wait: PostgreSQL re-reads only the locked rows.)"""
+    Two statements, sent together (one round trip). The first locks the rooms in id order. The
+    second reads the rooms, the seats and what is stored only then: in READ COMMITTED each
+    statement sees what was committed when it began, so a mute, or the same message stored by
+    another process, that committed while this batch waited for a room's lock is seen. (Read in
+    the locking statement, the seat would be the one from before the wait: PostgreSQL re-reads
+    only the locked rows.)"""
     room_ids = sorted({post.room_id for post in posts.values()})
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     placeholders = ", ".join(["%s"] * len(room_ids))
     values = ", ".join(["(%s, %s, %s, %s)"] * len(posts))
     params = [
-        value
-        for index, post in posts.items()
-        for value in (index, post.participant_id, post.room_id, post.client_msg_id)
+        *room_ids,
+        *(
+            value
+            for index, post in posts.items()
+            for value in (index, post.participant_id, post.room_id, post.client_msg_id)
+        ),
     ]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, status, open_caucuses, last_seq FROM mediation_mediationroom "
-            f"WHERE id IN ({placeholders}) ORDER BY id{lock}",
-            room_ids,
-        )
-        rooms = {
-            room_id: _RoomRow(
-                room_id, status, (json.loads(caucuses) if isinstance(caucuses, str) else caucuses) or [], last_seq
-            )
-            for room_id, status, caucuses, last_seq in cursor.fetchall()
-        }
-        cursor.execute(
+            f"SELECT 1 FROM mediation_mediationroom WHERE id IN ({placeholders}) ORDER BY id{lock}; "
             f"WITH post (idx, seat_id, room_id, client_msg_id) AS (VALUES {values}) "
-            "SELECT post.idx, seat.room_id, seat.id, seat.role, seat.muted, seat.display_name, stored.seq "
+            "SELECT post.idx, room.id, room.status, room.open_caucuses, room.last_seq, "
+            "seat.id, seat.role, seat.muted, seat.display_name, "
+            # A subquery, not a join: joined, PostgreSQL looked the message up by room and author
+            # only and filtered the client id, reading every message the sender ever wrote.
+            "(SELECT stored.seq FROM mediation_roomevent stored WHERE stored.room_id = post.room_id "
+            "AND stored.author_id = post.seat_id AND stored.client_msg_id = post.client_msg_id) "
             "FROM post "
             "JOIN mediation_roomparticipant seat ON seat.id = post.seat_id AND seat.room_id = post.room_id "
-            "LEFT JOIN mediation_roomevent stored ON stored.room_id = seat.room_id AND stored.author_id = seat.id "
-            "AND stored.client_msg_id = post.client_msg_id",
+            "JOIN mediation_mediationroom room ON room.id = seat.room_id",
             params,
         )
         rows = cursor.fetchall()
-    return {
-        index: (rooms[room_id], _SeatRow(seat_id, room_id, role, bool(muted), display_name), stored_seq)
-        for index, room_id, seat_id, role, muted, display_name, stored_seq in rows
-        if room_id in rooms
-    }
+    rooms: dict[int, _RoomRow] = {}
+    state = {}
+    for index, room_id, status, caucuses, last_seq, seat_id, role, muted, display_name, stored_seq in rows:
+        if room_id not in rooms:
+            caucuses = json.loads(caucuses) if isinstance(caucuses, str) else caucuses
+            rooms[room_id] = _RoomRow(room_id, status, caucuses or [], last_seq)
+        state[index] = (rooms[room_id], _SeatRow(seat_id, room_id, role, bool(muted), display_name), stored_seq)
+    return state
 
 
-def _insert_messages(rows: list[tuple], *, at) -> None:
+def _write_messages(rows: list[tuple], last_seqs: dict[int, int], *, at) -> None:
+    """Insert the messages and move their rooms' last sequence numbers, in one round trip."""
     created_at = connection.ops.adapt_datetimefield_value(at)
     values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, '{}', %s)"] * len(rows))
-    params = [value for row in rows for value in (*row[:3], RoomEventKind.MESSAGE, *row[3:], created_at)]
+    cases = " ".join(["WHEN %s THEN %s"] * len(last_seqs))
+    placeholders = ", ".join(["%s"] * len(last_seqs))
+    params = [
+        *(value for row in rows for value in (*row[:3], RoomEventKind.MESSAGE, *row[3:], created_at)),
+        *(value for pair in last_seqs.items() for value in pair),
+        *last_seqs,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO mediation_roomevent "
             "(room_id, seq, channel, kind, author_id, client_msg_id, text, payload, created_at) "
-            f"VALUES {values}",
-            params,
-        )
-
-
-def _set_last_seqs(last_seqs: dict[int, int]) -> None:
-    cases = " ".join(["WHEN %s THEN %s"] * len(last_seqs))
-    placeholders = ", ".join(["%s"] * len(last_seqs))
-    params = [value for pair in last_seqs.items() for value in pair] + list(last_seqs)
-    with connection.cursor() as cursor:
-        cursor.execute(
+            f"VALUES {values}; "
             f"UPDATE mediation_mediationroom SET last_seq = CASE id {cases} END WHERE id IN ({placeholders})",
             params,
         )

@@ -148,6 +148,42 @@ def test_a_batch_numbers_messages_without_gaps_and_keeps_refusals_apart(room_wor
     assert RoomEvent.objects.filter(room=room_world.room, kind="message").count() == 4
 
 
+def rows_fetched_from_room_events() -> int:
+    """Rows of the room's events this transaction has read through an index so far."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT idx_tup_fetch FROM pg_stat_xact_user_tables WHERE relname = %s", [RoomEvent._meta.db_table]
+        )
+        return cursor.fetchone()[0] or 0
+
+
+def test_a_batch_checks_for_resends_without_reading_what_its_senders_wrote_before(room_world):
+    # Every message is checked for being a resend: that check must find the message by its client
+    # id, not read all a sender has written (a long mediation made every batch slower).
+    consumer, merchant = room_world.seats["consumer"], room_world.seats["merchant"]
+    for batch in range(10):
+        room_messages_post(
+            posts=[
+                MessagePost(participant_id=seat.pk, room_id=seat.room_id, client_msg_id=f"{batch}-{n}", text="此前")
+                for seat in (consumer, merchant)
+                for n in range(20)
+            ]
+        )
+    with connection.cursor() as cursor:  # the statistics autovacuum keeps, which the planner reads
+        cursor.execute(f"ANALYZE {RoomEvent._meta.db_table}")
+    before = rows_fetched_from_room_events()
+    outcomes = room_messages_post(
+        posts=[
+            MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="new-1", text="新"),
+            MessagePost(participant_id=merchant.pk, room_id=merchant.room_id, client_msg_id="new-2", text="新"),
+            MessagePost(participant_id=consumer.pk, room_id=consumer.room_id, client_msg_id="3-7", text="重发"),
+        ]
+    )
+    assert [outcome.duplicate for outcome in outcomes] == [False, False, True]
+    # At most the one stored message found again (and the room's rows the write itself checks).
+    assert rows_fetched_from_room_events() - before <= 5
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_batches_share_one_gap_free_sequence():
     from mediation.services.reference_data import reference_data_load
