@@ -169,6 +169,20 @@ def stored_since(room_ids: list[int], since) -> int:
     return RoomEvent.objects.filter(room_id__in=room_ids, kind="message", created_at__gte=since).count()
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time so far, by kind (user, nice, system, idle, iowait, irq, softirq, steal),
+    in clock ticks: from /proc/stat."""
+    with open("/proc/stat") as stat:
+        return [int(value) for value in stat.readline().split()[1:9]]
+
+
+def stolen_share(before: list[int], after: list[int]) -> float:
+    """The share of the machine's time that the hypervisor gave to other machines between two
+    readings (steal): a run with much of it measured a busy host, not the room."""
+    spent = [later - earlier for earlier, later in zip(before, after, strict=True)]
+    return spent[7] / max(1, sum(spent))
+
+
 def vacuum_room_tables() -> None:
     """Every run starts from tidy tables. Each stored batch updates its rooms' rows (their last
     sequence number); where autovacuum is off (as on the development machine) the dead row
@@ -209,11 +223,12 @@ def phase(
         vacuum_room_tables()
     print(f"{name}: {len(rooms)} rooms x 4 at {rate}/s for {duration:.0f} s ...", flush=True)
     server = start_server(application, port, extra_env, workdir / f"{name}.log")
-    started = timezone.now()
+    started, cpu_before = timezone.now(), cpu_times()
     try:
         result = run_load(spec, workdir)
     finally:
         stop_server(server)
+    result["steal_percent"] = round(100 * stolen_share(cpu_before, cpu_times()), 1)
     log = (workdir / f"{name}.log").read_text(errors="replace")
     print("\n".join(line for line in log.splitlines() if "GCDEBUG" in line))
     result["server_errors"] = log.count("Traceback")
@@ -225,7 +240,8 @@ def phase(
     result["name"] = name
     print(
         f"  the load generator's own pauses (they count in its latencies): over 20 ms "
-        f"{result['client_stalls_ms'] or 'none'}; garbage collection max {result['client_gc_ms_max']} ms"
+        f"{result['client_stalls_ms'] or 'none'}; garbage collection max {result['client_gc_ms_max']} ms; "
+        f"CPU time stolen by the hypervisor {result['steal_percent']} %"
     )
     if timeline:
         # The wall-clock time of each second, to set beside PostgreSQL's log and the system's.
@@ -279,6 +295,7 @@ def main() -> None:
     print()
     columns = [("run", 16), ("sockets", 8), ("sent/s", 9), ("deliv/s", 9), ("p50 ms", 9), ("p99 ms", 9)]
     columns += [("max ms", 9), ("lost", 8), ("dup", 5), ("acked", 8), ("refused", 8), ("stored", 8)]
+    columns += [("join s", 8), ("steal %", 9)]
     header = "".join(f"{title:<{width}}" if title == "run" else f"{title:>{width}}" for title, width in columns)
     print(header)
     print("-" * len(header))
@@ -289,6 +306,7 @@ def main() -> None:
             f"{r['name']:<16}{r['sockets']:>8}{r['sent_per_second']:>9}{r['deliveries_per_second']:>9}"
             f"{r['latency_ms_p50']:>9}{r['latency_ms_p99']:>9}{r['latency_ms_max']:>9}{r['lost_deliveries']:>8}"
             f"{r['duplicates']:>5}{acked:>8}{refused:>8}{r.get('stored', ''):>8}"
+            f"{r['connect_seconds']:>8}{r['steal_percent']:>9}"
         )
         if r["error_count"]:
             print(f"  error frames, e.g. {r['errors'][:1]}")
@@ -297,7 +315,8 @@ def main() -> None:
         "\nmembers of its room); latency from sending to each delivery; lost: deliveries that never arrived"
         "\n(of the messages acknowledged, for the room); acked/refused/stored: messages the room acknowledged,"
         "\nrefused with an error frame (the per-connection rate limit, when a lagging server reads a burst),"
-        "\nand found in PostgreSQL."
+        "\nand found in PostgreSQL; join s: seconds for every socket to join (welcome and latest history);"
+        "\nsteal %: the share of the machine's CPU time the hypervisor gave to other machines during the run."
     )
 
 
