@@ -16,7 +16,6 @@ the conversation before it passes on the next message. The protocol is in
 docs/bot-chat-protocol.md."""
 
 import asyncio
-import json
 import logging
 
 import httpx
@@ -27,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from channels_app.consumers import CLOSE_NOT_AUTHENTICATED, connection_language
-from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance, frame_text
 from mediation.selectors.assistance import help_chat_transcript, latest_help_request_of
 from mediation.services.assistance import help_request_bot_resumed
 from mediation.services.chat_grants import chat_grant_issue
@@ -165,7 +164,7 @@ class BotChatConsumer(FrameHandler, AsyncWebsocketConsumer):
             await self.http.aclose()
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        await self.send(text_data=frame_text(frame))
 
     async def receive(self, text_data=None, bytes_data=None):
         if self.user is None:

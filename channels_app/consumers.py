@@ -2,7 +2,6 @@
 and attaches to the process's room hub; `receive` validates a frame and calls one service; the hub
 pushes stored events back. The protocol is documented in docs/room-protocol.md."""
 
-import json
 import re
 from urllib.parse import parse_qs
 
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from channels_app.arrivals import on_arrival_threads
-from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance, frame_text
 from channels_app.room_hub import room_hub
 from mediation.models import RoomChannel, RoomRole, RoomStatus, channels_visible_to
 from mediation.selectors.rooms import (
@@ -248,7 +247,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         language = None if wire["kind"] == "message" else self.language
         cache = wire.setdefault("_rendered", {})
         if language not in cache:
-            cache[language] = json.dumps(event_frame(wire, language=self.language), ensure_ascii=False)
+            cache[language] = frame_text(event_frame(wire, language=self.language))
         return cache[language]
 
     def _state_rendered(self, wire: dict) -> str:
@@ -262,11 +261,11 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
                 "room": state_seen_by(snapshot["room"], role=self.seat.role),
                 "participants": snapshot["participants"],
             }
-            cache[self.seat.role] = json.dumps(frame, ensure_ascii=False)
+            cache[self.seat.role] = frame_text(frame)
         return cache[self.seat.role]
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        await self.send(text_data=frame_text(frame))
 
     # --- history ------------------------------------------------------------------------------
 

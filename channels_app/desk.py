@@ -4,7 +4,6 @@ stands (`desk` frames): the waiting requests, oldest first, and how many nobody 
 protocol is in docs/room-protocol.md ("The duty desk")."""
 
 import functools
-import json
 
 from channels.db import database_sync_to_async
 from channels.exceptions import StopConsumer
@@ -22,7 +21,7 @@ from channels_app.consumers import (
     FRAME_RATE,
     connection_language,
 )
-from channels_app.frames import FrameFields, FrameHandler, MessageAllowance
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance, frame_text
 from channels_app.layer_keeper import layer_keeper
 from mediation.selectors.assistance import desk_waiting
 from mediation.services.desk_broadcast import desk_group, official_group
@@ -84,10 +83,10 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
         error = {"type": "error", "code": refusal.code, "message": refusal.render()}
         if isinstance(frame.get("type"), str) and frame["type"] in self.frame_fields:
             error["for"] = frame["type"]
-        await self.send(text_data=json.dumps(error, ensure_ascii=False))
+        await self.send(text_data=frame_text(error))
 
     async def on_ping(self):
-        await self.send(text_data=json.dumps({"type": "pong"}))
+        await self.send(text_data=frame_text({"type": "pong"}))
 
     async def on_refresh(self):
         await self._send_desk()
@@ -101,7 +100,7 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
         with translation.override(self.language):
             text = _("You are invited to co-mediate case %(number)s: its mediation room is open.") % {"number": number}
             frame = {"type": "invited", "case": number, "url": reverse("web:room", args=[number]), "message": text}
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        await self.send(text_data=frame_text(frame))
 
     async def _send_desk(self):
         waiting = await database_sync_to_async(desk_waiting)(authority_id=self.authority_id)
@@ -109,4 +108,4 @@ class DeskConsumer(FrameHandler, AsyncWebsocketConsumer):
             request["since"] = request["since"].isoformat()
         unanswered = sum(1 for request in waiting if not request["answering"])
         frame = {"type": "desk", "waiting": waiting, "unanswered": unanswered}
-        await self.send(text_data=json.dumps(frame, ensure_ascii=False))
+        await self.send(text_data=frame_text(frame))

@@ -387,7 +387,8 @@ SELECT json_build_object(
       WHERE room_id = %(room)s AND channel = ANY(%(channels)s) {events}
       LIMIT %(limit)s
     ) e
-    LEFT JOIN {participant} a ON a.id = e.author_id)
+    -- An event's author sits in the event's room: looked up among the room's seats, not all seats.
+    LEFT JOIN {participant} a ON a.id = e.author_id AND a.room_id = %(room)s)
 )
 """
 
