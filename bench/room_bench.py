@@ -94,7 +94,7 @@ def bench_rooms(count: int) -> list[dict]:
         for seat in RoomParticipant.objects.filter(room=room).select_related("user").order_by("role"):
             session = SessionStore()
             session[SESSION_KEY] = str(seat.user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = "channels_app.auth_backends.PreparedModelBackend"
             session[HASH_SESSION_KEY] = seat.user.get_session_auth_hash()
             session.create()
             members.append({"role": seat.role, "cookie": session.session_key})
@@ -223,6 +223,8 @@ def phase(
         vacuum_room_tables()
     print(f"{name}: {len(rooms)} rooms x 4 at {rate}/s for {duration:.0f} s ...", flush=True)
     server = start_server(application, port, extra_env, workdir / f"{name}.log")
+    # Under py-spy the server is py-spy's child, whose CPU time is not measured.
+    spec["server_pid"] = None if os.environ.get("ROOM_BENCH_PROFILE") else server.pid
     started, cpu_before = timezone.now(), cpu_times()
     try:
         result = run_load(spec, workdir)
@@ -249,6 +251,10 @@ def phase(
             at = time.strftime("%H:%M:%S", time.gmtime(wall_clock))
             print(f"    second {second:3d} ({at} UTC): {count:5d} deliveries p50 {p50:7.1f} p99 {p99:7.1f}")
     return result
+
+
+def _or_dash(value) -> str:
+    return "-" if value is None else str(value)
 
 
 def main() -> None:
@@ -295,7 +301,7 @@ def main() -> None:
     print()
     columns = [("run", 16), ("sockets", 8), ("sent/s", 9), ("deliv/s", 9), ("p50 ms", 9), ("p99 ms", 9)]
     columns += [("max ms", 9), ("lost", 8), ("dup", 5), ("acked", 8), ("refused", 8), ("stored", 8)]
-    columns += [("join s", 8), ("steal %", 9)]
+    columns += [("join s", 8), ("join cpu", 9), ("cpu %", 7), ("steal %", 9)]
     header = "".join(f"{title:<{width}}" if title == "run" else f"{title:>{width}}" for title, width in columns)
     print(header)
     print("-" * len(header))
@@ -306,7 +312,8 @@ def main() -> None:
             f"{r['name']:<16}{r['sockets']:>8}{r['sent_per_second']:>9}{r['deliveries_per_second']:>9}"
             f"{r['latency_ms_p50']:>9}{r['latency_ms_p99']:>9}{r['latency_ms_max']:>9}{r['lost_deliveries']:>8}"
             f"{r['duplicates']:>5}{acked:>8}{refused:>8}{r.get('stored', ''):>8}"
-            f"{r['connect_seconds']:>8}{r['steal_percent']:>9}"
+            f"{r['connect_seconds']:>8}{_or_dash(r['server_join_cpu_seconds']):>9}"
+            f"{_or_dash(r['server_send_cpu_percent']):>7}{r['steal_percent']:>9}"
         )
         if r["error_count"]:
             print(f"  error frames, e.g. {r['errors'][:1]}")
@@ -316,6 +323,8 @@ def main() -> None:
         "\n(of the messages acknowledged, for the room); acked/refused/stored: messages the room acknowledged,"
         "\nrefused with an error frame (the per-connection rate limit, when a lagging server reads a burst),"
         "\nand found in PostgreSQL; join s: seconds for every socket to join (welcome and latest history);"
+        "\njoin cpu: the server's CPU seconds while they joined; cpu %: its CPU time while sending, in per cent"
+        "\nof its one core (near 100, it is saturated and latencies grow with its queue);"
         "\nsteal %: the share of the machine's CPU time the hypervisor gave to other machines during the run."
     )
 

@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,19 @@ import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import percentile  # noqa: E402
+
+
+def process_cpu_seconds(pid: int | None) -> float | None:
+    """The CPU time (user and system, all threads) process `pid` has used so far: /proc/<pid>/stat."""
+    if pid is None:
+        return None
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_between(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 1)
 
 
 class Member:
@@ -77,9 +91,13 @@ async def run(spec: dict) -> dict:
         except websockets.ConnectionClosed:
             pass
 
-    started = time.monotonic()
+    # The server's CPU time is the cost of the work, where latencies also measure the machine's
+    # other loads: spent joining (seconds), and sending (share of its one core).
+    server = spec.get("server_pid")
+    started, cpu_at_start = time.monotonic(), process_cpu_seconds(server)
     await asyncio.gather(*(open_socket(member) for member in members))
     connect_seconds = time.monotonic() - started
+    cpu_joined = process_cpu_seconds(server)
     print(f"  {len(members)} sockets joined in {connect_seconds:.1f} s; sending", flush=True)
     readers = [asyncio.create_task(read(member)) for member in members]
     # The generator's own pauses count in every latency it measures: record them, so that a tail
@@ -123,6 +141,7 @@ async def run(spec: dict) -> dict:
             frame = {"message": payload}
         await member.socket.send(json.dumps(frame))
     send_seconds = loop.time() - begin
+    cpu_sent = process_cpu_seconds(server)
 
     expected = total * per_room
     drain_until = loop.time() + spec["drain"]
@@ -144,6 +163,8 @@ async def run(spec: dict) -> dict:
         "sockets": len(members),
         "rate": rate,
         "connect_seconds": round(connect_seconds, 1),
+        "server_join_cpu_seconds": cpu_between(cpu_at_start, cpu_joined),
+        "server_send_cpu_percent": None if cpu_sent is None else round(100 * (cpu_sent - cpu_joined) / send_seconds),
         "sent": total,
         "sent_per_second": round(total / send_seconds, 1),
         "acked": len(acked) if product else None,
