@@ -85,3 +85,50 @@ def test_autobahn_colours_the_arguments_of_its_debug_messages_only_when_one_is_w
         "    calls.clear()\n"
     )
     run_in_own_process(check)
+
+
+def test_a_connection_sends_at_once_when_nothing_waits_and_keeps_every_byte_in_order():
+    # A real TCP port of the server's reactor and a client that reads slowly: the first small
+    # write leaves Twisted's buffer empty (sent at once); 8 MiB written at once fill the socket,
+    # so the rest waits in Twisted's buffer, and the client must get every byte, in order.
+    check = r"""
+import socket, threading, time
+from channels_app.serve import prepare_server_process, WritingAtOnceServer
+prepare_server_process()
+from twisted.internet import reactor, protocol
+
+chunks = [bytes([index % 251]) * 65536 for index in range(128)]
+seen = {}
+
+class Writer(protocol.Protocol):
+    def connectionMade(self):
+        seen["class"] = type(self.transport)
+        self.transport.write(b"hello")
+        seen["waiting after the first write"] = bool(self.transport._tempDataBuffer or self.transport.dataBuffer)
+        for chunk in chunks:
+            self.transport.write(chunk)
+        seen["waiting after the burst"] = bool(self.transport._tempDataBuffer or self.transport.dataBuffer)
+        self.transport.loseConnection()
+
+factory = protocol.Factory.forProtocol(Writer)
+port = reactor.listenTCP(0, factory, interface="127.0.0.1")
+received = bytearray()
+
+def read_slowly():
+    with socket.create_connection(("127.0.0.1", port.getHost().port)) as client:
+        while True:
+            data = client.recv(65536)
+            if not data:
+                break
+            received.extend(data)
+            time.sleep(0.001)
+    reactor.callFromThread(reactor.stop)
+
+threading.Thread(target=read_slowly, daemon=True).start()
+reactor.run()
+assert seen["class"] is WritingAtOnceServer, seen
+assert seen["waiting after the first write"] is False, seen
+assert seen["waiting after the burst"] is True, seen
+assert bytes(received) == b"hello" + b"".join(chunks), len(received)
+"""
+    run_in_own_process(check)
