@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from channels_app.arrivals import on_arrival_threads
-from channels_app.frames import FrameFields, FrameHandler, MessageAllowance, frame_text
+from channels_app.frame_writer import FrameWriter, OutgoingFrame
+from channels_app.frames import FrameFields, FrameHandler, MessageAllowance, frame_json
 from channels_app.room_hub import room_hub
 from mediation.models import RoomChannel, RoomRole, RoomStatus, channels_visible_to
 from mediation.selectors.rooms import (
@@ -163,7 +164,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         self.frame_allowance = MessageAllowance(FRAME_BURST, FRAME_RATE)
         self.hub = room_hub()
 
-        await self.hub.attach(self)
+        await self.hub.attach(self, last_seq=seat.room.last_seq)
         arrival = await on_arrival_threads(_arrive)(seat=seat, after_seq=None if after_seq is None else int(after_seq))
         self.room_closed = arrival["state"]["status"] == RoomStatus.CLOSED
         await self._send_welcome(arrival)
@@ -189,6 +190,7 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
         # However the connection ends, a normal close (the consumer stops after `disconnect`) or
         # a fault that escapes a handler (the server then closes it with 1011), the hub lets the
         # socket go: it no longer shows as online, and nothing keeps it alive.
+        self.frame_writer = FrameWriter.for_send(send)
         try:
             await super().__call__(scope, receive, send)
         finally:
@@ -212,9 +214,9 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
                 await database_sync_to_async(self.seat.refresh_from_db)(fields=["role", "muted"])
                 self.visible_channels = channels_visible_to(self.seat.role)
             if wire["channel"] in self.visible_channels:
-                await self.send(text_data=self._rendered(wire))
+                await self._send_outgoing(self._rendered(wire))
             if "state" in wire:
-                await self.send(text_data=self._state_rendered(wire))
+                await self._send_outgoing(self._state_rendered(wire))
 
     def _follow_the_room(self, wire: dict) -> None:
         """Keep what typing depends on as the room's events tell it: whether the room has closed,
@@ -241,16 +243,17 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
             return
         await self.send_frame(frame)
 
-    def _rendered(self, wire: dict) -> str:
-        # The hub hands the same event dict to every socket of the room: render once per language,
-        # kept under a key with a leading underscore, which the hub never sends to other processes.
+    def _rendered(self, wire: dict) -> OutgoingFrame:
+        """The event's frame as this seat reads it. The hub hands the same event dict to every
+        socket of the room: rendered once per language, and kept under a key with a leading
+        underscore, which the hub never sends to other processes."""
         language = None if wire["kind"] == "message" else self.language
         cache = wire.setdefault("_rendered", {})
         if language not in cache:
-            cache[language] = frame_text(event_frame(wire, language=self.language))
+            cache[language] = OutgoingFrame(frame_json(event_frame(wire, language=self.language)))
         return cache[language]
 
-    def _state_rendered(self, wire: dict) -> str:
+    def _state_rendered(self, wire: dict) -> OutgoingFrame:
         """The room's state after an event, as this seat sees it (`state` frame); rendered once per
         role, and kept like the rendered events."""
         cache = wire.setdefault("_state_rendered", {})
@@ -261,11 +264,17 @@ class RoomConsumer(FrameHandler, AsyncWebsocketConsumer):
                 "room": state_seen_by(snapshot["room"], role=self.seat.role),
                 "participants": snapshot["participants"],
             }
-            cache[self.seat.role] = frame_text(frame)
+            cache[self.seat.role] = OutgoingFrame(frame_json(frame))
         return cache[self.seat.role]
 
     async def send_frame(self, frame: dict) -> None:
-        await self.send(text_data=frame_text(frame))
+        await self._send_outgoing(OutgoingFrame(frame_json(frame)))
+
+    async def _send_outgoing(self, frame: OutgoingFrame) -> None:
+        """Straight onto daphne's connection where it can (channels_app/frame_writer.py), else
+        the ASGI way."""
+        if self.frame_writer is None or not self.frame_writer.write(frame):
+            await self.send(text_data=frame.payload.decode())
 
     # --- history ------------------------------------------------------------------------------
 

@@ -168,14 +168,19 @@ class RoomHub:
 
     # --- sockets ------------------------------------------------------------------------------
 
-    async def attach(self, socket: RoomSocket) -> None:
+    async def attach(self, socket: RoomSocket, *, last_seq: int) -> None:
         """Start routing the room's events to `socket`. Call before reading its history: what
-        arrives meanwhile is handed over and the socket keeps what is newer than its history."""
+        arrives meanwhile is handed over and the socket keeps what is newer than its history.
+
+        `last_seq` is the room's newest sequence number as read before this call (with the seat).
+        For the room's first socket here, delivery starts after it: events stored since then come
+        as a gap fill from PostgreSQL, and none is skipped. Reading it here instead cost a query
+        per socket on the hub's one database thread, which queued the sockets arriving together
+        after a restart (the four of a room all found it not yet attached)."""
         await self.start()
         room = self.rooms.get(socket.room_id)
         if room is None:
-            last = (await self._read_db(rooms_last_seq, room_ids=[socket.room_id])).get(socket.room_id, 0)
-            room = self.rooms.setdefault(socket.room_id, _Room(delivered_seq=last))
+            room = self.rooms[socket.room_id] = _Room(delivered_seq=last_seq)
         room.sockets.add(socket)
         await self._presence_changed(socket.room_id)
         self._announce_soon(socket.room_id, query=True)

@@ -38,8 +38,10 @@ async def test_stored_events_go_over_redis_only_to_the_other_hubs_serving_the_ro
     here, there = RecordingSocket(consumer_seat), RecordingSocket(merchant_seat)
     try:
         await idle.start()  # serves no room
-        await serving.attach(there)
-        await storing.attach(here)  # started last: the services announce through it
+        await serving.attach(there, last_seq=merchant_seat.room.last_seq)
+        await storing.attach(
+            here, last_seq=consumer_seat.room.last_seq
+        )  # started last: the services announce through it
         # Attaching announces presence; the hubs serving the room answer and so learn each other.
         await eventually(lambda: serving.hub_id in storing.rooms[room_id].remote_presence)
         await eventually(lambda: storing.hub_id in serving.rooms[room_id].remote_presence)
@@ -74,3 +76,27 @@ async def test_stored_events_go_over_redis_only_to_the_other_hubs_serving_the_ro
     finally:
         for hub in (storing, serving, idle):
             await hub.stop()
+
+
+async def test_a_room_attached_after_an_older_read_of_its_last_event_misses_nothing_stored_since(room_world):
+    # The consumer passes the newest sequence number read with the seat, before attaching. What
+    # another process stored in between was announced before this hub listened: it must come from
+    # PostgreSQL, before and in order with what follows.
+    consumer_seat, merchant_seat = room_world.seats["consumer"], room_world.seats["merchant"]
+    room_id = consumer_seat.room_id
+    other, hub = RoomHub(), RoomHub()
+    socket = RecordingSocket(merchant_seat)
+    try:
+        read_with_the_seat = merchant_seat.room.last_seq
+        stored_between = await other.post(
+            MessagePost(participant_id=consumer_seat.pk, room_id=room_id, client_msg_id="x-1", text="在吗")
+        )
+        await hub.attach(socket, last_seq=read_with_the_seat)
+        stored_after = await other.post(
+            MessagePost(participant_id=consumer_seat.pk, room_id=room_id, client_msg_id="x-2", text="还在吗")
+        )
+        await eventually(lambda: len(socket.events) >= 2)
+        assert [event["seq"] for event in socket.events] == [stored_between.seq, stored_after.seq]
+    finally:
+        for each in (hub, other):
+            await each.stop()
