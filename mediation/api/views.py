@@ -395,7 +395,7 @@ class SignUpView(SessionStartView):
         data = dict(serializer.validated_data)
         data.setdefault("preferred_language", "en" if request.LANGUAGE_CODE == "en" else "zh-hans")
         consumer = consumer_sign_up(**data)
-        login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, consumer.user, backend="channels_app.auth_backends.PreparedModelBackend")
         return Response({"consumer_id": consumer.pk}, status=status.HTTP_201_CREATED)
 
 

@@ -3,15 +3,14 @@ SQL statements. This is on the path of every socket's arrival: after a restart e
 reconnects at once, and Django's building of a query over seven models (its columns compiled on
 every call) and PostgreSQL's planning of a nine-table join each cost more than the reads. The
 statements are built from the models' own tables and columns; the instances are the models'
-(`from_db`), linked as select_related would link them, with the columns not read left deferred
-(loaded when first used). Both statements are prepared once per connection (`prepared`)."""
-
-import functools
+(`model_rows`), linked as select_related would link them. Both statements are prepared once per
+connection (`prepared`)."""
 
 from django.db import connection
 from django.utils.functional import LazyObject, empty
 
 from mediation.models import Authority, Case, Consumer, MediationRoom, MerchantStaff, Official, RoomParticipant
+from mediation.selectors.model_rows import in_model_order, model_instances, select_columns, table_name
 from mediation.selectors.prepared import PreparedStatement
 
 # The parts of each statement's row: an alias, the model, the attributes read.
@@ -40,36 +39,13 @@ JOB_PARTS = (
 )
 
 
-def _in_model_order(parts):
-    """Each part's attributes in the order of the model's fields: `from_db` takes a subset of
-    values in that order."""
-    ordered = []
-    for alias, model, attnames in parts:
-        in_order = tuple(field.attname for field in model._meta.concrete_fields if field.attname in attnames)
-        assert len(in_order) == len(attnames), f"{model.__name__}: not all of {attnames} are fields"
-        ordered.append((alias, model, in_order))
-    return tuple(ordered)
-
-
-SEAT_PARTS = _in_model_order(SEAT_PARTS)
-JOB_PARTS = _in_model_order(JOB_PARTS)
-
-
-def _columns(parts) -> str:
-    return ", ".join(
-        f'{alias}."{model._meta.get_field(attname).column}"' for alias, model, attnames in parts for attname in attnames
-    )
-
-
-def table_name(model) -> str:
-    """A model's table, quoted for SQL written by hand."""
-    return connection.ops.quote_name(model._meta.db_table)
-
+SEAT_PARTS = in_model_order(SEAT_PARTS)
+JOB_PARTS = in_model_order(JOB_PARTS)
 
 SEAT_SQL = PreparedStatement(
     "room_seat",
     f"""
-SELECT {_columns(SEAT_PARTS)}
+SELECT {select_columns(SEAT_PARTS)}
 FROM {table_name(RoomParticipant)} p
 JOIN {table_name(MediationRoom)} r ON r.id = p.room_id
 JOIN {table_name(Case)} c ON c.id = r.case_id
@@ -81,7 +57,7 @@ WHERE p.user_id = %(user)s AND c.number = %(number)s
 JOB_SQL = PreparedStatement(
     "room_seat_job",
     f"""
-SELECT {_columns(JOB_PARTS)}
+SELECT {select_columns(JOB_PARTS)}
 FROM (SELECT %(user)s::integer AS id) u
 LEFT JOIN {table_name(Consumer)} uc ON uc.user_id = u.id
 LEFT JOIN {table_name(Official)} o ON o.user_id = u.id
@@ -89,31 +65,6 @@ LEFT JOIN {table_name(Authority)} a ON a.id = o.authority_id
 LEFT JOIN {table_name(MerchantStaff)} ms ON ms.user_id = u.id
 """,
 )
-
-
-@functools.cache
-def _converters(parts) -> list:
-    """For each column, what turns the driver's value into the field's (a JSON field's text into
-    its value), as Django applies it to the rows it reads. Worked out once per statement."""
-    return [
-        model._meta.get_field(attname).get_db_converters(connection)
-        for _alias, model, attnames in parts
-        for attname in attnames
-    ]
-
-
-def _instances(row, parts) -> dict[str, object]:
-    """Each part's instance (None where its left join found nothing), by alias."""
-    row = list(row)
-    for index, converters in enumerate(_converters(parts)):
-        for converter in converters:
-            row[index] = converter(row[index], None, connection)
-    instances, start = {}, 0
-    for alias, model, attnames in parts:
-        values = row[start : start + len(attnames)]
-        start += len(attnames)
-        instances[alias] = None if values[0] is None else model.from_db(connection.alias, attnames, values)
-    return instances
 
 
 def _cache(instance, relation_name: str, value) -> None:
@@ -135,14 +86,14 @@ def seat_with_job(*, user, number: str) -> RoomParticipant | None:
         if row is None:
             return None
         job_row = JOB_SQL.fetchone(cursor, {"user": user.pk})
-    seat_part = _instances(row, SEAT_PARTS)
+    seat_part = model_instances(row, SEAT_PARTS)
     seat, room, case = seat_part["p"], seat_part["r"], seat_part["c"]
     _cache(room, "case", case)
     _cache(seat, "room", room)
     if case.consumer_id is not None:
         _cache(case, "consumer", seat_part["cc"])
     _cache(seat, "user", user)
-    job = _instances(job_row, JOB_PARTS)
+    job = model_instances(job_row, JOB_PARTS)
     for relation_name, alias in (("consumer", "uc"), ("official", "o"), ("merchant_staff", "ms")):
         related = job[alias]
         _cache(user, relation_name, related)

@@ -26,8 +26,9 @@ from mediation.models import (
     channels_visible_to,
 )
 from mediation.selectors.cases import Relation, case_relations
+from mediation.selectors.model_rows import table_name
 from mediation.selectors.prepared import PreparedStatement
-from mediation.selectors.room_seats import seat_with_job, table_name
+from mediation.selectors.room_seats import seat_with_job
 
 HISTORY_PAGE_SIZE = 50
 MAX_HISTORY_PAGE_SIZE = 200

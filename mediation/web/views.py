@@ -116,7 +116,7 @@ def sign_up(request):
             # The service's checks (identity number, phone, taken user name) name their fields.
             add_service_errors(form, error)
         else:
-            login(request, consumer.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, consumer.user, backend="channels_app.auth_backends.PreparedModelBackend")
             return redirect("web:cases")
     return render(request, "web/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 
