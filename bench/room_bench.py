@@ -183,6 +183,22 @@ def stolen_share(before: list[int], after: list[int]) -> float:
     return spent[7] / max(1, sum(spent))
 
 
+# A fixed piece of pure Python, timed on the server's core: machines of this kind differ in speed
+# by a factor of three from day to day, and the room's figures scale with it.
+SPEED_PROBE = "sum(i * i for i in range(1_000_000))"
+
+
+def machine_speed_ms() -> float:
+    """Milliseconds the server's core takes for SPEED_PROBE (best of five)."""
+    output = subprocess.run(
+        ["taskset", "-c", SERVER_CORE, sys.executable, "-m", "timeit", "-n", "3", "-r", "5", "-u", "msec", SPEED_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(output.split(":")[1].split()[0])
+
+
 def vacuum_room_tables() -> None:
     """Every run starts from tidy tables. Each stored batch updates its rooms' rows (their last
     sequence number); where autovacuum is off (as on the development machine) the dead row
@@ -281,6 +297,7 @@ def main() -> None:
     started = time.monotonic()
     rooms = bench_rooms(arguments.rooms)
     print(f"{len(rooms)} rooms ready in {time.monotonic() - started:.0f} s", flush=True)
+    speed_before = machine_speed_ms()
 
     # The tutorial-shaped baseline first, then the room, each at its rates (0 skips a run).
     runs = [(False, rate) for rate in baseline_rates if rate] + [(True, rate) for rate in rates if rate]
@@ -298,7 +315,10 @@ def main() -> None:
             for product, rate in runs
         ]
 
-    print()
+    print(
+        f"\nmachine speed: `{SPEED_PROBE}` took {speed_before:.0f} ms on the server's core before the runs and "
+        f"{machine_speed_ms():.0f} ms after (lower is faster)\n"
+    )
     columns = [("run", 16), ("sockets", 8), ("sent/s", 9), ("deliv/s", 9), ("p50 ms", 9), ("p99 ms", 9)]
     columns += [("max ms", 9), ("lost", 8), ("dup", 5), ("acked", 8), ("refused", 8), ("stored", 8)]
     columns += [("join s", 8), ("join cpu", 9), ("cpu %", 7), ("steal %", 9)]
