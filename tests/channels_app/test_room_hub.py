@@ -39,9 +39,8 @@ async def test_stored_events_go_over_redis_only_to_the_other_hubs_serving_the_ro
     try:
         await idle.start()  # serves no room
         await serving.attach(there, last_seq=merchant_seat.room.last_seq)
-        await storing.attach(
-            here, last_seq=consumer_seat.room.last_seq
-        )  # started last: the services announce through it
+        # Started last: the services announce through it.
+        await storing.attach(here, last_seq=consumer_seat.room.last_seq)
         # Attaching announces presence; the hubs serving the room answer and so learn each other.
         await eventually(lambda: serving.hub_id in storing.rooms[room_id].remote_presence)
         await eventually(lambda: storing.hub_id in serving.rooms[room_id].remote_presence)
