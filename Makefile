@@ -46,10 +46,10 @@ services: ## Start (or install) PostgreSQL and Redis on 127.0.0.1
 	bash scripts/ensure-services.sh
 
 .PHONY: run
-run: ## Set up and serve everything on http://127.0.0.1:8000 (embedded SQLite default), the bot beside it
+run: ## Set up and serve everything on http://127.0.0.1:8000 (local PostgreSQL and Redis), the bot beside it
 	@# The two environments install side by side: the bot answers sooner on a fresh machine.
 	$(MAKE) --no-print-directory -j2 install bot-install
-	$(MAKE) --no-print-directory messages
+	$(MAKE) --no-print-directory services messages
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
 .PHONY: lint

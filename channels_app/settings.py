@@ -1,8 +1,9 @@
 """Settings for the whole product, read from the environment in this one module.
 
-With no environment set, everything runs on an embedded default (SQLite and the in-memory channel
-layer for a single process), so that `make run` works on any machine. Tests and production set
-DATABASE_URL (PostgreSQL) and REDIS_URL (Redis channel layer).
+With no environment set, the product uses the local PostgreSQL's database `mediation` (which
+`make services` starts or installs; the product needs PostgreSQL) and the in-memory channel layer
+of a single process. `make run` sets REDIS_URL to the local Redis; tests and production set
+DATABASE_URL and REDIS_URL (Redis channel layer).
 """
 
 import base64
@@ -107,6 +108,7 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
+    "django_q",
     "mediation",
 ]
 
@@ -148,11 +150,28 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'mediation.sqlite3'}"),
+        # PostgreSQL only: the room's prepared statements, the analysis's arrays and rollups.
+        os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mediation"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Scheduled and queued work (django-q2; `manage.py qcluster` runs it: `make run`, docker-compose's
+# tasks service). Its queue is a table of the database, so a task queued with a case is committed
+# with it and nothing is lost while no worker runs. The schedules: mediation.tasks.
+Q_CLUSTER = {
+    "name": "mediation",
+    "orm": "default",
+    "workers": int(os.environ.get("TASK_WORKERS", "1")),
+    # A task running longer than this is stopped; one not acknowledged after `retry` is run again.
+    "timeout": 600,
+    "retry": 900,
+    "max_attempts": 3,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Tasks",
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

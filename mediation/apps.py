@@ -13,6 +13,11 @@ class MediationConfig(AppConfig):
         from mediation.services import cases, joint, notices, rooms, sessions, settlement  # noqa: F401
 
         _read_json_with_orjson()
+        from django.db.models.signals import post_migrate
+
+        from mediation.tasks import schedules_ensure
+
+        post_migrate.connect(schedules_ensure, sender=self)
 
 
 def _read_json_with_orjson() -> None:

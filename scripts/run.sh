@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# `make run`: the whole product on this machine. The web service (daphne) on HOST:PORT with the
-# embedded default database, and the triage bot (Rasa and its action server) beside it on
-# 127.0.0.1, trained first if its model is missing. Ctrl-C stops everything.
+# `make run`: the whole product on this machine. The web service (daphne) on HOST:PORT, its task
+# worker (scheduled and queued work: early warnings), and the triage bot (Rasa and its action
+# server) beside it on 127.0.0.1, trained first if its model is missing. The data lives in the
+# local PostgreSQL's database `mediation` and the live layer in the local Redis (database 2), which
+# `make services` starts or installs. Ctrl-C stops everything.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 host="${HOST:-127.0.0.1}" port="${PORT:-8000}"
 cd "$root"
 python=.venv/bin/python
 mkdir -p var
+if [ -z "${DATABASE_URL:-}" ]; then
+  psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='mediation'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE mediation"
+  export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mediation
+fi
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/2}"
 $python manage.py migrate -v0
 $python manage.py load_reference_data
 $python manage.py seed_demo
@@ -19,6 +27,8 @@ export BOT_URL="http://127.0.0.1:${BOT_PORT:-5005}"
 
 bash scripts/run-bot.sh "http://127.0.0.1:$port" "$bot_token" &
 bot=$!
-trap 'kill $bot 2>/dev/null || true; wait $bot 2>/dev/null || true' EXIT INT TERM
+$python manage.py qcluster &
+tasks=$!
+trap 'kill $bot $tasks 2>/dev/null || true; wait $bot $tasks 2>/dev/null || true' EXIT INT TERM
 echo "Serving on http://$host:$port/  admin: /admin/  API docs: /api/docs/  bot chat: ws://$host:$port/ws/bot/"
 $python -m channels_app.serve -b "$host" -p "$port" asgi:application

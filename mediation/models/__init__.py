@@ -1,3 +1,13 @@
+from mediation.models.analysis import (
+    ComplaintCount,
+    EarlyWarning,
+    EntityComplaintCount,
+    ProblemType,
+    TermCount,
+    WarningEvent,
+    WarningKind,
+    WarningRecipient,
+)
 from mediation.models.calendar import OfficialCalendarDay, OfficialCalendarYear
 from mediation.models.cases import (
     ENDED_STATUSES,
@@ -53,6 +63,14 @@ from mediation.models.rooms import (
 )
 
 __all__ = [
+    "ComplaintCount",
+    "EarlyWarning",
+    "WarningEvent",
+    "WarningKind",
+    "WarningRecipient",
+    "EntityComplaintCount",
+    "ProblemType",
+    "TermCount",
     "Authority",
     "AuthorityKind",
     "CAUCUS_CHANNEL_OF_PARTY",

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -238,6 +239,12 @@ class Case(models.Model):
     demand_detail = models.TextField(_("demand in detail"), blank=True)
     violation_type = models.CharField(_("violation type"), max_length=32, choices=ViolationType.choices, blank=True)
     is_anonymous = models.BooleanField(_("anonymous report"), default=False)
+    # What went wrong (mediation.models.analysis.ProblemType), read from the facts when the case is
+    # filed or corrected, unless an official has set them: an official's correction is kept.
+    problem_types = ArrayField(models.CharField(max_length=24), verbose_name=_("problem types"), default=list)
+    problem_types_set_by_official = models.BooleanField(default=False)
+    # The facts' keywords (jieba), which the rising terms of the analysis count.
+    keywords = ArrayField(models.CharField(max_length=32), default=list, editable=False)
 
     handling_authority = models.ForeignKey(
         Authority, verbose_name=_("handling authority"), on_delete=models.PROTECT, related_name="handled_cases"
@@ -326,6 +333,8 @@ class Case(models.Model):
             models.Index(fields=["handling_authority", "status"], name="case_queue_idx"),
             models.Index(fields=["co_mediating_authority", "status"], name="case_co_queue_idx"),
             models.Index(fields=["entity", "kind"], name="case_entity_kind_idx"),
+            # The analysis reads the complaints of recent days (clusters, prepaid-card runaways).
+            models.Index(fields=["kind", "received_at"], name="case_kind_received_idx"),
         ]
 
     def __str__(self) -> str:

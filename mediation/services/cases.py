@@ -32,11 +32,14 @@ from mediation.models import (
     ViolationType,
 )
 from mediation.rules import Period
+from mediation.services.complaint_counts import Counted, complaint_counted, complaint_recounted
+from mediation.services.complaint_text import keywords_of, problem_types_of
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.identifiers import validate_phone, validate_resident_id
 from mediation.services.jurisdiction import resolve_jurisdiction
 from mediation.services.periods import period_start, verification_period
 from mediation.services.transitions import Role, case_transition, on_action
+from mediation.tasks import complaint_filed_queue
 
 CASE_NUMBER_PREFIX = {CaseKind.COMPLAINT: "TS", CaseKind.REPORT: "JB"}  # 投诉, 举报
 CURRENCIES = ("CNY", "HKD", "MOP", "TWD", "USD", "EUR", "JPY", "KRW", "GBP")
@@ -247,6 +250,8 @@ def _file(
             jurisdiction, handling_authority=found_in.handling_authority, co_mediating_authority=None
         )
     day = timezone.localdate(received_at)
+    if kind == CaseKind.COMPLAINT:
+        fields.update(problem_types=problem_types_of(fields["facts"]), keywords=keywords_of(fields["facts"]))
     case = Case(
         number=next_case_number(kind=kind, day=day),
         kind=kind,
@@ -281,6 +286,9 @@ def _file(
         from_status="",
         to_status=CaseStatus.SUBMITTED,
     )
+    if kind == CaseKind.COMPLAINT:
+        complaint_counted(case)
+        complaint_filed_queue(case.pk)
     return case
 
 
@@ -556,6 +564,7 @@ def case_correct(*, case: Case, actor, changes: dict) -> Case:
     if unknown:
         raise ValidationError({field: [_("This field cannot be corrected.")] for field in unknown})
     changed = sorted(field for field, value in changes.items() if getattr(case, field) != value)
+    counted = Counted.of(case)
     for field in changed:
         setattr(case, field, changes[field])
     if case.kind == CaseKind.COMPLAINT:
@@ -585,7 +594,15 @@ def case_correct(*, case: Case, actor, changes: dict) -> Case:
             intake_channel=case.intake_channel,
         )
     if changed:
+        if case.kind == CaseKind.COMPLAINT and "facts" in changed:
+            # What went wrong is read again from the corrected facts, unless an official has set it.
+            case.keywords = keywords_of(case.facts)
+            changed.append("keywords")
+            if not case.problem_types_set_by_official:
+                case.problem_types = problem_types_of(case.facts)
+                changed.append("problem_types")
         case.save(update_fields=[*changed, "updated_at"])
+        complaint_recounted(before=counted, case=case)
         CaseEvent.objects.create(
             case=case,
             actor=actor,

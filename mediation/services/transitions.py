@@ -55,6 +55,7 @@ class Role(enum.StrEnum):
     CONSUMER = "consumer"  # the complainant or reporter of this case
     HANDLING_OFFICIAL = "handling_official"  # an official of the handling authority
     SUPERIOR_OFFICIAL = "superior_official"  # an official of a bureau above the handling one
+    CO_MEDIATING_OFFICIAL = "co_mediating_official"  # an official of the co-mediating bureau
     # An elected representative of a joint complaint, acting on a complaint they represent (Art. 12).
     REPRESENTATIVE = "representative"
     # Staff of the consumer association or mediation organisation the mediation is entrusted to (Art. 19).
@@ -211,6 +212,7 @@ TRANSITIONS: tuple[Transition, ...] = (
 ACTION_LABELS = {
     "submit": gettext_lazy("submit"),
     "correct": gettext_lazy("correct"),
+    "correct_problem_types": gettext_lazy("correct the problem types"),
     "send_to_business": gettext_lazy("send to the business"),
     "settle_directly": gettext_lazy("confirm direct settlement"),
     "escalate": gettext_lazy("pass to the authority"),

@@ -1,0 +1,75 @@
+"""The product's scheduled and queued work, run by django-q2's worker (`manage.py qcluster`).
+
+The schedules are kept in the database by `schedules_ensure`, which runs after every migration:
+- early warnings across the country, every hour, over the window ending today;
+- the same just after midnight over the window ending yesterday, which the hourly run last saw
+  before the day was over;
+- the ODR periods that ran out, passed to the authority, every day.
+A complaint filed queues the detection of what it may complete (`complaint_filed_queue`)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+SCHEDULES = {
+    # name: (function, schedule type, minutes between runs, first run at (local time))
+    "early warnings, hourly": ("mediation.tasks.early_warnings_detect_today", "I", 60, None),
+    "early warnings, the day before": ("mediation.tasks.early_warnings_detect_yesterday", "D", None, (0, 10)),
+    "ODR periods run out": ("mediation.tasks.odr_periods_run_out", "D", None, (0, 20)),
+}
+
+
+def early_warnings_detect_today() -> int:
+    from mediation.services.early_warnings import warnings_detect
+
+    return len(warnings_detect(day=timezone.localdate()))
+
+
+def early_warnings_detect_yesterday() -> int:
+    from mediation.services.early_warnings import warnings_detect
+
+    return len(warnings_detect(day=timezone.localdate() - datetime.timedelta(days=1)))
+
+
+def early_warnings_detect_for_complaint(case_id: int) -> int:
+    from mediation.services.early_warnings import warnings_detect_for_complaint
+
+    return len(warnings_detect_for_complaint(case_id=case_id))
+
+
+def odr_periods_run_out() -> int:
+    from mediation.services.deadlines import odr_escalate_overdue
+
+    return len(odr_escalate_overdue())
+
+
+def complaint_filed_queue(case_id: int) -> None:
+    """Once the filing commits, queue the detection of the patterns the complaint may complete. The
+    queue is a table of the same database: the task is not lost if no worker is running yet."""
+    from django_q.tasks import async_task
+
+    transaction.on_commit(
+        lambda: async_task("mediation.tasks.early_warnings_detect_for_complaint", case_id, group="early warnings")
+    )
+
+
+def schedules_ensure(**_signal) -> None:
+    """Create or update the schedules above (idempotent; connected to post_migrate)."""
+    from django_q.models import Schedule
+
+    now = timezone.localtime()
+    for name, (function, kind, minutes, at) in SCHEDULES.items():
+        next_run = now + datetime.timedelta(minutes=1)
+        if at is not None:
+            next_run = now.replace(hour=at[0], minute=at[1], second=0, microsecond=0)
+            if next_run <= now:
+                next_run += datetime.timedelta(days=1)
+        schedule = Schedule.objects.filter(name=name).first()
+        if schedule is None:
+            Schedule.objects.create(
+                name=name, func=function, schedule_type=kind, minutes=minutes, next_run=next_run, repeats=-1
+            )
+        elif (schedule.func, schedule.schedule_type, schedule.minutes) != (function, kind, minutes):
+            schedule.func, schedule.schedule_type, schedule.minutes = function, kind, minutes
+            schedule.save(update_fields=["func", "schedule_type", "minutes"])
