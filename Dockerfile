@@ -1,4 +1,14 @@
 # Web service image: Django + Channels served by daphne (ASGI).
+
+# The scripts the pages load from the npm registry (Apache ECharts), checked against their
+# integrity hashes as `make install` does (Makefile: ECHARTS_*).
+FROM node:20-bookworm-slim AS vendor
+WORKDIR /build
+COPY Makefile scripts/vendor-npm.sh ./
+RUN version=$(sed -n 's/^ECHARTS_VERSION := //p' Makefile) \
+    && integrity=$(sed -n 's/^ECHARTS_INTEGRITY := //p' Makefile) \
+    && bash vendor-npm.sh echarts "$version" "$integrity" dist/echarts.min.js /build/vendor/echarts
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -17,9 +27,10 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 COPY . .
+COPY --from=vendor /build/vendor mediation/static/vendor
 
-# With no environment set, settings fall back to SQLite and the in-memory channel layer,
-# so these need no services at build time. Static files land in /app/var/static (STATIC_ROOT).
+# Neither command opens a database connection, so they need no services at build time. Static
+# files land in /app/var/static (STATIC_ROOT).
 RUN python manage.py compilemessages --ignore=.venv \
     && python manage.py collectstatic --noinput
 

@@ -29,8 +29,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install -q --no-compile -r requirements-dev.txt
 	touch $(STAMP)
 
+# Apache ECharts draws the analysis page's charts. It comes from the npm registry at build time,
+# checked against the registry's integrity hash, and the app serves it itself (no CDN).
+ECHARTS_VERSION := 6.1.0
+ECHARTS_INTEGRITY := sha512-q0yaFPggC9FUdsWH4blavRWFmxdrIodbkoKNAjJudAI6CA9gNPxHtV2RcZNEepZVlk4yvBYkOkbk6HIVpIyHZA==
+ECHARTS := mediation/static/vendor/echarts/echarts.min.js
+
+$(ECHARTS): Makefile
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null)
+	bash scripts/vendor-npm.sh echarts $(ECHARTS_VERSION) $(ECHARTS_INTEGRITY) dist/echarts.min.js $(@D)
+
 .PHONY: install
-install: $(STAMP) ## Create the virtual environment and install the pinned packages
+install: $(STAMP) $(ECHARTS) ## Create the virtual environment, install the pinned packages and the vendored scripts
 
 .PHONY: messages
 messages: $(STAMP) ## Compile the gettext catalogues in locales/

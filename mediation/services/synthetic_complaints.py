@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import io
+import itertools
 import random
 from collections.abc import Iterator, Sequence
 
@@ -112,6 +114,9 @@ class Background:
     entities_by_county: dict[str, list[int]]
     # Where consumers live: their own county mostly (all of them when this is empty), else any of these.
     consumer_counties: Sequence[str] = ()
+    # How busy each county is against the others (1 each when empty): its rate is per_county_day
+    # times its weight.
+    county_weights: Sequence[float] = ()
 
 
 class _Writer:
@@ -205,20 +210,27 @@ def _copy_value(value) -> str:
     return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
+@functools.cache
+def _zipf_cumulative(size: int) -> list[float]:
+    return list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
+
+
 def _zipf_choice(rnd: random.Random, items: Sequence[int]) -> int:
-    weights = [1 / (rank + 1) for rank in range(len(items))]
-    return rnd.choices(items, weights)[0]
+    """One of `items`, the first ones likelier (weight 1 / rank): a few businesses get many complaints."""
+    return rnd.choices(items, cum_weights=_zipf_cumulative(len(items)))[0]
 
 
 def _background_rows(writer: _Writer, background: Background) -> Iterator[dict]:
     rnd = writer.random
     draws = numpy.random.default_rng(rnd.randrange(2**32))
     problem_types = list(PROBLEMS)
-    problem_weights = [5, 2, 2, 2, 1.5, 4, 0.7, 0.6, 3, 1]
+    problem_weights = list(itertools.accumulate([5, 2, 2, 2, 1.5, 4, 0.7, 0.6, 3, 1]))
     categories = list(PRODUCTS)
+    weights = numpy.array(background.county_weights or [1.0] * len(background.counties), dtype=float)
+    rates = background.per_county_day * weights
     for offset in range(background.days):
         day = background.first_day + datetime.timedelta(days=offset)
-        counts = draws.poisson(background.per_county_day, len(background.counties))
+        counts = draws.poisson(rates)
         for county, count in zip(background.counties, counts, strict=True):
             for _ in range(int(count)):
                 elsewhere = background.consumer_counties or (county,)
@@ -228,7 +240,7 @@ def _background_rows(writer: _Writer, background: Background) -> Iterator[dict]:
                     entity_county=county,
                     consumer_county=consumer_county,
                     day=day,
-                    problem_type=rnd.choices(problem_types, problem_weights)[0],
+                    problem_type=rnd.choices(problem_types, cum_weights=problem_weights)[0],
                     category=rnd.choice(categories),
                 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.web import views
+from mediation.web import analysis_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -25,6 +25,12 @@ urlpatterns = [
     path("disclosure/<int:entity_id>/", views.disclosure_page, name="disclosure"),
     path("help/<int:help_request_id>/", views.help_chat_page, name="help-chat"),
     path("help/<int:help_request_id>/leave/", views.help_leave, name="help-leave"),
+    path("analysis/", analysis_views.analysis_page, name="analysis"),
+    path("analysis/cases/", analysis_views.analysis_cases, name="analysis-cases"),
+    path("analysis/export.csv", analysis_views.analysis_export, name="analysis-export"),
+    path("warnings/", analysis_views.warnings_page, name="warnings"),
+    path("warnings/<int:warning_id>/", analysis_views.warning_page, name="warning"),
+    path("warnings/<int:warning_id>/answer/", analysis_views.warning_answer, name="warning-answer"),
     path("desk/", views.desk, name="desk"),
     path("desk/duty/", views.desk_duty, name="desk-duty"),
     path("desk/<int:help_request_id>/join/", views.desk_join, name="desk-join"),

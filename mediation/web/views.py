@@ -27,6 +27,7 @@ from mediation.models import (
     MediationTerminationReason,
     NoticeDeliveryChannel,
     Region,
+    WarningRecipient,
 )
 from mediation.rules import Period
 from mediation.selectors.assistance import desk_waiting
@@ -244,6 +245,10 @@ def queue(request):
         "today": today,
         "cases": [],
         "invitations": co_mediation_invitations(user=request.user)[:50],
+        # Early warnings that went to this bureau and that nobody here has acknowledged yet.
+        "warnings_to_acknowledge": WarningRecipient.objects.filter(authority=authority, acknowledged_at__isnull=True)
+        .select_related("warning__region", "warning__entity")
+        .order_by("-warning__window_end")[:20],
     }
     if current not in QueueBucket.__members__.values():
         choices = ", ".join(str(label) for _bucket, label in QUEUE_TABS)
