@@ -19,6 +19,7 @@ import argparse
 import datetime
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "channels_app.settings")
 
-from bench.common import ensure_database  # noqa: E402
+from bench.common import ensure_database, percentile  # noqa: E402
 
 DAYS = 730
 
@@ -142,8 +143,101 @@ def main() -> None:
     measure(repeat=arguments.repeat)
 
 
+def _timed(function) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = function()
+    return (time.perf_counter() - started) * 1000, result
+
+
 def measure(*, repeat: int) -> None:
-    raise NotImplementedError
+    from django.db import connection
+    from django.utils import timezone
+
+    from mediation.models import Case, ComplaintCount, EntityComplaintCount, Region, RegionLevel, TermCount
+    from mediation.selectors import analysis
+    from mediation.services.complaint_counts import Counted, complaint_counts_rebuild
+    from mediation.services.complaint_text import keywords_of, problem_types_of
+    from mediation.services.early_warnings import warnings_detect, warnings_detect_for_complaint
+
+    log(
+        f"Complaints: {Case.objects.count():,}; rows of counts: regions {ComplaintCount.objects.count():,}, "
+        f"businesses {EntityComplaintCount.objects.count():,}, terms {TermCount.objects.count():,}"
+    )
+    last_day = timezone.localdate() - datetime.timedelta(days=1)
+    # The busiest province, one of its prefectures and one of that prefecture's counties.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT region_code FROM mediation_complaintcount WHERE region_level = %s AND category = ''
+               AND problem_type = '' GROUP BY region_code ORDER BY sum(count) DESC LIMIT 1""",
+            [RegionLevel.PROVINCE],
+        )
+        province = Region.objects.get(code=cursor.fetchone()[0])
+    prefecture = Region.objects.filter(parent=province, level=RegionLevel.PREFECTURE).order_by("code")[1]
+    county = Region.objects.filter(parent=prefecture).order_by("code")[1]
+    panels = {
+        "trend": analysis.trend,
+        "total": analysis.total,
+        "regions": analysis.region_ranking,
+        "problem types": analysis.problem_type_ranking,
+        "categories": analysis.category_ranking,
+        "businesses": analysis.business_ranking,
+        "rising terms": analysis.rising_terms,
+    }
+    timings: dict[str, list[float]] = {name: [] for name in panels}
+    pages: list[float] = []
+    for _ in range(repeat):
+        for region in (province, prefecture, county):
+            for days in (7, 30, 365, 730):
+                for category in ("", "G02"):
+                    scope = analysis.Scope(
+                        region=region,
+                        start=last_day - datetime.timedelta(days=days - 1),
+                        end=last_day,
+                        category=category,
+                        granularity="day" if days <= 90 else "month",
+                    )
+                    page = 0.0
+                    for name, panel in panels.items():
+                        elapsed, _result = _timed(lambda panel=panel, scope=scope: panel(scope))
+                        timings[name].append(elapsed)
+                        page += elapsed
+                    elapsed, _result = _timed(lambda region=region: list(analysis.warnings_of_area(region)[:20]))
+                    pages.append(page + elapsed)
+    log(f"\nThe analysis page's queries ({province.name}, {prefecture.name}, {county.name}; 7, 30, 365 and")
+    log(f"730 days; all categories and one; {repeat} rounds): ms")
+    log(f"{'query':<16}{'p50':>8}{'p99':>8}{'max':>8}")
+    for name, values in [*timings.items(), ("whole page", pages)]:
+        log(f"{name:<16}{statistics.median(values):>8.1f}{percentile(values, 0.99):>8.1f}{max(values):>8.1f}")
+
+    day_cases = list(
+        Case.objects.filter(kind="complaint", received_at__date=last_day).select_related(
+            "entity__business_region__parent__parent", "entity__registered_region__parent__parent"
+        )
+    )
+    log(f"\nA day's new complaints: {len(day_cases):,} (those received on {last_day})")
+    elapsed, _ = _timed(lambda: [(problem_types_of(case.facts), keywords_of(case.facts)) for case in day_cases])
+    log(f"  reading each (problem types, keywords), one at a time: {elapsed / 1000:.1f} s")
+    elapsed, _ = _timed(lambda: [Counted.of(case).region_rows() for case in day_cases])
+    log(f"  working out each one's counts: {elapsed / 1000:.1f} s")
+    sample = day_cases[:: max(1, len(day_cases) // 200)]
+    per_complaint = [_timed(lambda case=case: warnings_detect_for_complaint(case_id=case.pk))[0] for case in sample]
+    log(
+        f"  detection queued by each filing ({len(sample)} of them): p50 {statistics.median(per_complaint):.0f} ms, "
+        f"p99 {percentile(per_complaint, 0.99):.0f} ms; for the whole day's "
+        f"{sum(per_complaint) / len(sample) * len(day_cases) / 1000:.0f} s of the worker"
+    )
+    elapsed, found = _timed(lambda: warnings_detect(day=last_day))
+    log(
+        f"  detection across the country, over the window ending that day: {elapsed / 1000:.1f} s, "
+        f"{len(found)} warnings"
+    )
+    kinds: dict[str, int] = {}
+    for warning in found:
+        kinds[warning.kind] = kinds.get(warning.kind, 0) + 1
+    log(f"    by kind: {kinds}")
+
+    elapsed, _ = _timed(complaint_counts_rebuild)
+    log(f"\nFull recomputation of the counts from the complaints: {elapsed / 1000:.0f} s")
 
 
 if __name__ == "__main__":

@@ -663,3 +663,20 @@ class JointComplaintSerializer(serializers.Serializer):
 class NoticeGivenSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=NoticeDeliveryChannel.choices)
     given_at = serializers.DateTimeField(read_only=True)
+
+
+class PublicConsumerWarningSerializer(serializers.Serializer):
+    """A published consumer warning, as the public and the triage bot read it."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    category = serializers.CharField()
+    region = serializers.CharField(source="region_id")
+    region_name = serializers.CharField(source="region.name")
+    authority = serializers.CharField(source="authority.name")
+    published_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, warning) -> str:
+        return f"/alerts/{warning.pk}/"

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/<str:number>/evidence/", views.EvidenceUploadView.as_view(), name="case-evidence"),
     path("cases/<str:number>/evidence/<int:evidence_id>/", views.EvidenceFileView.as_view(), name="case-evidence-file"),
     path("public/cases/<str:number>/", views.PublicCaseView.as_view(), name="public-case"),
+    path("public/consumer-warnings/", views.PublicConsumerWarningsView.as_view(), name="public-consumer-warnings"),
     path("authorities/<int:authority_id>/queue/", views.AuthorityQueueView.as_view(), name="authority-queue"),
     path("help-requests/", views.HelpRequestListView.as_view(), name="help-requests"),
     path("help-requests/<int:help_request_id>/join/", views.HelpRequestJoinView.as_view(), name="help-request-join"),

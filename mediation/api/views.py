@@ -29,6 +29,7 @@ from mediation.models import (
     IntakeChannel,
     JointComplaint,
     MarketEntity,
+    Region,
 )
 from mediation.selectors.assistance import help_requests_of, help_requests_waiting
 from mediation.selectors.cases import (
@@ -47,6 +48,7 @@ from mediation.selectors.rooms import mediation_document_for_viewer
 from mediation.services import cases as case_services
 from mediation.services.assistance import help_request_join, help_request_open, help_request_release, official_duty_set
 from mediation.services.chat_grants import GRANT_HEADER, chat_grant_consumer
+from mediation.services.consumer_warnings import consumer_warnings_published
 from mediation.services.joint import joint_complaint_propose, joint_representatives_elect
 from mediation.services.notices import notice_delivery_record
 from mediation.services.people import consumer_register, consumer_sign_up, require_intake_official
@@ -350,6 +352,29 @@ class PublicCaseView(APIView):
     @extend_schema(responses=s.PublicCaseSerializer)
     def get(self, request, number: str):
         return Response(s.PublicCaseSerializer(case_for_public(number=number)).data)
+
+
+class PublicConsumerWarningsView(APIView):
+    """The published consumer warnings, newest first; with `region`, those of that region and of the
+    regions above it."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("region", str, required=False, description="A region code")],
+        responses=s.PublicConsumerWarningSerializer(many=True),
+    )
+    def get(self, request):
+        code = request.query_params.get("region", "").strip()
+        region = None
+        if code:
+            region = Region.objects.select_related("parent__parent").filter(code=code[:6]).first()
+            if region is None or len(code) != 6:
+                raise DjangoValidationError(
+                    {"region": [_("No region has the code %(code)s.") % {"code": code[:20]}]}
+                )
+        warnings = consumer_warnings_published(region=region, limit=20)
+        return Response(s.PublicConsumerWarningSerializer(warnings, many=True).data)
 
 
 class AuthorityQueueView(APIView):

@@ -1,5 +1,8 @@
 from mediation.models.analysis import (
     ComplaintCount,
+    ConsumerWarning,
+    ConsumerWarningEvent,
+    ConsumerWarningStatus,
     EarlyWarning,
     EntityComplaintCount,
     ProblemType,
@@ -64,6 +67,9 @@ from mediation.models.rooms import (
 
 __all__ = [
     "ComplaintCount",
+    "ConsumerWarning",
+    "ConsumerWarningEvent",
+    "ConsumerWarningStatus",
     "EarlyWarning",
     "WarningEvent",
     "WarningKind",

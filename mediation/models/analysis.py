@@ -213,3 +213,65 @@ class WarningEvent(AppendOnlyModel):
 
     change_refused = _("Warning events cannot be changed.")
     delete_refused = _("Warning events cannot be deleted.")
+
+
+class ConsumerWarningStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ConsumerWarning(models.Model):
+    """A consumer warning (消费预警和风险提示, Order 121 Art. 38): what a bureau tells
+    the public about a hot spot, often drafted from an early warning. Public once published, until
+    withdrawn; nothing in it may identify a consumer (the officials write it)."""
+
+    authority = models.ForeignKey(
+        "mediation.Authority", verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    category = models.CharField(_("category"), max_length=3, blank=True)
+    region = models.ForeignKey("mediation.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    # The early warning it was drafted from, if any (seen by officials only).
+    early_warning = models.ForeignKey(
+        EarlyWarning, null=True, blank=True, on_delete=models.PROTECT, related_name="consumer_warnings"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ConsumerWarningStatus.choices, default=ConsumerWarningStatus.DRAFT
+    )
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafted_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("consumer warning")
+        verbose_name_plural = _("consumer warnings")
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsumerWarningEvent(AppendOnlyModel):
+    """The audited history of a consumer warning: drafted, edited, published, withdrawn."""
+
+    consumer_warning = models.ForeignKey(ConsumerWarning, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=16)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("consumer warning event")
+        verbose_name_plural = _("consumer warning events")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.consumer_warning_id}: {self.action}"
+
+    change_refused = _("Consumer warning events cannot be changed.")
+    delete_refused = _("Consumer warning events cannot be deleted.")

@@ -76,7 +76,7 @@ def scope_for(*, user, region: str = "", start=None, end=None, category: str = "
     if region:
         chosen = Region.objects.select_related("parent__parent").filter(code=region).first()
         if chosen is None:
-            errors["region"] = [_("There is no region with the code %(code)s.") % {"code": region}]
+            errors["region"] = [_("No region has the code %(code)s.") % {"code": region}]
         elif not _within(chosen, area):
             errors["region"] = [_("%(region)s is outside your area.") % {"region": chosen.name}]
     today = timezone.localdate()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.web import analysis_views, views
+from mediation.web import analysis_views, consumer_warning_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -31,6 +31,14 @@ urlpatterns = [
     path("warnings/", analysis_views.warnings_page, name="warnings"),
     path("warnings/<int:warning_id>/", analysis_views.warning_page, name="warning"),
     path("warnings/<int:warning_id>/answer/", analysis_views.warning_answer, name="warning-answer"),
+    path("alerts/", consumer_warning_views.public_list, name="consumer-warnings"),
+    path("alerts/<int:warning_id>/", consumer_warning_views.public_page, name="consumer-warning"),
+    path("consumer-warnings/manage/", consumer_warning_views.manage, name="consumer-warnings-manage"),
+    path(
+        "consumer-warnings/manage/<int:warning_id>/",
+        consumer_warning_views.manage_one,
+        name="consumer-warning-manage",
+    ),
     path("desk/", views.desk, name="desk"),
     path("desk/duty/", views.desk_duty, name="desk-duty"),
     path("desk/<int:help_request_id>/join/", views.desk_join, name="desk-join"),

@@ -62,7 +62,7 @@ def test_a_district_official_sees_the_district_and_narrows_by_category(world, fi
     ("query", "language", "message"),
     [
         ("region=440305", "en", "outside your area"),
-        ("region=999999", "en", "There is no region with the code 999999."),
+        ("region=999999", "en", "No region has the code 999999."),
         ("start=2026-13-01", "en", "Give dates as YYYY-MM-DD."),
         ("start=2026-06-01&end=2026-05-01", "en", "The period ends before it starts."),
         ("start=2020-01-01&end=2026-01-01", "en", "Choose a period of at most two years."),
@@ -128,7 +128,9 @@ def test_a_warning_reaches_the_queue_of_the_bureaus_concerned_who_acknowledge_it
     # A bureau of another area does not see it at all.
     assert browser(world.outsider_official).get(f"/warnings/{warning.pk}/").status_code == 403
 
-    assert official.post(f"/warnings/{warning.pk}/answer/", {"answer": "action", "action_taken": " "}).status_code == 400
+    assert (
+        official.post(f"/warnings/{warning.pk}/answer/", {"answer": "action", "action_taken": " "}).status_code == 400
+    )
     assert official.post(f"/warnings/{warning.pk}/answer/", {"answer": "acknowledge"}).status_code == 302
     done = official.post(f"/warnings/{warning.pk}/answer/", {"answer": "action", "action_taken": "已约谈经营者"})
     assert done.status_code == 302
