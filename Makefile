@@ -144,12 +144,16 @@ screens: $(STAMP) $(BOT_STAMP) services messages ## Remake docs/screens/: the ch
 	SCREENS_DIR=$(CURDIR)/docs/screens $(TEST_ENV) $(BIN)/pytest -m bot_e2e tests/e2e/test_screens.py
 
 .PHONY: bench
-bench: bench-registry bench-room bench-bot ## The benchmarks: registry search, the live room, the bot
+bench: bench-registry bench-room bench-bot bench-analysis ## The benchmarks: registry search, the live room, the bot, the analysis
 
 .PHONY: bench-bot
 bench-bot: $(STAMP) $(BOT_STAMP) services messages ## NLU parse latency of the trained model, and full bot turns through the WebSocket (p50, p99)
 	model=$$(bash scripts/bot-model.sh | tail -1) && cd bot && $(BOT_ENV) .venv/bin/python -W ignore bench/nlu_latency.py "$$model"
 	$(BENCH_ENV) $(BIN)/python bench/bot_chat_bench.py
+
+.PHONY: bench-analysis
+bench-analysis: $(STAMP) services ## The analysis over 5,000,000 complaints: the page's queries, detection, recomputation
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_analysis $(BIN)/python bench/analysis_bench.py --complaints 5000000
 
 .PHONY: bench-registry
 bench-registry: $(STAMP) services ## Registry search latency over 1,000,000 entities in PostgreSQL

@@ -82,6 +82,15 @@ class MediationApi:
             raise MediationUnavailable(f"registry search answered {status}")
         return body
 
+    async def consumer_warnings(self, *, region: str = "") -> list[dict[str, Any]]:
+        """The consumer warnings the bureaus have published, newest first; with a region code, those
+        of that region and of the regions above it."""
+        params = {"region": region} if region else {}
+        status, body = await self._call("GET", "/api/public/consumer-warnings/", params=params)
+        if status != 200:
+            raise MediationUnavailable(f"consumer warnings answered {status}")
+        return body
+
     async def consumer_cases(self, person: ChatPerson) -> list[dict[str, Any]]:
         """The consumer's own cases, newest first, as they see them."""
         status, body = await self._call("GET", "/api/cases/", person, params={"consumer": str(person.consumer)})

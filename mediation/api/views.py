@@ -370,9 +370,7 @@ class PublicConsumerWarningsView(APIView):
         if code:
             region = Region.objects.select_related("parent__parent").filter(code=code[:6]).first()
             if region is None or len(code) != 6:
-                raise DjangoValidationError(
-                    {"region": [_("No region has the code %(code)s.") % {"code": code[:20]}]}
-                )
+                raise DjangoValidationError({"region": [_("No region has the code %(code)s.") % {"code": code[:20]}]})
         warnings = consumer_warnings_published(region=region, limit=20)
         return Response(s.PublicConsumerWarningSerializer(warnings, many=True).data)
 

@@ -185,7 +185,11 @@ def complaint_counts_rebuild(*, since: datetime.date | None = None, until: datet
 
     params = received(first_day, end_day)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("LOCK TABLE mediation_complaintcount, mediation_entitycomplaintcount, mediation_termcount")
+        # Filings wait (their counts would be lost or counted twice); the analysis goes on reading.
+        cursor.execute(
+            "LOCK TABLE mediation_complaintcount, mediation_entitycomplaintcount, mediation_termcount "
+            "IN SHARE ROW EXCLUSIVE MODE"
+        )
         days = [first_day, end_day]
         cursor.execute("DELETE FROM mediation_complaintcount WHERE day >= %s AND day < %s", days)
         cursor.execute("DELETE FROM mediation_entitycomplaintcount WHERE day >= %s AND day < %s", days)

@@ -59,7 +59,9 @@ def test_a_bureau_drafts_from_an_early_warning_publishes_and_withdraws(world, ap
     assert api.get("/api/public/consumer-warnings/?region=110105").json() == []
     assert api.get("/api/public/consumer-warnings/?region=9").status_code == 400
 
-    assert official.post(f"/consumer-warnings/manage/{warning.pk}/", {"do": "withdraw", "reason": ""}).status_code == 400
+    assert (
+        official.post(f"/consumer-warnings/manage/{warning.pk}/", {"do": "withdraw", "reason": ""}).status_code == 400
+    )
     withdrawn = official.post(
         f"/consumer-warnings/manage/{warning.pk}/", {"do": "withdraw", "reason": "经营者已恢复营业并退款"}
     )
@@ -90,6 +92,8 @@ def test_only_the_drafting_bureau_changes_a_warning_and_only_inside_its_area(wor
         assert browser(user).get("/consumer-warnings/manage/").status_code == 403
     # Published, it can no longer be edited, only withdrawn.
     official.post(f"/consumer-warnings/manage/{warning.pk}/", {"do": "publish"})
-    edit = official.post(f"/consumer-warnings/manage/{warning.pk}/", {"do": "edit", "title": "新标题", "body": "新正文"})
+    edit = official.post(
+        f"/consumer-warnings/manage/{warning.pk}/", {"do": "edit", "title": "新标题", "body": "新正文"}
+    )
     assert edit.status_code == 400 and "Only a draft can be edited" in page(edit)
     assert ConsumerWarning.objects.get().title == "标题"
