@@ -79,8 +79,15 @@ def generate(*, complaints: int, entities: int) -> None:
     last_day = timezone.localdate() - datetime.timedelta(days=1)
     first_day = last_day - datetime.timedelta(days=DAYS - 1)
     spike_county = counties[len(counties) // 3]
-    runaway_shop, cluster_shop = entities_by_county[counties[len(counties) // 2]][:2]
-    cluster_homes = [county for county in counties if county.startswith(("11", "31", "44", "51", "61"))][::40][:5]
+    # The businesses with the fewest complaints of their county: a shop that runs away, and a seller
+    # that suddenly draws complaints from eight prefectures.
+    runaway_shop, cluster_shop = entities_by_county[counties[len(counties) // 2]][-2:]
+    prefectures_seen: set[str] = set()
+    cluster_homes = []
+    for county in counties[::97]:
+        if county[:4] not in prefectures_seen and len(cluster_homes) < 8:
+            prefectures_seen.add(county[:4])
+            cluster_homes.append(county)
     plants = [
         PlantedSpike(
             county=spike_county,
@@ -131,6 +138,7 @@ def main() -> None:
     parser.add_argument("--entities", type=int, default=300_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--skip-recompute", action="store_true", help="leave out the full recomputation")
     arguments = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
 
@@ -140,7 +148,7 @@ def main() -> None:
     generate(complaints=arguments.complaints, entities=arguments.entities)
     if arguments.generate_only:
         return
-    measure(repeat=arguments.repeat)
+    measure(repeat=arguments.repeat, recompute=not arguments.skip_recompute)
 
 
 def _timed(function) -> tuple[float, object]:
@@ -149,7 +157,7 @@ def _timed(function) -> tuple[float, object]:
     return (time.perf_counter() - started) * 1000, result
 
 
-def measure(*, repeat: int) -> None:
+def measure(*, repeat: int, recompute: bool) -> None:
     from django.db import connection
     from django.utils import timezone
 
@@ -172,8 +180,10 @@ def measure(*, repeat: int) -> None:
             [RegionLevel.PROVINCE],
         )
         province = Region.objects.get(code=cursor.fetchone()[0])
-    prefecture = Region.objects.filter(parent=province, level=RegionLevel.PREFECTURE).order_by("code")[1]
-    county = Region.objects.filter(parent=prefecture).order_by("code")[1]
+    prefecture = Region.objects.filter(parent=province, level=RegionLevel.PREFECTURE, is_current=True).order_by("code")[
+        0
+    ]
+    county = Region.objects.filter(parent=prefecture, is_current=True).exclude(name="市辖区").order_by("code")[0]
     panels = {
         "trend": analysis.trend,
         "total": analysis.total,
@@ -233,9 +243,11 @@ def measure(*, repeat: int) -> None:
     )
     kinds: dict[str, int] = {}
     for warning in found:
-        kinds[warning.kind] = kinds.get(warning.kind, 0) + 1
+        kinds[str(warning.kind)] = kinds.get(str(warning.kind), 0) + 1
     log(f"    by kind: {kinds}")
 
+    if not recompute:
+        return
     elapsed, _ = _timed(complaint_counts_rebuild)
     log(f"\nFull recomputation of the counts from the complaints: {elapsed / 1000:.0f} s")
 

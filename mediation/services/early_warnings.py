@@ -15,7 +15,10 @@ Three patterns are looked for, each with its test stated here and in docs/analys
 - **Prepaid-card runaway.** The prepaid-card complaints against one business in the last 7 days,
   tested the same way against its own 8 weeks before, at RUNAWAY_MIN_COUNT and RUNAWAY_P_VALUE.
 - **Cross-region cluster.** One business complained about by consumers of at least
-  CLUSTER_MIN_PREFECTURES prefectures within 30 days.
+  CLUSTER_MIN_PREFECTURES prefectures other than its own within 30 days, and by more consumers from
+  other prefectures than its 90 days before explain: the same conditional test, each complaint of
+  window and baseline together falling in the window with probability 1/4, at CLUSTER_P_VALUE. A
+  business that always sells across the country is not a cluster; one that suddenly is, is.
 
 A warning stays current while the pattern goes on: detection updates it (new figures and
 complaints) instead of raising another, until a week passes without the pattern."""
@@ -53,9 +56,11 @@ BASELINE_WINDOWS = 8
 SPIKE_MIN_COUNT = 5
 SPIKE_P_VALUE = 1e-5
 RUNAWAY_MIN_COUNT = 5
-RUNAWAY_P_VALUE = 1e-3
+RUNAWAY_P_VALUE = 1e-4
 CLUSTER_DAYS = 30
+CLUSTER_BASELINE_WINDOWS = 3
 CLUSTER_MIN_PREFECTURES = 3
+CLUSTER_P_VALUE = 1e-3
 # A warning is current, and updated rather than raised again, while detection found its pattern
 # within this many days.
 CURRENT_FOR_DAYS = 7
@@ -229,11 +234,18 @@ def prepaid_runaways(*, day: datetime.date, entity_ids: Iterable[int] | None = N
     return findings
 
 
+def _own_prefecture_sql() -> str:
+    return "left(coalesce(e.business_region_id, e.registered_region_id, ''), 4)"
+
+
 def cross_region_clusters(*, day: datetime.date, entity_ids: Iterable[int] | None = None) -> list[Finding]:
-    """Businesses complained about by consumers of several prefectures in the 30 days ending on `day`."""
+    """Businesses that consumers of several other prefectures complained about in the 30 days ending
+    on `day`, more than the 90 days before would explain."""
     start = day - datetime.timedelta(days=CLUSTER_DAYS - 1)
+    baseline_start = start - datetime.timedelta(days=CLUSTER_DAYS * CLUSTER_BASELINE_WINDOWS)
     zone = timezone.get_current_timezone()
     params: dict = {
+        "baseline_since": datetime.datetime.combine(baseline_start, datetime.time(), zone),
         "since": datetime.datetime.combine(start, datetime.time(), zone),
         "until": datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone),
         "zone": str(zone),
@@ -242,35 +254,44 @@ def cross_region_clusters(*, day: datetime.date, entity_ids: Iterable[int] | Non
     only = ""
     if entity_ids is not None:
         params["entities"] = tuple(entity_ids) or (0,)
-        only = "AND entity_id IN %(entities)s"
+        only = "AND c.entity_id IN %(entities)s"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT entity_id, count(*), count(DISTINCT left(consumer_region_id, 4)),
-                   min((received_at AT TIME ZONE %(zone)s)::date)
-            FROM mediation_case
-            WHERE kind = 'complaint' AND received_at >= %(since)s AND received_at < %(until)s
-              AND consumer_region_id IS NOT NULL {only}
-            GROUP BY entity_id
-            HAVING count(DISTINCT left(consumer_region_id, 4)) >= %(least)s
-            """,  # noqa: S608 (only placeholders are interpolated)
+            SELECT c.entity_id,
+                   count(*) FILTER (WHERE c.received_at >= %(since)s),
+                   count(*) FILTER (WHERE c.received_at < %(since)s),
+                   count(DISTINCT left(c.consumer_region_id, 4)) FILTER (WHERE c.received_at >= %(since)s),
+                   min((c.received_at AT TIME ZONE %(zone)s)::date) FILTER (WHERE c.received_at >= %(since)s)
+            FROM mediation_case c JOIN mediation_marketentity e ON e.id = c.entity_id
+            WHERE c.kind = 'complaint' AND c.received_at >= %(baseline_since)s AND c.received_at < %(until)s
+              AND c.consumer_region_id IS NOT NULL
+              AND left(c.consumer_region_id, 4) <> {_own_prefecture_sql()} {only}
+            GROUP BY c.entity_id
+            HAVING count(DISTINCT left(c.consumer_region_id, 4)) FILTER (WHERE c.received_at >= %(since)s)
+                   >= %(least)s
+            """,  # noqa: S608 (only placeholders and a fixed expression are interpolated)
             params,
         )
         rows = cursor.fetchall()
-    return [
-        Finding(
-            kind=WarningKind.CROSS_REGION_CLUSTER,
-            entity_id=entity_id,
-            window_start=start,
-            window_end=day,
-            observed=observed,
-            expected=0.0,
-            p_value=None,
-            prefectures=prefectures,
-            rising_since=first,
-        )
-        for entity_id, observed, prefectures, first in rows
-    ]
+    findings = []
+    for entity_id, observed, before, prefectures, first in rows:
+        p_value = float(binom.sf(observed - 1, observed + before, 1 / (1 + CLUSTER_BASELINE_WINDOWS)))
+        if p_value < CLUSTER_P_VALUE:
+            findings.append(
+                Finding(
+                    kind=WarningKind.CROSS_REGION_CLUSTER,
+                    entity_id=entity_id,
+                    window_start=start,
+                    window_end=day,
+                    observed=observed,
+                    expected=before / CLUSTER_BASELINE_WINDOWS,
+                    p_value=p_value,
+                    prefectures=prefectures,
+                    rising_since=first,
+                )
+            )
+    return findings
 
 
 def _region_codes_under(region_code: str) -> list[str]:
@@ -283,10 +304,13 @@ def _region_codes_under(region_code: str) -> list[str]:
 
 def _cases_behind(finding: Finding) -> list[int]:
     """The complaints a finding counted, most recent first."""
+    complaints = Case.objects.all()
     if finding.kind == WarningKind.CROSS_REGION_CLUSTER:
-        complaints = Case.objects.filter(consumer_region__isnull=False)
-    else:
-        complaints = Case.objects.all()
+        entity = MarketEntity.objects.get(pk=finding.entity_id)
+        own = (entity.business_region_id or entity.registered_region_id or "")[:4]
+        complaints = complaints.filter(consumer_region__isnull=False).exclude(
+            consumer_region__code__startswith=own or "-"
+        )
     complaints = complaints.filter(_received_between(finding.window_start, finding.window_end), kind=CaseKind.COMPLAINT)
     if finding.entity_id is not None:
         complaints = complaints.filter(entity_id=finding.entity_id)

@@ -19,7 +19,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
+from mediation.models import WarningKind
 from mediation.services.assistance import help_request_open, official_duty_set
+from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
+from mediation.services.early_warnings import warnings_detect_for_complaint
 from tests import factories
 from tests.channels_app.room_client import session_cookie
 from tests.e2e.browser import ARTIFACTS, BROWSER_LOCALES, PASSWORD, launch, page_as, with_password
@@ -72,9 +75,21 @@ def site(web, places):
     waiting = factories.complaint(consumer=world.consumer, entity=world.shop)
     official_duty_set(official=world.home_official.official, on_duty=True)
     help_request, _new = help_request_open(consumer=world.consumer, summary=[{"label": "类型", "value": "投诉"}])
+    early_warning, consumer_warning = warnings_of(world)
     number = world.number
     pages = {
-        "anonymous": (None, ["/", "/log-in/", "/sign-up/", "/disclosure/", f"/disclosure/{world.shop.pk}/"]),
+        "anonymous": (
+            None,
+            [
+                "/",
+                "/log-in/",
+                "/sign-up/",
+                "/disclosure/",
+                f"/disclosure/{world.shop.pk}/",
+                "/alerts/",
+                f"/alerts/{consumer_warning.pk}/",
+            ],
+        ),
         "consumer": (
             world.consumer_user,
             ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/chat/", f"/help/{help_request.pk}/"],
@@ -89,6 +104,11 @@ def site(web, places):
                 f"/cases/{number}/",
                 f"/cases/{number}/room/",
                 "/hotline/",
+                "/analysis/",
+                "/warnings/",
+                f"/warnings/{early_warning.pk}/",
+                "/consumer-warnings/manage/",
+                f"/consumer-warnings/manage/{consumer_warning.pk}/",
             ],
         ),
         "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
@@ -100,6 +120,31 @@ def site(web, places):
         "waiting": waiting,
         "help_request": help_request,
     }
+
+
+def warnings_of(world):
+    """An early warning for the shop's bureau (five prepaid-card complaints against a gym of 西湖区
+    within days), and a consumer warning its officials published from it."""
+    gym = factories.shop(region="330106", name="杭州西湖悦动健身服务有限公司")
+    cases = [
+        factories.complaint(
+            consumer=factories.consumer(home_region="330106", phone=f"1390000{index:04d}"),
+            entity=gym,
+            category="S03",
+            facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
+        )
+        for index in range(5)
+    ]
+    found = warnings_detect_for_complaint(case_id=cases[-1].pk)
+    (early_warning,) = [warning for warning in found if warning.kind == WarningKind.PREPAID_RUNAWAY]
+    draft = consumer_warning_draft(
+        actor=world.shop_official,
+        title="警惕健身房预付卡跑路",
+        body="近期西湖区多名消费者投诉健身房关门跑路，办卡前请核实经营者资质，避免一次性大额充值。",
+        category="S03",
+        early_warning=early_warning,
+    )
+    return early_warning, consumer_warning_publish(warning=draft, actor=world.shop_official)
 
 
 def _blocking(results) -> list[str]:
