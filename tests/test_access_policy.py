@@ -209,6 +209,15 @@ def _ask_for_a_person(world, how, user, case):
     return api_client(world, how, user, case).post("/api/help-requests/", body, format="json")
 
 
+def _correct_problem_types(world, how, user, case):
+    response = page_client(how, user).post(
+        f"/cases/{case.number}/problem-types/", {"problem_types": ["after_sales", "quality"], "reason": "拒绝维修"}
+    )
+    if response.status_code == 302 and response["Location"] == f"/cases/{case.number}/":
+        response.status_code = 200  # done, and back to the case page (not the log-in page)
+    return response
+
+
 def _case_page(world, how, user, case):
     return page_client(how, user).get(f"/cases/{case.number}/")
 
@@ -246,6 +255,7 @@ OPERATIONS = {
     ),
     "api: ask for a person for the complaint's consumer": (_ask_for_a_person, False),
     "page: the case": (_case_page, False),
+    "page: correct the complaint's problem types": (_correct_problem_types, False),
     "page: the mediation room": (_room_page, True),
     "admin: the case": (_admin_case, False),
 }

@@ -28,7 +28,7 @@ from mediation.models import (
     RegionLevel,
 )
 from mediation.services.complaint_counts import week_of
-from mediation.services.early_warnings import BASELINE_WINDOWS, rise_p_value
+from mediation.services.early_warnings import BASELINE_WINDOWS, region_codes_under, rise_p_value
 
 # The longest period the page reads at once: the two years the rollups are kept hot for.
 LONGEST_PERIOD_DAYS = 731
@@ -268,11 +268,7 @@ def cases_behind(scope: Scope, *, problem_type: str = "", entity_id: int | None 
         received_at__gte=datetime.datetime.combine(scope.start, datetime.time(), zone),
         received_at__lt=datetime.datetime.combine(scope.end + datetime.timedelta(days=1), datetime.time(), zone),
     )
-    codes = [scope.region.code]
-    frontier = codes
-    while frontier:
-        frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("code", flat=True))
-        codes += frontier
+    codes = region_codes_under(scope.region.code)
     complaints = complaints.filter(
         Q(entity__business_region__in=codes)
         | Q(entity__business_region__isnull=True, entity__registered_region__in=codes)

@@ -294,7 +294,8 @@ def cross_region_clusters(*, day: datetime.date, entity_ids: Iterable[int] | Non
     return findings
 
 
-def _region_codes_under(region_code: str) -> list[str]:
+def region_codes_under(region_code: str) -> list[str]:
+    """The region's code and those of every region below it."""
     codes, frontier = [region_code], [region_code]
     while frontier:
         frontier = list(Region.objects.filter(parent_id__in=frontier).values_list("code", flat=True))
@@ -317,7 +318,7 @@ def _cases_behind(finding: Finding) -> list[int]:
     if finding.kind == WarningKind.PREPAID_RUNAWAY:
         complaints = complaints.filter(problem_types__contains=[ProblemType.PREPAID_CARD.value])
     if finding.series is not None:
-        codes = _region_codes_under(finding.series.region_code)
+        codes = region_codes_under(finding.series.region_code)
         complaints = complaints.filter(
             Q(entity__business_region__in=codes)
             | Q(entity__business_region__isnull=True, entity__registered_region__in=codes)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/actions/<str:action>/", views.case_action, name="case-action"),
     path("cases/<str:number>/room/", views.room_page, name="room"),
+    path("cases/<str:number>/problem-types/", views.case_problem_types, name="case-problem-types"),
     path("cases/<str:number>/joint/", views.joint_propose, name="joint-propose"),
     path("cases/<str:number>/notices/<int:notice_id>/given/", views.notice_given, name="notice-given"),
     path("cases/<str:number>/joint/representatives/", views.joint_elect, name="joint-elect"),

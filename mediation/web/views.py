@@ -26,6 +26,7 @@ from mediation.models import (
     MediationParty,
     MediationTerminationReason,
     NoticeDeliveryChannel,
+    ProblemType,
     Region,
     WarningRecipient,
 )
@@ -66,6 +67,7 @@ from mediation.services.people import (
     require_intake_official,
 )
 from mediation.services.periods import DUE_FIELD
+from mediation.services.problem_types import CORRECTING_RELATIONS, problem_types_correct
 from mediation.services.rooms import mediation_start
 from mediation.services.transitions import (
     ACTION_LABELS,
@@ -416,6 +418,7 @@ def _case_page(
     failed_form: CaseActionForm | None = None,
     joint_form: forms.Form | None = None,
     confirming: Transition | None = None,
+    problem_type_errors: list[str] | None = None,
     status: int = 200,
 ):
     running = {DUE_FIELD[Period(row.period)]: row for row in case.deadlines.filter(is_open=True)}
@@ -486,8 +489,39 @@ def _case_page(
         "actions": actions,
         "seat": room_seat_for(user=request.user, number=case.number),
         "document": mediation_document_for_viewer(case=case, viewer=viewer),
+        "problem_types": _problem_types_shown(case, relations, problem_type_errors),
     }
     return render(request, "web/case.html", context, status=status)
+
+
+def _problem_types_shown(case: Case, relations: frozenset, errors: list[str] | None) -> dict | None:
+    """What went wrong, for the officials who may correct it (mediation.services.problem_types)."""
+    if not case.is_complaint or not relations & CORRECTING_RELATIONS.keys():
+        return None
+    chosen = set(case.problem_types)
+    return {
+        "choices": [(code, label, code in chosen) for code, label in ProblemType.choices],
+        "errors": errors or [],
+    }
+
+
+@login_required
+@require_POST
+def case_problem_types(request, number: str):
+    """An official corrects what a complaint's words were read to say went wrong."""
+    case, viewer = case_for_viewer(user=request.user, number=number)
+    try:
+        problem_types_correct(
+            case=case,
+            actor=request.user,
+            problem_types=request.POST.getlist("problem_types"),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        errors = [message for messages in error.message_dict.values() for message in messages]
+        return _case_page(request, case, viewer, problem_type_errors=errors, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": ACTION_LABELS["correct_problem_types"]})
+    return redirect("web:case", number=number)
 
 
 @login_required

@@ -333,3 +333,22 @@ async def test_asking_for_a_person_mid_order_opens_a_live_chat_and_the_order_goe
     assert second.pk != resumed.pk
     earlier = {item["label"]: item["value"] for item in second.summary}["此前与工作人员的对话"]
     assert "消费者：商家一直说等等，我该怎么办" in earlier and "您先把投诉登记完，我们会督促商家。" in earlier
+
+
+@database_sync_to_async
+def a_published_consumer_warning() -> str:
+    from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
+
+    official = factories.official(factories.bureau("330106"))
+    draft = consumer_warning_draft(
+        actor=official, title="警惕健身房预付卡跑路", body="办卡前请核实经营者资质，避免一次性大额充值。"
+    )
+    return f"/alerts/{consumer_warning_publish(warning=draft, actor=official).pk}/"
+
+
+async def test_asking_for_the_latest_consumer_warnings_gets_the_published_ones(product, people):
+    page = await a_published_consumer_warning()
+    async with Chat(product["web_port"], people["cookie"], cookie_name=settings.SESSION_COOKIE_NAME) as chat:
+        frames = await chat.say("最近有什么消费提醒吗")
+        said = " ".join(frame.get("text", "") for frame in frames)
+        assert "警惕健身房预付卡跑路" in said and page in said, chat.transcript
