@@ -104,6 +104,19 @@ def analysis_cases(request):
     return render(request, "web/analysis_cases.html", context)
 
 
+class _SpreadsheetSafeWriter:
+    """csv.writer that keeps a text cell from being read as a formula by a spreadsheet (a business
+    name starting with =, +, - or @): such a cell gets a leading apostrophe, as OWASP advises."""
+
+    def __init__(self, out):
+        self.writer = csv.writer(out)
+
+    def writerow(self, row):
+        self.writer.writerow(
+            [f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell for cell in row]
+        )
+
+
 @login_required
 def analysis_export(request):
     """The figures of the analysis page as CSV (UTF-8 with a byte-order mark, for spreadsheets)."""
@@ -119,7 +132,7 @@ def analysis_export(request):
     filename = f"analysis-{scope.region.code}-{scope.start}-{scope.end}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = _SpreadsheetSafeWriter(response)
     writer.writerow([_("Region"), scope.region.name, scope.region.code])
     writer.writerow([_("Period"), scope.start.isoformat(), scope.end.isoformat()])
     writer.writerow([_("Category"), dict(CaseCategory.choices).get(scope.category, _("all"))])

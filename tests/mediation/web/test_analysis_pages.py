@@ -142,3 +142,12 @@ def test_a_warning_reaches_the_queue_of_the_bureaus_concerned_who_acknowledge_it
     ]
     assert "已约谈经营者" in page(official.get(f"/warnings/{warning.pk}/"))
     assert Case.objects.filter(pk__in=[case.pk for case in cases]).count() == 5
+
+
+def test_a_name_that_looks_like_a_formula_is_exported_as_text(world, places):
+    formula = factories.shop(region="330106", name='=HYPERLINK("http://example.com")有限公司')
+    factories.complaint(consumer=world.consumer, entity=formula)
+    export = browser(world.shop_official, language="en").get("/analysis/export.csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    (business,) = [row for row in rows if row[:1] == ["Business"]]
+    assert business[2] == "'" + formula.name
