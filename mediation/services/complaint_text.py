@@ -38,9 +38,8 @@ DOMAIN_DICTIONARY = ROOT / "bot" / "data" / "dictionary" / "userdict.txt"
 CUES_FILE = ROOT / "mediation" / "data" / "problem_type_cues.yml"
 TRAINING_FILES = sorted((ROOT / "mediation" / "data" / "problem_types").glob("training_*.jsonl"))
 
+# The weight of a strong cue and of a weak one (mediation/data/problem_type_cues.yml).
 STRONG, WEAK = 2, 1
-# A type is read from the text when its cues weigh at least this: one strong cue or two weak ones.
-THRESHOLD = 2
 MOST_TYPES = 3
 NEGATIONS = ("没有", "不是", "并非", "没", "无", "未")
 LATIN_NEGATIONS = ("not", "no", "never", "n't")
