@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation.models import (
+    Authority,
     AuthorityKind,
     Case,
     CaseCategory,
@@ -27,7 +28,7 @@ from mediation.models import (
     Region,
     RegionLevel,
 )
-from mediation.services.complaint_counts import week_of
+from mediation.services.complaint_counts import received_between, week_of
 from mediation.services.early_warnings import BASELINE_WINDOWS, region_codes_under, rise_p_value
 
 # The longest period the page reads at once: the two years the rollups are kept hot for.
@@ -40,12 +41,20 @@ RISING_TERM_P_VALUE = 0.01
 TOP = 10
 
 
-def official_area(user) -> Region:
-    """The region whose complaints an official may analyse: their bureau's."""
+def bureau_of_official(user) -> Authority | None:
+    """The market-regulation bureau `user` is an official of (one with a region), or None."""
     official = getattr(user, "official", None) if user is not None and user.is_authenticated else None
     if official is None or official.authority.kind != AuthorityKind.BUREAU or official.authority.region is None:
+        return None
+    return official.authority
+
+
+def official_area(user) -> Region:
+    """The region whose complaints an official may analyse: their bureau's."""
+    bureau = bureau_of_official(user)
+    if bureau is None:
         raise PermissionDenied(_("The analysis is for the officials of market-regulation bureaus."))
-    return official.authority.region
+    return bureau.region
 
 
 def _within(region: Region, area: Region) -> bool:
@@ -262,12 +271,7 @@ def cases_behind(scope: Scope, *, problem_type: str = "", entity_id: int | None 
     """The complaints a figure counted, newest first: the drill-down."""
     if problem_type and problem_type not in ProblemType.values:
         raise ValidationError({"problem_type": [_("Not a problem type: %(value)s.") % {"value": problem_type}]})
-    zone = timezone.get_current_timezone()
-    complaints = Case.objects.filter(
-        kind=CaseKind.COMPLAINT,
-        received_at__gte=datetime.datetime.combine(scope.start, datetime.time(), zone),
-        received_at__lt=datetime.datetime.combine(scope.end + datetime.timedelta(days=1), datetime.time(), zone),
-    )
+    complaints = Case.objects.filter(received_between(scope.start, scope.end), kind=CaseKind.COMPLAINT)
     codes = region_codes_under(scope.region.code)
     complaints = complaints.filter(
         Q(entity__business_region__in=codes)

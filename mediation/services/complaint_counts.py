@@ -12,10 +12,21 @@ import dataclasses
 import datetime
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mediation.models import Case, CaseKind, Region, RegionLevel
 from mediation.models.analysis import ALL
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the product's time zone: the days of the counts are local."""
+    return datetime.datetime.combine(day, datetime.time(), timezone.get_current_timezone())
+
+
+def received_between(first: datetime.date, last: datetime.date) -> Q:
+    """Cases received from the start of day `first` to the end of day `last`."""
+    return Q(received_at__gte=start_of(first), received_at__lt=start_of(last + datetime.timedelta(days=1)))
 
 
 def week_of(day: datetime.date) -> datetime.date:
@@ -177,11 +188,7 @@ def complaint_counts_rebuild(*, since: datetime.date | None = None, until: datet
     first_week, end_week = week_of(first_day), week_of(end_day - datetime.timedelta(days=1)) + datetime.timedelta(7)
 
     def received(start: datetime.date, end: datetime.date) -> dict:
-        return {
-            "zone": str(zone),
-            "since": datetime.datetime.combine(start, datetime.time(), zone),
-            "until": datetime.datetime.combine(end, datetime.time(), zone),
-        }
+        return {"zone": str(zone), "since": start_of(start), "until": start_of(end)}
 
     params = received(first_day, end_day)
     with transaction.atomic(), connection.cursor() as cursor:

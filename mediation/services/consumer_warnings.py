@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mediation.models import (
-    AuthorityKind,
     CaseCategory,
     ConsumerWarning,
     ConsumerWarningEvent,
@@ -15,15 +14,16 @@ from mediation.models import (
     EarlyWarning,
     Region,
 )
+from mediation.selectors.analysis import bureau_of_official
 
 TITLE_LIMIT, BODY_LIMIT, REASON_LIMIT = 120, 5000, 1000
 
 
 def _bureau_of(actor):
-    official = getattr(actor, "official", None) if actor is not None and actor.is_authenticated else None
-    if official is None or official.authority.kind != AuthorityKind.BUREAU or official.authority.region is None:
+    bureau = bureau_of_official(actor)
+    if bureau is None:
         raise PermissionDenied(_("Only the officials of a market-regulation bureau publish consumer warnings."))
-    return official.authority
+    return bureau
 
 
 def _checked(*, authority, title: str, body: str, category: str, region: Region | None) -> dict:

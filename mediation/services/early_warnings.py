@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,7 +39,6 @@ from scipy.stats import binom
 
 from mediation.models import (
     Authority,
-    AuthorityKind,
     Case,
     CaseKind,
     EarlyWarning,
@@ -49,7 +49,8 @@ from mediation.models import (
     WarningRecipient,
 )
 from mediation.models.analysis import ALL, ProblemType
-from mediation.services.complaint_counts import complaint_place
+from mediation.services.complaint_counts import complaint_place, received_between, start_of
+from mediation.services.jurisdiction import bureau_for_region
 
 WINDOW_DAYS = 7
 BASELINE_WINDOWS = 8
@@ -68,10 +69,11 @@ CURRENT_FOR_DAYS = 7
 MOST_CASES = 500
 
 
-def rise_p_value(observed: int, before: int) -> float:
-    """The chance of at least `observed` complaints in the window, given `before` in the baseline,
-    if the rate had not changed: P(X >= observed) for X ~ Binomial(observed + before, 1/9)."""
-    return float(binom.sf(observed - 1, observed + before, 1 / (1 + BASELINE_WINDOWS)))
+def rise_p_value(observed: int, before: int, *, baseline_windows: int = BASELINE_WINDOWS) -> float:
+    """The chance of at least `observed` complaints in the window, given `before` in the baseline of
+    `baseline_windows` windows of the same length, if the rate had not changed:
+    P(X >= observed) for X ~ Binomial(observed + before, 1 / (1 + baseline_windows))."""
+    return float(binom.sf(observed - 1, observed + before, 1 / (1 + baseline_windows)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,27 +191,17 @@ def _set_rising_since(findings: list[Finding]) -> None:
         finding.rising_since = _rising_since(daily.get(key, {}), finding.window_start, finding.expected)
 
 
-def _received_between(start: datetime.date, end: datetime.date) -> Q:
-    zone = timezone.get_current_timezone()
-    return Q(
-        received_at__gte=datetime.datetime.combine(start, datetime.time(), zone),
-        received_at__lt=datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), zone),
-    )
-
-
 def prepaid_runaways(*, day: datetime.date, entity_ids: Iterable[int] | None = None) -> list[Finding]:
     """Businesses with prepaid-card complaints piling up in the window ending on `day`."""
     start, end, baseline_start = _window(day)
     complaints = Case.objects.filter(
-        _received_between(baseline_start, end), kind=CaseKind.COMPLAINT, problem_types__contains=["prepaid_card"]
+        received_between(baseline_start, end), kind=CaseKind.COMPLAINT, problem_types__contains=["prepaid_card"]
     )
     if entity_ids is not None:
         complaints = complaints.filter(entity_id__in=list(entity_ids))
-    per_entity: dict[int, dict[datetime.date, int]] = {}
+    per_entity: dict[int, Counter[datetime.date]] = defaultdict(Counter)
     for entity_id, received_at in complaints.values_list("entity_id", "received_at"):
-        received = timezone.localdate(received_at)
-        per_entity.setdefault(entity_id, {}).setdefault(received, 0)
-        per_entity[entity_id][received] += 1
+        per_entity[entity_id][timezone.localdate(received_at)] += 1
     findings = []
     for entity_id, daily in per_entity.items():
         observed = sum(count for received, count in daily.items() if received >= start)
@@ -243,12 +235,11 @@ def cross_region_clusters(*, day: datetime.date, entity_ids: Iterable[int] | Non
     on `day`, more than the 90 days before would explain."""
     start = day - datetime.timedelta(days=CLUSTER_DAYS - 1)
     baseline_start = start - datetime.timedelta(days=CLUSTER_DAYS * CLUSTER_BASELINE_WINDOWS)
-    zone = timezone.get_current_timezone()
     params: dict = {
-        "baseline_since": datetime.datetime.combine(baseline_start, datetime.time(), zone),
-        "since": datetime.datetime.combine(start, datetime.time(), zone),
-        "until": datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), zone),
-        "zone": str(zone),
+        "baseline_since": start_of(baseline_start),
+        "since": start_of(start),
+        "until": start_of(day + datetime.timedelta(days=1)),
+        "zone": str(timezone.get_current_timezone()),
         "least": CLUSTER_MIN_PREFECTURES,
     }
     only = ""
@@ -276,7 +267,7 @@ def cross_region_clusters(*, day: datetime.date, entity_ids: Iterable[int] | Non
         rows = cursor.fetchall()
     findings = []
     for entity_id, observed, before, prefectures, first in rows:
-        p_value = float(binom.sf(observed - 1, observed + before, 1 / (1 + CLUSTER_BASELINE_WINDOWS)))
+        p_value = rise_p_value(observed, before, baseline_windows=CLUSTER_BASELINE_WINDOWS)
         if p_value < CLUSTER_P_VALUE:
             findings.append(
                 Finding(
@@ -312,7 +303,7 @@ def _cases_behind(finding: Finding) -> list[int]:
         complaints = complaints.filter(consumer_region__isnull=False).exclude(
             consumer_region__code__startswith=own or "-"
         )
-    complaints = complaints.filter(_received_between(finding.window_start, finding.window_end), kind=CaseKind.COMPLAINT)
+    complaints = complaints.filter(received_between(finding.window_start, finding.window_end), kind=CaseKind.COMPLAINT)
     if finding.entity_id is not None:
         complaints = complaints.filter(entity_id=finding.entity_id)
     if finding.kind == WarningKind.PREPAID_RUNAWAY:
@@ -331,12 +322,7 @@ def _cases_behind(finding: Finding) -> list[int]:
 
 
 def _bureau_of(region: Region | None) -> Authority | None:
-    """The market-regulation bureau of a region, or of the nearest region above it that has one."""
-    for candidate in region.ancestors_and_self() if region is not None else ():
-        bureau = Authority.objects.filter(kind=AuthorityKind.BUREAU, region=candidate).first()
-        if bureau is not None:
-            return bureau
-    return None
+    return bureau_for_region(region) if region is not None else None
 
 
 def _recipients(finding: Finding, case_ids: list[int]) -> list[Authority]:
