@@ -3,15 +3,28 @@
 import datetime
 import decimal
 import itertools
+from typing import NamedTuple
 
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from stdnum.cn import ric
 
-from mediation.models import Authority, AuthorityKind, Case, CaseKind, CaseStatus, EntityKind, Region
+from mediation.models import (
+    Authority,
+    AuthorityKind,
+    Case,
+    CaseKind,
+    CaseStatus,
+    EarlyWarning,
+    EntityKind,
+    MarketEntity,
+    Region,
+    WarningKind,
+)
 from mediation.rules import Period
 from mediation.services.cases import complaint_submit, report_submit
+from mediation.services.early_warnings import warnings_detect_for_complaint
 from mediation.services.joint import joint_complaint_propose, joint_representatives_elect
 from mediation.services.people import consumer_register, merchant_staff_add, official_add
 from mediation.services.periods import period_start
@@ -113,6 +126,34 @@ def complaint(*, consumer, entity, **extra) -> Case:
         **extra,
     }
     return complaint_submit(consumer=consumer, entity=entity, **fields)
+
+
+class PrepaidRunaway(NamedTuple):
+    shop: MarketEntity
+    complaints: list[Case]
+    # Every warning detection raised on the last complaint, and the runaway's own among them.
+    raised: list[EarlyWarning]
+
+    @property
+    def warning(self) -> EarlyWarning:
+        (runaway,) = [warning for warning in self.raised if warning.kind == WarningKind.PREPAID_RUNAWAY]
+        return runaway
+
+
+def prepaid_runaway(*, region: str = "330106", name: str = "杭州西湖悦动健身服务有限公司") -> PrepaidRunaway:
+    """Five prepaid-card complaints within days against a gym of `region`, from consumers of the
+    same county, and the warnings detection raises when the last is filed."""
+    gym = shop(region=region, name=name)
+    complaints = [
+        complaint(
+            consumer=consumer(home_region=region, phone=f"1390000{index:04d}"),
+            entity=gym,
+            category="S03",
+            facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
+        )
+        for index in range(5)
+    ]
+    return PrepaidRunaway(gym, complaints, warnings_detect_for_complaint(case_id=complaints[-1].pk))
 
 
 def report(*, reporter, entity, **extra) -> Case:

@@ -10,7 +10,6 @@ from django.test import Client
 
 from mediation.models import Authority, AuthorityKind
 from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
-from mediation.services.early_warnings import warnings_detect_for_complaint
 from tests import factories
 
 POLICY = Path(__file__).resolve().parent.parent / "docs" / "security.md"
@@ -36,17 +35,7 @@ class World:
 
     @functools.cached_property
     def early_warning(self):
-        shop = factories.shop(region="330106", name="杭州西湖悦动健身服务有限公司")
-        cases = [
-            factories.complaint(
-                consumer=factories.consumer(home_region="330106", phone=f"1390000{index:04d}"),
-                entity=shop,
-                category="S03",
-                facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
-            )
-            for index in range(5)
-        ]
-        (warning,) = warnings_detect_for_complaint(case_id=cases[-1].pk)
+        _shop, _complaints, (warning,) = factories.prepaid_runaway()
         return warning
 
     @functools.cached_property

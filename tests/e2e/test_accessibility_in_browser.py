@@ -19,10 +19,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
-from mediation.models import WarningKind
 from mediation.services.assistance import help_request_open, official_duty_set
 from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
-from mediation.services.early_warnings import warnings_detect_for_complaint
 from tests import factories
 from tests.channels_app.room_client import session_cookie
 from tests.e2e.browser import ARTIFACTS, BROWSER_LOCALES, PASSWORD, launch, page_as, with_password
@@ -125,18 +123,7 @@ def site(web, places):
 def warnings_of(world):
     """An early warning for the shop's bureau (five prepaid-card complaints against a gym of 西湖区
     within days), and a consumer warning its officials published from it."""
-    gym = factories.shop(region="330106", name="杭州西湖悦动健身服务有限公司")
-    cases = [
-        factories.complaint(
-            consumer=factories.consumer(home_region="330106", phone=f"1390000{index:04d}"),
-            entity=gym,
-            category="S03",
-            facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
-        )
-        for index in range(5)
-    ]
-    found = warnings_detect_for_complaint(case_id=cases[-1].pk)
-    (early_warning,) = [warning for warning in found if warning.kind == WarningKind.PREPAID_RUNAWAY]
+    early_warning = factories.prepaid_runaway().warning
     draft = consumer_warning_draft(
         actor=world.shop_official,
         title="警惕健身房预付卡跑路",

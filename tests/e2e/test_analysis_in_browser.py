@@ -8,8 +8,7 @@ Screenshots are saved under var/artifacts/ for the run's record."""
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from mediation.models import ConsumerWarning, WarningEvent, WarningKind
-from mediation.services.early_warnings import warnings_detect_for_complaint
+from mediation.models import ConsumerWarning, WarningEvent
 from tests import factories
 from tests.e2e.browser import ARTIFACTS, PASSWORD, PHONE_SCREEN, launch, logged_in_page, with_password
 
@@ -19,21 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_official_reads_the_analysis_answers_a_warning_and_the_public_reads_the_consumer_warning(web, places):
     base = f"http://127.0.0.1:{web['web_port']}"
     official = with_password(factories.official(factories.bureau("330106")))
-    gym = factories.shop(region="330106", name="杭州西湖悦动健身服务有限公司")
     appliances = factories.shop(region="330106", name="杭州西湖星辰电器有限公司")
     factories.complaint(consumer=factories.consumer(phone="13900001111"), entity=appliances)
-    cases = [
-        factories.complaint(
-            consumer=factories.consumer(home_region="330106", phone=f"1390000{index:04d}"),
-            entity=gym,
-            category="S03",
-            facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
-        )
-        for index in range(5)
-    ]
-    (runaway,) = [
-        w for w in warnings_detect_for_complaint(case_id=cases[-1].pk) if w.kind == WarningKind.PREPAID_RUNAWAY
-    ]
+    filed = factories.prepaid_runaway()
+    gym, runaway = filed.shop, filed.warning
 
     with sync_playwright() as playwright:
         browser = launch(playwright)

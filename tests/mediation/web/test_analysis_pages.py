@@ -8,7 +8,6 @@ import io
 import pytest
 
 from mediation.models import Case, WarningEvent
-from mediation.services.early_warnings import warnings_detect_for_complaint
 from tests import factories
 from tests.mediation.web.pages import browser, page
 
@@ -101,17 +100,7 @@ def test_the_cases_behind_a_figure_and_the_figures_as_csv(world, filed):
 
 
 def test_a_warning_reaches_the_queue_of_the_bureaus_concerned_who_acknowledge_it(world, places):
-    runaway = factories.shop(region="330106", name="杭州西湖悦动健身服务有限公司")
-    cases = [
-        factories.complaint(
-            consumer=factories.consumer(home_region="330106", phone=f"1390000{index:04d}"),
-            entity=runaway,
-            category="S03",
-            facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
-        )
-        for index in range(5)
-    ]
-    (warning,) = warnings_detect_for_complaint(case_id=cases[-1].pk)
+    runaway, cases, (warning,) = factories.prepaid_runaway()
     official = browser(world.shop_official, language="en")
     queue = page(official.get("/queue/"))
     assert "Early warnings to acknowledge" in queue and runaway.name in queue

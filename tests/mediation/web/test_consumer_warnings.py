@@ -2,23 +2,12 @@
 publishes it, and withdraws it; the public and the triage bot read the published ones."""
 
 from mediation.models import ConsumerWarning, ConsumerWarningEvent
-from mediation.services.early_warnings import warnings_detect_for_complaint
 from tests import factories
 from tests.mediation.web.pages import browser, page
 
 
 def _early_warning():
-    shop = factories.shop(region="330106", name="杭州西湖悦动健身服务有限公司")
-    cases = [
-        factories.complaint(
-            consumer=factories.consumer(home_region="330106", phone=f"1390000{index:04d}"),
-            entity=shop,
-            category="S03",
-            facts="健身房年卡充了三千，现在店关门了，老板跑路了。",
-        )
-        for index in range(5)
-    ]
-    (warning,) = warnings_detect_for_complaint(case_id=cases[-1].pk)
+    _shop, _complaints, (warning,) = factories.prepaid_runaway()
     return warning
 
 
