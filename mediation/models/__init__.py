@@ -11,6 +11,7 @@ from mediation.models.analysis import (
     WarningKind,
     WarningRecipient,
 )
+from mediation.models.business import ApplicantRole, BusinessClaim, ClaimStatus
 from mediation.models.calendar import OfficialCalendarDay, OfficialCalendarYear
 from mediation.models.cases import (
     ENDED_STATUSES,
@@ -42,6 +43,7 @@ from mediation.models.cases import (
     SuspensionGround,
     ViolationType,
 )
+from mediation.models.notifications import Notification, NotificationKind, NotificationPreference
 from mediation.models.people import Consumer, ConsumerIdentity, IdDocumentType, MerchantStaff, Official, mask_name
 from mediation.models.regions import MEDIATION_BODY_KINDS, Authority, AuthorityKind, Region, RegionLevel
 from mediation.models.registry import EntityKind, MarketEntity
@@ -64,8 +66,30 @@ from mediation.models.rooms import (
     WithoutDocument,
     channels_visible_to,
 )
+from mediation.models.scheduling import (
+    FollowUp,
+    SessionAttendance,
+    SessionParty,
+    SessionProposal,
+    SessionProposalAnswer,
+    SessionProposalStatus,
+    SessionProposalTime,
+)
 
 __all__ = [
+    "ApplicantRole",
+    "BusinessClaim",
+    "ClaimStatus",
+    "FollowUp",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "SessionAttendance",
+    "SessionParty",
+    "SessionProposal",
+    "SessionProposalAnswer",
+    "SessionProposalStatus",
+    "SessionProposalTime",
     "ComplaintCount",
     "ConsumerWarning",
     "ConsumerWarningEvent",

@@ -505,7 +505,9 @@ class MediationSession(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"))
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    # Held in the case's online room; then it has no place.
+    online = models.BooleanField(_("in the online room"), default=False)
     mediators = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("mediators"), related_name="+")
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

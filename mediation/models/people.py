@@ -94,8 +94,16 @@ class ConsumerIdentity(models.Model):
 
 
 class MerchantStaff(models.Model):
+    """A person who acts for a business on the platform. The administrator is the account whose claim
+    of the registry entry the bureau approved; it adds and removes the business's other staff."""
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="merchant_staff")
     entity = models.ForeignKey(MarketEntity, verbose_name=_("business"), on_delete=models.PROTECT, related_name="staff")
+    is_administrator = models.BooleanField(_("administrator of the business's accounts"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("merchant staff")
