@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mediation.web.context.duty_desk",
                 "mediation.web.context.display_mode",
+                "mediation.web.context.notifications_unread",
             ],
         },
     },
@@ -159,6 +160,19 @@ DATABASES = {
 # analysis's aggregates that then run in 70 ms, and nothing this product asks runs long enough to gain.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# E-mail for notifications (Django's e-mail framework). `make run` prints them on the console; in
+# production set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the SMTP settings.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12315 <no-reply@localhost>")
+# The site's address as people reach it, for the links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Scheduled and queued work (django-q2; `manage.py qcluster` runs it: `make run`, docker-compose's
 # tasks service). Its queue is a table of the database, so a task queued with a case is committed

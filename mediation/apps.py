@@ -10,7 +10,7 @@ class MediationConfig(AppConfig):
     def ready(self):
         # The room, the notices and the filing of clues found in mediation register with the
         # life-cycle service what entering and leaving a status, or a move, does.
-        from mediation.services import cases, joint, notices, rooms, sessions, settlement  # noqa: F401
+        from mediation.services import cases, joint, notices, notifications, rooms, sessions, settlement  # noqa: F401
 
         _read_json_with_orjson()
         from django.db.models.signals import post_migrate

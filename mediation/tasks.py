@@ -4,8 +4,12 @@ The schedules are kept in the database by `schedules_ensure`, which runs after e
 - early warnings across the country, every hour, over the window ending today;
 - the same just after midnight over the window ending yesterday, which the hourly run last saw
   before the day was over;
-- the ODR periods that ran out, passed to the authority, every day.
-A complaint filed queues the detection of what it may complete (`complaint_filed_queue`)."""
+- the ODR periods that ran out, passed to the authority, every day;
+- the room messages a seated person has missed, every 2 minutes;
+- the time limits near or passed, told to the handling officials, every hour (once per case and
+  time limit).
+A complaint filed queues the detection of what it may complete (`complaint_filed_queue`); a
+notification to e-mail queues its e-mail (`notification_email_send`)."""
 
 import datetime
 
@@ -17,6 +21,8 @@ SCHEDULES = {
     "early warnings, hourly": ("mediation.tasks.early_warnings_detect_today", "I", 60, None),
     "early warnings, the day before": ("mediation.tasks.early_warnings_detect_yesterday", "D", None, (0, 10)),
     "ODR periods run out": ("mediation.tasks.odr_periods_run_out", "D", None, (0, 20)),
+    "room messages missed": ("mediation.tasks.room_messages_missed_tell", "I", 2, None),
+    "time limits near or passed": ("mediation.tasks.deadlines_tell", "H", None, None),
 }
 
 
@@ -42,6 +48,24 @@ def odr_periods_run_out() -> int:
     from mediation.services.deadlines import odr_escalate_overdue
 
     return len(odr_escalate_overdue())
+
+
+def notification_email_send(notification_id: int) -> bool:
+    from mediation.services.notifications import notification_email_send as send
+
+    return send(notification_id=notification_id)
+
+
+def room_messages_missed_tell() -> int:
+    from mediation.services.notifications import room_messages_missed_tell as tell
+
+    return tell()
+
+
+def deadlines_tell() -> int:
+    from mediation.services.notifications import deadlines_tell as tell
+
+    return tell()
 
 
 def complaint_filed_queue(case_id: int) -> None:

@@ -14,7 +14,6 @@ class NotificationKind(models.TextChoices):
     ACCEPTED = "accepted", _("Your complaint was accepted")
     NOT_ACCEPTED = "not_accepted", _("Your complaint was not accepted")
     RETURNED = "returned", _("Your case was returned for correction")
-    CASE_NEW = "case_new", _("A new case for your bureau")
     PASSED_TO_BUSINESS = "passed_to_business", _("A complaint about your business")
     BUSINESS_REPLIED = "business_replied", _("The business replied")
     MEDIATION_STARTED = "mediation_started", _("Mediation started")
@@ -25,6 +24,7 @@ class NotificationKind(models.TextChoices):
     PROPOSAL_TO_ANSWER = "proposal_to_answer", _("A settlement proposal awaits your answer")
     DOCUMENT_TO_SIGN = "document_to_sign", _("The mediation document awaits your signature")
     MEDIATION_ENDED = "mediation_ended", _("Mediation ended")
+    NOT_PERFORMED = "not_performed", _("The agreement was reported not performed")
     CASE_CLOSED = "case_closed", _("The case is closed")
     REPORT_DECISION = "report_decision", _("A decision on your report")
     FORWARDED = "forwarded", _("The case went to another bureau")
@@ -50,6 +50,8 @@ class Notification(models.Model):
     notice = models.ForeignKey(
         CaseNotice, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
+    # Shown in the notification centre: the person's choice, except for a notice the law requires.
+    in_app = models.BooleanField(default=True)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)

@@ -30,6 +30,7 @@ from mediation.models import (
 from mediation.rules import Period
 from mediation.selectors.cases import Relation, case_relations
 from mediation.services.errors import DomainError
+from mediation.services.notifications import notice_sent
 from mediation.services.periods import due_date
 from mediation.services.transitions import Role, on_action, on_entering
 
@@ -46,7 +47,7 @@ def record_notice(
     """Record a notice the rules require; it shows at once on the case page of a recipient with an
     account."""
     now = timezone.now()
-    return CaseNotice.objects.create(
+    notice = CaseNotice.objects.create(
         case=case,
         kind=kind,
         recipient=recipient,
@@ -57,6 +58,8 @@ def record_notice(
         session=session,
         delivered_online_at=now if _has_account(case, recipient) else None,
     )
+    notice_sent(notice)
+    return notice
 
 
 def _notice_of_the_decision(case: Case, kind: str, *, ground: str = "", reason: str = "") -> None:

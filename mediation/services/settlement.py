@@ -24,6 +24,7 @@ from mediation.models import (
 )
 from mediation.selectors.rooms import proposal_terms, render_terms
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT
+from mediation.services.notifications import document_to_sign_tell, proposal_tell
 from mediation.services.room_errors import RoomActionRefused
 from mediation.services.room_log import append_event, lock_room
 from mediation.services.room_states import PROPOSAL_TRANSITIONS, proposal_status_after
@@ -146,6 +147,7 @@ def proposal_make(*, seat: RoomParticipant, terms) -> SettlementProposal:
         cleaned = clean_terms(terms, default_currency=room.case.currency, today=timezone.localdate())
         proposal = _create_proposal(room, seat, cleaned)
         _announce_proposal(room, seat, proposal, "proposal_made")
+        proposal_tell(room=room, proposer_role=seat.role, number=proposal.number)
     return proposal
 
 
@@ -198,6 +200,7 @@ def proposal_respond(*, seat: RoomParticipant, number, response: str, terms=None
             _announce_proposal(room, seat, proposal, "proposal_countered")
             result = _create_proposal(room, seat, cleaned, counter_to=proposal)
             _announce_proposal(room, seat, result, "proposal_made")
+            proposal_tell(room=room, proposer_role=seat.role, number=result.number)
     return result
 
 
@@ -209,6 +212,7 @@ def _agreement_reached(room, proposal: SettlementProposal) -> MediationDocument:
         SettlementProposal.objects.filter(room=room, status=open_status).exclude(pk=proposal.pk).update(status=lapsed)
     document = MediationDocument.objects.create(room=room, proposal=proposal, content=_document_content(room, proposal))
     append_event(room, kind=RoomEventKind.SYSTEM, payload={"event": "agreement_reached", "proposal": proposal.number})
+    document_to_sign_tell(room=room)
     return document
 
 

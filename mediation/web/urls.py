@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mediation.web import analysis_views, consumer_warning_views, views
+from mediation.web import analysis_views, consumer_warning_views, notification_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -40,6 +40,10 @@ urlpatterns = [
         consumer_warning_views.manage_one,
         name="consumer-warning-manage",
     ),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications-read"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
+    path("notifications/<int:notification_id>/", notification_views.notification_open, name="notification"),
     path("desk/", views.desk, name="desk"),
     path("desk/duty/", views.desk_duty, name="desk-duty"),
     path("desk/<int:help_request_id>/join/", views.desk_join, name="desk-join"),
