@@ -1,5 +1,6 @@
 """The text of a notice, written in the reader's language when it is read."""
 
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -108,7 +109,8 @@ def _session_text(session, values: dict) -> str:
 
 def notices_for(case: Case, recipient: str | None) -> list[dict]:
     """The case's notices to `recipient` (every notice when None, for the handling officials)."""
-    notices = case.notices.select_related("session")
+    # The day a notice went out by e-mail: its first notification e-mailed (services.notifications).
+    notices = case.notices.select_related("session").annotate(emailed_at=Min("notifications__emailed_at"))
     if recipient is not None:
         notices = notices.filter(recipient=recipient)
     return [
@@ -121,6 +123,7 @@ def notices_for(case: Case, recipient: str | None) -> list[dict]:
             "due_on": notice.due_on,
             "delivered_online_at": notice.delivered_online_at,
             "delivered_offline_at": notice.delivered_offline_at,
+            "emailed_at": notice.emailed_at,
             "delivery_channel": notice.delivery_channel,
             "delivery_channel_display": notice.get_delivery_channel_display() if notice.delivery_channel else "",
         }

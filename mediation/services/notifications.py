@@ -146,6 +146,10 @@ def notification_email_send(*, notification_id: int) -> bool:
         )
         if notification is None or not notification.user.email:
             return False
+        # The person's choice when the e-mail goes, which may have changed since it was queued.
+        preference = NotificationPreference.objects.filter(user=notification.user, kind=notification.kind).first()
+        if preference is not None and not preference.by_email:
+            return False
         from django.utils import translation
 
         with translation.override(notification_language(notification.user)):
