@@ -2,7 +2,8 @@
 a temporary file before any view runs, so a view's own size check comes after a 40 MB upload has
 already been taken in. This middleware answers 413 as soon as the announced length, or the bytes
 received so far, pass the limit of the address: the evidence upload may carry one file of
-EVIDENCE_MAX_BYTES, every other request REQUEST_MAX_BYTES."""
+EVIDENCE_MAX_BYTES, the pages' forms with evidence a case's EVIDENCE_MAX_CASE_BYTES, every other
+request REQUEST_MAX_BYTES."""
 
 import json
 import re
@@ -13,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from channels_app.consumers import connection_language
 
-EVIDENCE_UPLOAD = re.compile(r"^/api/cases/[^/]+/evidence/$")
+# One file of at most EVIDENCE_MAX_BYTES: an evidence upload, or the document of a business's claim.
+EVIDENCE_UPLOAD = re.compile(r"^/(api/cases/[^/]+/evidence|business/claim)/$")
+# The pages' forms that carry evidence (filing, adding to a case, correcting a returned case) may
+# bring several files at once: at most what a case may hold in all.
+EVIDENCE_FORMS = re.compile(r"^/(file|cases/[^/]+/(evidence|correct))/$")
 # Room for the multipart boundaries and headers around the file.
 MULTIPART_OVERHEAD = 64 * 1024
 
@@ -21,6 +26,8 @@ MULTIPART_OVERHEAD = 64 * 1024
 def body_limit(path: str) -> int:
     if EVIDENCE_UPLOAD.match(path):
         return settings.EVIDENCE_MAX_BYTES + MULTIPART_OVERHEAD
+    if EVIDENCE_FORMS.match(path):
+        return settings.EVIDENCE_MAX_CASE_BYTES + MULTIPART_OVERHEAD
     return settings.REQUEST_MAX_BYTES
 
 

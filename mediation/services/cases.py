@@ -4,9 +4,7 @@ import dataclasses
 import datetime
 import decimal
 import hashlib
-import io
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -14,7 +12,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from mediation.models import (
     Case,
@@ -32,6 +29,7 @@ from mediation.models import (
     ViolationType,
 )
 from mediation.rules import Period
+from mediation.selectors.evidence import may_add_evidence
 from mediation.services.complaint_counts import Counted, complaint_counted, complaint_recounted
 from mediation.services.complaint_text import keywords_of, problem_types_of
 from mediation.services.errors import TransitionNotAllowed
@@ -39,6 +37,7 @@ from mediation.services.identifiers import validate_phone, validate_resident_id
 from mediation.services.jurisdiction import resolve_jurisdiction
 from mediation.services.periods import period_start, verification_period
 from mediation.services.transitions import Role, case_transition, on_action
+from mediation.services.uploads import upload_checked
 from mediation.tasks import complaint_filed_queue
 
 CASE_NUMBER_PREFIX = {CaseKind.COMPLAINT: "TS", CaseKind.REPORT: "JB"}  # 投诉, 举报
@@ -462,45 +461,29 @@ EVIDENCE_OPEN_STATUSES = frozenset(
         CaseStatus.CASE_OPENED,
     }
 )
-IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-
-
-def _is_whole_file(content: bytes, mime: str) -> bool:
-    """The bytes are a whole file of the kind their first bytes announce, not just its header in
-    front of something else (a page's HTML, a script): an image must decode, a PDF must end."""
-    if mime in IMAGE_FORMATS:
-        try:
-            with Image.open(io.BytesIO(content), formats=[IMAGE_FORMATS[mime]]) as image:
-                image.verify()
-        except Exception:  # Pillow raises many kinds for a broken file
-            return False
-        return True
-    if mime == "application/pdf":
-        lowered = content.lower()
-        return b"%%EOF" in content[-2048:] and b"<script" not in lowered and b"<html" not in lowered
-    return True
 
 
 @transaction.atomic
 def evidence_attach(*, case: Case, uploaded_by, name: str, content: bytes) -> EvidenceFile:
     """Store an evidence file. Its type is read from its bytes, never from its name; it must be a
-    whole file of that type, the case must still be open, and the case's quota not spent."""
-    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    whole file of that type, the case must still be open, and the case's quota not spent. Only the
+    person who filed the case adds evidence, and for a complaint the business once told of it
+    (selectors.evidence.may_add_evidence; never to a report)."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("consumer").get(pk=case.pk)
+    if not may_add_evidence(uploaded_by, case):
+        raise PermissionDenied(
+            _("Only the person who filed the case, or the business told of the complaint, adds evidence.")
+        )
     if case.status not in EVIDENCE_OPEN_STATUSES:
         raise TransitionNotAllowed(
             _("Evidence can no longer be added: the case is “%(status)s”.") % {"status": case.get_status_display()}
         )
-    if not content:
-        raise ValidationError({"file": [_("The file is empty.")]})
-    if len(content) > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {"file": [_("The file is larger than %(limit)d MB.") % {"limit": settings.EVIDENCE_MAX_BYTES // 2**20}]}
-        )
-    kind = filetype.guess(content)
-    if kind is None or kind.mime not in EVIDENCE_CONTENT_TYPES or not _is_whole_file(content, kind.mime):
-        raise ValidationError(
-            {"file": [_("Evidence may be a photo (JPEG, PNG, WebP), a PDF, an MP4 video or an MP3 recording.")]}
-        )
+    kind = upload_checked(
+        content=content,
+        allowed_types=EVIDENCE_CONTENT_TYPES,
+        max_bytes=settings.EVIDENCE_MAX_BYTES,
+        kinds_allowed=_("Evidence may be a photo (JPEG, PNG, WebP), a PDF, an MP4 video or an MP3 recording."),
+    )
     held = case.evidence.aggregate(files=Count("pk"), size=Sum("size"))
     if held["files"] >= settings.EVIDENCE_MAX_FILES_PER_CASE:
         raise ValidationError(

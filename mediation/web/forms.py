@@ -85,6 +85,17 @@ class RegionPicker(forms.MultiWidget):
         return context
 
 
+def region_from_code(code: str) -> Region | None:
+    """The region a region picker's value names, None when nothing was chosen."""
+    code = code.strip()
+    if not code:
+        return None
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise ValidationError(_("No region has the code %(code)s."), params={"code": code})
+    return region
+
+
 class RealNameForm(forms.Form):
     """实名信息: the real-name data a complaint needs, of a consumer signing up or of a caller."""
 
@@ -109,13 +120,7 @@ class RealNameForm(forms.Form):
     )
 
     def clean_home_region(self) -> Region | None:
-        code = self.cleaned_data["home_region"].strip()
-        if not code:
-            return None
-        region = Region.objects.filter(code=code).first()
-        if region is None:
-            raise ValidationError(_("No region has the code %(code)s."), params={"code": code})
-        return region
+        return region_from_code(self.cleaned_data["home_region"])
 
 
 class SignUpForm(RealNameForm):
@@ -174,15 +179,11 @@ INTAKE_CHANNELS = [
 ]
 
 
-class HotlineIntakeForm(RealNameForm):
-    """A case an official enters for a caller of the 12315 hotline (or a letter, or a visit): a
-    complaint with the caller's real-name data, or a report, which may be anonymous."""
+class CaseDetailsForm(forms.Form):
+    """The work order's own fields (Order 121 Art. 10; the seed's step 3), as every form that files
+    or corrects a case asks them: the facts, the place, the goods, the purchase and the demand for
+    a complaint, the violation for a report. The filing services check them."""
 
-    intake_channel = forms.ChoiceField(label=_("Received by"), choices=INTAKE_CHANNELS, initial=IntakeChannel.HOTLINE)
-    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
-    business = forms.CharField(
-        label=_("Business"), max_length=200, help_text=_("Its registered name or Unified Social Credit Code.")
-    )
     facts = forms.CharField(label=_("Facts"), max_length=MAX_FACTS_LENGTH, widget=forms.Textarea(attrs={"rows": 4}))
     place_of_purchase = forms.CharField(label=_("Place of purchase"), max_length=300, required=False)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *CaseCategory.choices], required=False)
@@ -196,6 +197,21 @@ class HotlineIntakeForm(RealNameForm):
     violation_type = forms.ChoiceField(
         label=_("Violation"), choices=[("", "—"), *ViolationType.choices], required=False
     )
+
+
+def business_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Business"), max_length=200, help_text=_("Its registered name or Unified Social Credit Code.")
+    )
+
+
+class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
+    """A case an official enters for a caller of the 12315 hotline (or a letter, or a visit): a
+    complaint with the caller's real-name data, or a report, which may be anonymous."""
+
+    intake_channel = forms.ChoiceField(label=_("Received by"), choices=INTAKE_CHANNELS, initial=IntakeChannel.HOTLINE)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
+    business = business_field()
     is_anonymous = forms.BooleanField(label=_("The caller reports anonymously"), required=False)
     agent_name = forms.CharField(label=_("Agent's name"), max_length=64, required=False)
     agent_id_number = forms.CharField(label=_("Agent's identity card number"), max_length=32, required=False)
@@ -212,7 +228,18 @@ class HotlineIntakeForm(RealNameForm):
     agent_original_seen = forms.BooleanField(
         label=_("I have seen the original power of attorney, signed by the consumer"), required=False
     )
-    field_order = ["intake_channel", "kind", "business", "facts"]
+    # The order of the page's groups (views.HOTLINE_FIELD_GROUPS), which the error summary follows.
+    field_order = [
+        "intake_channel",
+        "kind",
+        "business",
+        "facts",
+        "place_of_purchase",
+        "category",
+        *RealNameForm.base_fields,
+        *("brand", "purchase_date", "amount", "demand", "demand_detail"),
+        *("agent_name", "agent_id_number", "agent_phone", "agent_scope", "agent_valid_until", "agent_original_seen"),
+    ]
 
     # Order 121 Art. 10: a caller gives name and phone (and a mailing address); no identity number.
     REAL_NAME_FIELDS = ("real_name", "phone")

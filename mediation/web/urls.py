@@ -1,6 +1,14 @@
 from django.urls import path
 
-from mediation.web import analysis_views, consumer_warning_views, notification_views, views
+from mediation.web import (
+    analysis_views,
+    business_views,
+    consumer_warning_views,
+    evidence_views,
+    filing_views,
+    notification_views,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -15,7 +23,11 @@ urlpatterns = [
     path("cases/", views.my_cases, name="cases"),
     path("queue/", views.queue, name="queue"),
     path("hotline/", views.hotline_intake, name="hotline"),
+    path("file/", filing_views.file_case, name="file"),
     path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/evidence/", evidence_views.evidence_upload, name="evidence-add"),
+    path("cases/<str:number>/evidence/<int:evidence_id>/", evidence_views.evidence_file, name="evidence-file"),
+    path("cases/<str:number>/correct/", evidence_views.case_correct, name="case-correct"),
     path("cases/<str:number>/actions/<str:action>/", views.case_action, name="case-action"),
     path("cases/<str:number>/room/", views.room_page, name="room"),
     path("cases/<str:number>/problem-types/", views.case_problem_types, name="case-problem-types"),
@@ -44,6 +56,17 @@ urlpatterns = [
     path("notifications/read/", notification_views.notifications_read, name="notifications-read"),
     path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
     path("notifications/<int:notification_id>/", notification_views.notification_open, name="notification"),
+    path("business/claim/", business_views.business_claim, name="business-claim"),
+    path("business/claims/", business_views.business_claims, name="business-claims"),
+    path("business/claims/<int:claim_id>/", business_views.business_claim_decide, name="business-claim-decide"),
+    path(
+        "business/claims/<int:claim_id>/document/",
+        business_views.business_claim_document,
+        name="business-claim-document",
+    ),
+    path("business/staff/", business_views.business_staff, name="business-staff"),
+    path("business/staff/<int:staff_id>/remove/", business_views.business_staff_remove, name="business-staff-remove"),
+    path("account/hotline-cases/", business_views.hotline_cases_take, name="hotline-cases-take"),
     path("desk/", views.desk, name="desk"),
     path("desk/duty/", views.desk_duty, name="desk-duty"),
     path("desk/<int:help_request_id>/join/", views.desk_join, name="desk-join"),
