@@ -352,6 +352,12 @@ EVIDENCE_MAX_CASE_BYTES = int(os.environ.get("EVIDENCE_MAX_CASE_BYTES", str(100 
 REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(2 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
+# The follow-up ratings (回访, Order 121 Art. 26): a business's average rating is published on its
+# disclosure page only from this many ratings on; below it the page says there are not enough. A
+# product rule, not a number of the law: few ratings say little, and one would show how one
+# complainant rated.
+FOLLOW_UP_MIN_RATINGS_PUBLISHED = int(os.environ.get("FOLLOW_UP_MIN_RATINGS_PUBLISHED", "5"))
+
 
 # The triage bot (Rasa, bot/): where its REST channel and HTTP API answer, and the API's token
 # (the web chat reads a conversation back from Rasa's tracker on reconnect). Rasa listens on a

@@ -10,7 +10,17 @@ class MediationConfig(AppConfig):
     def ready(self):
         # The room, the notices and the filing of clues found in mediation register with the
         # life-cycle service what entering and leaving a status, or a move, does.
-        from mediation.services import cases, joint, notices, notifications, rooms, sessions, settlement  # noqa: F401
+        from mediation.services import (  # noqa: F401  # noqa: F401
+            cases,
+            follow_up,
+            joint,
+            notices,
+            notifications,
+            rooms,
+            scheduling,
+            sessions,
+            settlement,
+        )
 
         _read_json_with_orjson()
         from django.db.models.signals import post_migrate

@@ -7,7 +7,9 @@ The schedules are kept in the database by `schedules_ensure`, which runs after e
 - the ODR periods that ran out, passed to the authority, every day;
 - the room messages a seated person has missed, every 2 minutes;
 - the time limits near or passed, told to the handling officials, every hour (once per case and
-  time limit).
+  time limit);
+- the reminders of mediation sessions, a day and an hour before each, every 5 minutes (once per
+  session, reminder and person).
 A complaint filed queues the detection of what it may complete (`complaint_filed_queue`); a
 notification to e-mail queues its e-mail (`notification_email_send`)."""
 
@@ -23,6 +25,7 @@ SCHEDULES = {
     "ODR periods run out": ("mediation.tasks.odr_periods_run_out", "D", None, (0, 20)),
     "room messages missed": ("mediation.tasks.room_messages_missed_tell", "I", 2, None),
     "time limits near or passed": ("mediation.tasks.deadlines_tell", "H", None, None),
+    "mediation session reminders": ("mediation.tasks.session_reminders_send", "I", 5, None),
 }
 
 
@@ -66,6 +69,12 @@ def deadlines_tell() -> int:
     from mediation.services.notifications import deadlines_tell as tell
 
     return tell()
+
+
+def session_reminders_send() -> int:
+    from mediation.services.scheduling import session_reminders_send as send
+
+    return send()
 
 
 def complaint_filed_queue(case_id: int) -> None:

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mediation.models import Case, CaseCategory, CaseEvent, CaseKind, CaseStatus, MarketEntity
+from mediation.selectors.follow_up import PublicRating, public_rating
 
 HOT_CATEGORIES = 5
 LEADERBOARD_SIZE = 20
@@ -41,6 +42,9 @@ class ComplaintDisclosure:
     mediations_terminated: int
     settled_directly: int
     hot_categories: list[tuple[str, int]]
+    # The complainants' follow-up ratings of the handled complaints (回访, Order 121 Art. 26): the
+    # count, and the average only from settings.FOLLOW_UP_MIN_RATINGS_PUBLISHED ratings on.
+    rating: PublicRating | None = None
 
     @property
     def growth(self) -> float | None:
@@ -84,6 +88,7 @@ def complaint_disclosure(*, entity: MarketEntity, today: datetime.date | None = 
     return ComplaintDisclosure(
         entity=entity,
         hot_categories=[(str(labels.get(row["category"], row["category"])), row["count"]) for row in hot],
+        rating=public_rating(entity=entity, complaints=handled_complaints()),
         **figures,
     )
 
