@@ -70,7 +70,7 @@ lint: $(STAMP) ## ruff check and format check
 .PHONY: compose-check
 compose-check: ## Validate docker-compose.yml (no Docker engine needed)
 	@command -v docker-compose >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null)
-	SECRET_KEY=compose-check IDENTITY_KEYS=compose-check IDENTITY_HASH_KEY=compose-check \
+	SECRET_KEY=compose-check IDENTITY_KEYS=compose-check IDENTITY_HASH_KEY=compose-check EMAIL_HOST=compose-check \
 		BOT_API_TOKEN=compose-check BOT_SERVICE_TOKEN=compose-check docker-compose -f docker-compose.yml config -q && echo "docker-compose.yml is valid"
 
 .PHONY: test

@@ -90,7 +90,8 @@ def site(web, places):
         ),
         "consumer": (
             world.consumer_user,
-            ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/chat/", f"/help/{help_request.pk}/"],
+            ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/chat/", f"/help/{help_request.pk}/",
+             "/notifications/", "/notifications/settings/"],
         ),
         "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/"]),
         "official": (
