@@ -115,6 +115,35 @@ def merchant(entity):
     return merchant_staff_add(user=UserFactory(), entity=entity).user
 
 
+# A business licence scanned to PDF, as small as a whole PDF can be.
+CLAIM_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def business_claim(entity, *, applicant=None, applicant_name: str = "王建国", document: bytes = CLAIM_PDF):
+    """A pending claim of `entity`'s registry entry (认领) by its legal representative, from
+    `applicant` (a new account without a role if None)."""
+    from mediation.services.business_accounts import business_claim_submit
+
+    return business_claim_submit(
+        applicant=applicant or UserFactory(),
+        uscc=entity.uscc,
+        applicant_name=applicant_name,
+        applicant_role="legal_representative",
+        document_name="营业执照.pdf",
+        document_content=document,
+    )
+
+
+def business_administrator(entity, *, official_user=None):
+    """The administrator of `entity`'s accounts: its claim, approved by an official of its bureau."""
+    from mediation.selectors.business_accounts import deciding_bureau
+    from mediation.services.business_accounts import claim_approve
+
+    claim = business_claim(entity)
+    claim_approve(claim=claim, actor=official_user or official(deciding_bureau(entity)))
+    return get_user_model().objects.get(pk=claim.applicant_id)  # read again: now with its staff record
+
+
 def complaint(*, consumer, entity, **extra) -> Case:
     fields = {
         "facts": "空调用了一周就不制冷，商家拒绝退货。",

@@ -195,6 +195,27 @@ def room_participant_add(*, actor: RoomParticipant, user, role: str) -> RoomPart
     return seat
 
 
+def party_seat_add(*, room_id: int, user, role: str, display_name: str) -> RoomParticipant | None:
+    """Seat a party who joined the platform after the room opened: staff a business added, the
+    administrator of a business whose claim was approved, a caller who linked their hotline cases to
+    their account. Nothing in a closed room; a seat already there is kept (a person removed and
+    added again). Call inside a transaction."""
+    assert role in (RoomRole.CONSUMER, RoomRole.MERCHANT), role
+    room = lock_room(room_id)
+    if room.status == RoomStatus.CLOSED:
+        return None
+    seat, created = RoomParticipant.objects.get_or_create(
+        room=room, user=user, defaults={"role": role, "display_name": display_name}
+    )
+    if created:
+        append_event(
+            room,
+            kind=RoomEventKind.SYSTEM,
+            payload={"event": "participant_added", "participant": seat.pk, "name": seat.display_name, "role": role},
+        )
+    return seat
+
+
 def room_participant_joined(*, seat: RoomParticipant) -> None:
     """Record a participant's first arrival in the room ("joined"); later reconnects are presence
     only and leave no record."""

@@ -258,6 +258,8 @@ ACTION_LABELS = {
     "extend_decision": gettext_lazy("extend the decision period"),
     "decide": gettext_lazy("record the decision"),
     "not_open_case": gettext_lazy("not open a case"),
+    # Not a move: a hotline caller's case moved to their online account (services.hotline_link).
+    "link_account": gettext_lazy("linked to the caller's online account"),
 }
 
 ROOM_ONLY_MESSAGES = {
