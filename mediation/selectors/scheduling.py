@@ -25,6 +25,7 @@ from mediation.models import (
     SessionProposal,
     SessionProposalStatus,
 )
+from mediation.names import display_name_of_official, person_name
 from mediation.selectors.cases import Relation, case_relations
 
 # The parties whose absence is a ground to end mediation: the complainant and the business
@@ -181,7 +182,7 @@ def proposal_view(proposal: SessionProposal, *, user) -> ProposalView:
 @dataclasses.dataclass
 class SessionView:
     session: MediationSession
-    mediators: list
+    mediators: list[str]  # by name and authority
     attendance: dict  # party -> SessionAttendance
     started: bool
 
@@ -197,7 +198,10 @@ def sessions_of(case: Case) -> list[SessionView]:
     return [
         SessionView(
             session=session,
-            mediators=list(session.mediators.all()),
+            mediators=[
+                display_name_of_official(user.official) if hasattr(user, "official") else person_name(user)
+                for user in session.mediators.all()
+            ],
             attendance={row.party: row for row in session.attendance.all()},
             started=session.starts_at <= now,
         )

@@ -7,6 +7,7 @@ from mediation.web import (
     evidence_views,
     filing_views,
     notification_views,
+    scheduling_views,
     views,
 )
 
@@ -30,6 +31,19 @@ urlpatterns = [
     path("cases/<str:number>/correct/", evidence_views.case_correct, name="case-correct"),
     path("cases/<str:number>/actions/<str:action>/", views.case_action, name="case-action"),
     path("cases/<str:number>/room/", views.room_page, name="room"),
+    path("cases/<str:number>/sessions/propose/", scheduling_views.session_propose_view, name="session-propose"),
+    path(
+        "cases/<str:number>/sessions/proposals/<int:proposal_id>/answer/",
+        scheduling_views.session_answer_view,
+        name="session-answer",
+    ),
+    path(
+        "cases/<str:number>/sessions/<int:session_id>/attendance/",
+        scheduling_views.session_attendance_view,
+        name="session-attendance",
+    ),
+    path("cases/<str:number>/follow-up/", scheduling_views.follow_up_rate_view, name="follow-up-rate"),
+    path("follow-ups/", scheduling_views.follow_ups_page, name="follow-ups"),
     path("cases/<str:number>/problem-types/", views.case_problem_types, name="case-problem-types"),
     path("cases/<str:number>/joint/", views.joint_propose, name="joint-propose"),
     path("cases/<str:number>/notices/<int:notice_id>/given/", views.notice_given, name="notice-given"),

@@ -54,6 +54,7 @@ from mediation.selectors.rooms import (
     mediation_document_for_viewer,
     room_seat_for,
 )
+from mediation.selectors.scheduling import termination_suggestion
 from mediation.selectors.stages import case_stages
 from mediation.services.assistance import help_request_join, help_request_leave, official_duty_set
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
@@ -440,7 +441,12 @@ def _case_page(
             ACTION_LABELS[transition.action],
             failed_form
             if failed_form is not None and failed_form.transition == transition
-            else CaseActionForm(transition=transition, case=case),
+            else CaseActionForm(
+                transition=transition,
+                case=case,
+                # A party recorded absent from a session: the ground of Art. 23(2), with its day.
+                initial=termination_suggestion(case) if transition.action == "terminate" else None,
+            ),
         )
         # The expected move first; the others keep their order.
         for transition in sorted(open_transitions, key=lambda transition: transition.action != primary)
@@ -665,6 +671,8 @@ def room_page(request, number: str):
         "socket_path": f"/ws/rooms/{number}/",
         "room_texts": room_texts(),
         "termination_reasons": TERMINATION_GROUNDS,
+        # A party recorded absent from a session: the form offers the ground of Art. 23(2) with its day.
+        "termination_suggestion": termination_suggestion(case) if seat.role == "lead_mediator" else None,
     }
     return render(request, "web/room.html", context)
 
