@@ -85,6 +85,13 @@ class World:
         return factories.report(reporter=self.base.consumer, entity=self.base.shop, is_anonymous=True)
 
     @functools.cached_property
+    def named_report(self):
+        """A report the consumer filed online about the business, with a photo of the goods."""
+        report = factories.report(reporter=self.base.consumer, entity=self.base.shop)
+        evidence_attach(case=report, uploaded_by=self.base.consumer_user, name="shelf.png", content=png_bytes())
+        return report
+
+    @functools.cached_property
     def stranger(self):
         return factories.consumer(real_name="李四")
 
@@ -176,6 +183,140 @@ def _download_evidence(world, how, user, case):
     return api_client(world, how, user, case).get(f"/api/cases/{case.number}/evidence/{evidence.pk}/")
 
 
+def _done_and_back_to(response, path: str):
+    """A page's form that redirects to `path` when it has done its work (not to the log-in page)."""
+    if response.status_code == 302 and response["Location"].split("#")[0] == path:
+        response.status_code = 200
+    return response
+
+
+def _file_on_the_form(world, how, user, case):
+    from mediation.models import Case
+
+    before = set(Case.objects.values_list("number", flat=True))
+    response = page_client(how, user).post(
+        "/file/",
+        {
+            "kind": "complaint",
+            "business": world.base.shop.name,
+            "facts": "网购的电饭煲收到就坏了，商家不理。",
+            "category": "G02",
+            "demand": "refund",
+            "currency": "CNY",
+        },
+    )
+    filed = set(Case.objects.values_list("number", flat=True)) - before
+    if response.status_code == 302 and filed:
+        assert response["Location"] == f"/cases/{filed.pop()}/"
+        response.status_code = 200  # filed, and on the new case's page
+    return response
+
+
+def _add_evidence_on_the_page(world, how, user, case):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = page_client(how, user).post(
+        f"/cases/{case.number}/evidence/", {"evidence-evidence": SimpleUploadedFile("more.png", png_bytes((12, 12)))}
+    )
+    response = _done_and_back_to(response, f"/cases/{case.number}/")
+    if response.status_code == 200 and not case.evidence.filter(original_name="more.png").exists():
+        response.status_code = 500  # said done, stored nothing
+    return response
+
+
+def _download_evidence_on_the_page(world, how, user, case):
+    evidence = case.evidence.first()
+    return page_client(how, user).get(f"/cases/{case.number}/evidence/{evidence.pk}/")
+
+
+def _download_the_reports_evidence(world, how, user, case):
+    report = world.named_report
+    evidence = report.evidence.get()
+    return page_client(how, user).get(f"/cases/{report.number}/evidence/{evidence.pk}/")
+
+
+def _back_to_the_case(response, case):
+    """A case page's form redirects to the case page (to a part of it) when it has done its work."""
+    if response.status_code == 302 and response["Location"].split("#")[0] == f"/cases/{case.number}/":
+        response.status_code = 200
+    return response
+
+
+def _in_two_and_three_days() -> list:
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    return [now + datetime.timedelta(days=days) for days in (2, 3)]
+
+
+def _propose_session(world, how, user, case):
+    times = {
+        f"session-time_{index}": moment.strftime("%Y-%m-%dT%H:%M")
+        for index, moment in enumerate(_in_two_and_three_days(), 1)
+    }
+    response = page_client(how, user).post(
+        f"/cases/{case.number}/sessions/propose/", {**times, "session-where": "online"}
+    )
+    return _back_to_the_case(response, case)
+
+
+def _answer_session_times(world, how, user, case):
+    from mediation.services.scheduling import session_propose
+
+    proposal = session_propose(case=case, actor=world.base.shop_official, times=_in_two_and_three_days(), online=True)
+    suits = list(proposal.times.values_list("pk", flat=True))
+    response = page_client(how, user).post(
+        f"/cases/{case.number}/sessions/proposals/{proposal.pk}/answer/", {"answer-suits": suits}
+    )
+    response = _back_to_the_case(response, case)
+    if response.status_code == 200 and not proposal.answers.exists():
+        response.status_code = 500  # said done, stored nothing
+    return response
+
+
+def _record_attendance(world, how, user, case):
+    import datetime
+
+    from django.utils import timezone
+
+    from mediation.models import MediationSession
+
+    session = MediationSession.objects.create(
+        case=case,
+        starts_at=timezone.now() - datetime.timedelta(minutes=10),
+        online=True,
+        scheduled_by=world.base.shop_official,
+    )
+    prefix = f"attendance-{session.pk}"
+    response = page_client(how, user).post(
+        f"/cases/{case.number}/sessions/{session.pk}/attendance/",
+        {f"{prefix}-party": "business", f"{prefix}-attended": "no"},
+    )
+    return _back_to_the_case(response, case)
+
+
+def _rate_the_handling(world, how, user, case):
+    from mediation.models import FollowUp
+
+    response = page_client(how, user).post(f"/cases/{case.number}/follow-up/", {"follow-up-rating": "4"})
+    response = _back_to_the_case(response, case)
+    if response.status_code == 200 and not FollowUp.objects.filter(case=case).exists():
+        response.status_code = 500  # said done, stored nothing
+    return response
+
+
+def _the_bureaus_follow_ups(world, how, user, case):
+    from mediation.services.follow_up import follow_up_rate
+
+    follow_up_rate(case=case, actor=case.consumer.user, rating=2, comment="回访意见")
+    response = page_client(how, user).get("/follow-ups/")
+    if response.status_code == 200 and case.number not in response.content.decode():
+        response.status_code = 404  # yes means the complaint's rating is listed
+    return response
+
+
 def _document(world, how, user, case):
     return api_client(world, how, user, case).get(f"/api/cases/{case.number}/mediation-document/")
 
@@ -255,8 +396,17 @@ OPERATIONS = {
     ),
     "api: ask for a person for the complaint's consumer": (_ask_for_a_person, False),
     "page: the case": (_case_page, False),
+    "page: file a case on the form": (_file_on_the_form, False),
+    "page: add evidence": (_add_evidence_on_the_page, False),
+    "page: download evidence": (_download_evidence_on_the_page, False),
+    "page: download the report's evidence": (_download_the_reports_evidence, False),
     "page: correct the complaint's problem types": (_correct_problem_types, False),
     "page: the mediation room": (_room_page, True),
+    "page: propose times for a mediation session": (_propose_session, True),
+    "page: answer the proposed session times": (_answer_session_times, True),
+    "page: record who came to a session": (_record_attendance, True),
+    "page: rate the closed complaint's handling": (_rate_the_handling, "closed"),
+    "page: the bureau's follow-up ratings (the complaint's rating listed)": (_the_bureaus_follow_ups, "closed"),
     "admin: the case": (_admin_case, False),
 }
 WEBSOCKET_OPERATIONS = {"websocket: join the mediation room"}
@@ -295,6 +445,8 @@ def test_the_policy_holds(places, settings, tmp_path, operation, column):
     user, how, case = world.person(column)
     if state == "submitted":
         case = factories.with_status(case, CaseStatus.SUBMITTED)
+    elif state == "closed":
+        case = factories.with_status(case, CaseStatus.CLOSED)
     response = take(world, how, user, case)
     if operation == "api: read an anonymous report":
         case = world.anonymous_report
