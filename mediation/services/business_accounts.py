@@ -38,6 +38,7 @@ from mediation.names import person_name
 from mediation.selectors.business_accounts import deciding_bureau, is_held, may_decide, pending_claim_of
 from mediation.services.errors import DomainError
 from mediation.services.identifiers import validate_uscc
+from mediation.services.notifications import notify
 from mediation.services.people import password_problems
 from mediation.services.rooms import party_seat_add
 from mediation.services.uploads import upload_checked
@@ -270,7 +271,7 @@ def business_claim_submit(
             claim.save()
     except IntegrityError:  # one pending claim per business (the constraint), should the lock be bypassed
         raise ValidationError({"uscc": [_("A claim of this business is already waiting for the bureau.")]}) from None
-    _tell(
+    notify(
         users=_bureau_officials(entity),
         kind=NotificationKind.CLAIM_TO_DECIDE,
         params={"business": entity.name},
@@ -285,12 +286,6 @@ def _bureau_officials(entity: MarketEntity) -> list:
     if bureau is None:
         return []
     return [official.user for official in Official.objects.filter(authority=bureau).select_related("user")]
-
-
-def _tell(**notification) -> None:
-    from mediation.services.notifications import notify
-
-    notify(**notification)
 
 
 # --- Deciding -------------------------------------------------------------------------------------
@@ -316,7 +311,7 @@ def _decided(claim: BusinessClaim, *, actor, status: str, reason: str) -> Busine
     claim.decided_at = timezone.now()
     claim.reason = reason
     claim.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    _tell(
+    notify(
         users=[claim.applicant],
         kind=NotificationKind.CLAIM_DECIDED,
         params={"business": claim.entity.name, "status": status, "reason": reason},

@@ -20,10 +20,13 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect, sync_playwright
 
 from mediation.services.assistance import help_request_open, official_duty_set
+from mediation.services.cases import evidence_attach
 from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
+from mediation.services.transitions import case_transition
 from tests import factories
 from tests.channels_app.room_client import session_cookie
 from tests.e2e.browser import ARTIFACTS, BROWSER_LOCALES, PASSWORD, launch, page_as, with_password
+from tests.mediation.api.test_evidence import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,6 +78,20 @@ def site(web, places):
     help_request, _new = help_request_open(consumer=world.consumer, summary=[{"label": "类型", "value": "投诉"}])
     early_warning, consumer_warning = warnings_of(world)
     number = world.number
+    # Evidence from both parties on the complaint in mediation, and a complaint returned for
+    # correction, whose page holds the correction form beside the bureau's reason (issue 19).
+    evidence_attach(case=world.case, uploaded_by=world.consumer_user, name="receipt.png", content=png_bytes())
+    evidence_attach(case=world.case, uploaded_by=world.shop_staff, name="delivery.png", content=png_bytes((9, 9)))
+    returned = case_transition(
+        case=factories.complaint(consumer=world.consumer, entity=world.shop),
+        action="return",
+        actor=world.shop_official,
+        ground="information_missing",
+        reason="请补充购物凭证。",
+    )
+    # Businesses joining and hotline callers online (issue 19): the shop's staff keep its accounts, a
+    # business of the official's area claims its entry, a hotline case waits for the consumer's consent.
+    claim = joining_of(world)
     pages = {
         "anonymous": (
             None,
@@ -82,6 +99,7 @@ def site(web, places):
                 "/",
                 "/log-in/",
                 "/sign-up/",
+                "/business/claim/",
                 "/disclosure/",
                 f"/disclosure/{world.shop.pk}/",
                 "/alerts/",
@@ -90,15 +108,26 @@ def site(web, places):
         ),
         "consumer": (
             world.consumer_user,
-            ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/chat/", f"/help/{help_request.pk}/",
-             "/notifications/", "/notifications/settings/"],
+            [
+                "/cases/",
+                f"/cases/{number}/",
+                f"/cases/{number}/room/",
+                "/chat/",
+                f"/help/{help_request.pk}/",
+                "/notifications/",
+                "/notifications/settings/",
+                "/file/",
+                f"/cases/{returned.number}/",
+            ],
         ),
-        "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/"]),
+        "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/business/staff/"]),
         "official": (
             world.shop_official,
             [
                 "/queue/",
                 "/desk/",
+                "/business/claims/",
+                f"/business/claims/{claim.pk}/",
                 f"/cases/{waiting.number}/",
                 f"/cases/{number}/",
                 f"/cases/{number}/room/",
@@ -133,6 +162,26 @@ def warnings_of(world):
         early_warning=early_warning,
     )
     return early_warning, consumer_warning_publish(warning=draft, actor=world.shop_official)
+
+
+def joining_of(world):
+    """The shop's staff member made the administrator of its accounts; a pending claim of another
+    西湖区 business; and a complaint an official entered from the hotline for a caller with the
+    consumer's real-name identity, offered on their cases page. Returns the claim."""
+    from mediation.models import MerchantStaff
+    from mediation.services.people import consumer_register
+
+    MerchantStaff.objects.filter(user=world.shop_staff).update(is_administrator=True)
+    identity = world.consumer.identity
+    caller = consumer_register(
+        user=None,
+        real_name=identity.real_name,
+        id_document_type=identity.id_document_type,
+        id_number=identity.id_number,
+        phone=identity.phone,
+    )
+    factories.complaint(consumer=caller, entity=world.shop, intake_channel="hotline", entered_by=world.shop_official)
+    return factories.business_claim(factories.shop(name="杭州西湖新开张电器商行"))
 
 
 def _blocking(results) -> list[str]:
