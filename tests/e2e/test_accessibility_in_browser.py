@@ -92,6 +92,9 @@ def site(web, places):
     # Businesses joining and hotline callers online (issue 19): the shop's staff keep its accounts, a
     # business of the official's area claims its entry, a hotline case waits for the consumer's consent.
     claim = joining_of(world)
+    # Scheduling a session and rating the handling (issue 19): times proposed for the complaint in
+    # mediation, a session begun with a party recorded absent, a closed complaint to rate and one rated.
+    to_rate, rated = sessions_and_ratings_of(world)
     pages = {
         "anonymous": (
             None,
@@ -118,6 +121,7 @@ def site(web, places):
                 "/notifications/settings/",
                 "/file/",
                 f"/cases/{returned.number}/",
+                f"/cases/{to_rate.number}/",
             ],
         ),
         "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/business/staff/"]),
@@ -137,6 +141,8 @@ def site(web, places):
                 f"/warnings/{early_warning.pk}/",
                 "/consumer-warnings/manage/",
                 f"/consumer-warnings/manage/{consumer_warning.pk}/",
+                "/follow-ups/",
+                f"/cases/{rated.number}/",
             ],
         ),
         "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
@@ -148,6 +154,41 @@ def site(web, places):
         "waiting": waiting,
         "help_request": help_request,
     }
+
+
+def sessions_and_ratings_of(world):
+    """Times proposed for the complaint in mediation (the consumer answered), a session of it that
+    began an hour ago with the business recorded absent, a closed complaint of the consumer to rate
+    and another closed complaint rated, whose rating the bureau reads."""
+    from django.utils import timezone
+
+    from mediation.models import CaseStatus, MediationSession
+    from mediation.services.follow_up import follow_up_rate
+    from mediation.services.scheduling import session_answer, session_attendance_record, session_propose
+
+    soon = timezone.localtime().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=2)
+    proposal = session_propose(
+        case=world.case, actor=world.shop_official, times=[soon, soon + datetime.timedelta(hours=3)], online=True
+    )
+    session_answer(proposal=proposal, actor=world.consumer_user, suits=list(proposal.times.all())[:1])
+    begun = MediationSession.objects.create(
+        case=world.case,
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+        place="杭州市西湖区文三路100号调解室",
+        scheduled_by=world.shop_official,
+    )
+    begun.mediators.set([world.shop_official])
+    session_attendance_record(session=begun, actor=world.shop_official, party="business", attended=False)
+
+    def closed():
+        case = factories.complaint(consumer=world.consumer, entity=world.shop)
+        case = case_transition(case=case, action="accept", actor=world.shop_official)
+        case = factories.with_status(case, CaseStatus.TERMINATED)
+        return case_transition(case=case, action="close", actor=world.shop_official)
+
+    rated = closed()
+    follow_up_rate(case=rated, actor=world.consumer_user, rating=3, comment="处理得还可以，就是有点慢。")
+    return closed(), rated
 
 
 def warnings_of(world):
