@@ -265,7 +265,10 @@ def mediation_started_tell(*, case: Case, co_mediator=None, **_move) -> None:
 
 @on_entering(CaseStatus.CLOSED)
 def closed_tell(*, case: Case, **_move) -> None:
-    notify(users=[*consumer_users(case), *business_users(case)], kind=NotificationKind.CASE_CLOSED, case=case)
+    # The complainant of a complaint is told by the request to rate its handling, which says it is
+    # closed (mediation.services.follow_up.rating_ask); a reporter is told here.
+    told = consumer_users(case) if case.kind == CaseKind.REPORT else []
+    notify(users=[*told, *business_users(case)], kind=NotificationKind.CASE_CLOSED, case=case)
 
 
 def proposal_tell(*, room: MediationRoom, proposer_role: str, number: int) -> None:

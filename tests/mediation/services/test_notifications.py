@@ -113,7 +113,9 @@ def test_each_party_is_told_of_a_whole_mediation(world):
     agreement_record(seat=seats["lead_mediator"])
     case = Case.objects.get(pk=case.pk)
     case = case_transition(case=case, action="close", actor=lead)
-    assert kinds(consumer)[-1] == K.CASE_CLOSED and kinds(staff)[-1] == K.CASE_CLOSED
+    # The complainant's one notification of the closing asks them to rate the handling (Order 121 Art. 26).
+    assert kinds(consumer)[-1] == K.RATE_HANDLING and K.CASE_CLOSED not in kinds(consumer)
+    assert kinds(staff)[-1] == K.CASE_CLOSED
 
     # Every one of them is e-mailed once, in the reader's language.
     email_all()
