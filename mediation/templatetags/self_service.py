@@ -26,7 +26,9 @@ def case_evidence(context, *, uploads: bool = True):
     for those who may (the filer; the business of a complaint it was told of) while the case is open."""
     request, case = context["request"], context["case"]
     form = None
-    if uploads and case.status in EVIDENCE_OPEN_STATUSES and may_add_evidence(request.user, case):
+    # A returned case's owner adds evidence with the correction (case_correction), not twice.
+    correcting = case.status == CaseStatus.RETURNED and Relation.OWN in case_relations(request.user, case)
+    if uploads and not correcting and case.status in EVIDENCE_OPEN_STATUSES and may_add_evidence(request.user, case):
         form = refused_form(request, "evidence") or EvidenceForm()
     return {
         "case": case,

@@ -196,7 +196,7 @@ class EvidenceForm(forms.Form):
     """More evidence for a case, from its page."""
 
     prefix = "evidence"
-    evidence = EvidenceField(label=_("Add evidence"))
+    evidence = EvidenceField(label=_("Files"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -167,7 +167,8 @@ def test_the_case_page_and_the_room_lead_to_the_evidence(world, accepted):
     mediation_start(case=factories.consent_both(accepted), actor=world.shop_official, co_mediator=world.home_official)
     for reader in (world.shop_official, world.home_official, world.shop_staff, world.consumer_user):
         case_page = client_for(reader).get(f"/cases/{accepted.number}/").content.decode()
-        assert evidence["url"] in case_page and "收据.png" in case_page
+        # The pages serve the file themselves, as the API does (mediation.web.evidence_views).
+        assert f'href="/cases/{accepted.number}/evidence/{evidence["id"]}/"' in case_page and "收据.png" in case_page
         room_page = client_for(reader).get(f"/cases/{accepted.number}/room/").content.decode()
         assert f"/cases/{accepted.number}/#evidence" in room_page
 
