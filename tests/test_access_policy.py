@@ -7,8 +7,6 @@ room's WebSocket. The expected outcomes come from the document, never from the c
 
 import functools
 import json
-import re
-from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -25,20 +23,9 @@ from tests.channels_app.conftest import ROOM_TEST_REGIONS
 from tests.channels_app.room_client import RoomClient
 from tests.conftest import bot_client, client_for
 from tests.mediation.api.test_evidence import png_bytes
+from tests.policy_tables import read_policy_table
 
-POLICY = Path(__file__).resolve().parent.parent / "docs" / "security.md"
-
-
-def read_policy() -> tuple[list[str], dict[str, dict[str, str]]]:
-    text = POLICY.read_text(encoding="utf-8")
-    table = re.search(r"<!-- access-policy:start -->\n(.*?)<!-- access-policy:end -->", text, re.S).group(1)
-    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in table.strip().splitlines()]
-    header, _rule, *body = rows
-    columns = header[1:]
-    return columns, {row[0]: dict(zip(columns, row[1:], strict=True)) for row in body}
-
-
-COLUMNS, POLICY_TABLE = read_policy()
+COLUMNS, POLICY_TABLE = read_policy_table("access-policy")
 CELLS = [(operation, column) for operation, row in POLICY_TABLE.items() for column in COLUMNS]
 
 

@@ -2,8 +2,6 @@
 against the pages and the API. The expected outcomes are read from the document."""
 
 import functools
-import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -11,21 +9,9 @@ from django.test import Client
 from mediation.models import Authority, AuthorityKind
 from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
 from tests import factories
+from tests.policy_tables import read_policy_table
 
-POLICY = Path(__file__).resolve().parent.parent / "docs" / "security.md"
-
-
-def read_policy():
-    text = POLICY.read_text(encoding="utf-8")
-    block = re.search(r"<!-- analysis-access-policy:start -->\n(.*?)<!-- analysis-access-policy:end -->", text, re.S)
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")] for line in block.group(1).strip().splitlines()
-    ]
-    header, _rule, *body = rows
-    return header[1:], {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in body}
-
-
-COLUMNS, TABLE = read_policy()
+COLUMNS, TABLE = read_policy_table("analysis-access-policy")
 CELLS = [(operation, column) for operation, row in TABLE.items() for column in COLUMNS]
 
 

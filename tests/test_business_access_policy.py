@@ -4,8 +4,6 @@ says yes must also have done what it says (the claim made, decided, the staff ad
 one that says no must have left everything as it was."""
 
 import functools
-import re
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,21 +12,9 @@ from django.test import Client
 from mediation.models import BusinessClaim, ClaimStatus, MerchantStaff
 from tests import factories
 from tests.factories import CLAIM_PDF
+from tests.policy_tables import read_policy_table
 
-POLICY = Path(__file__).resolve().parent.parent / "docs" / "security.md"
-
-
-def read_policy():
-    text = POLICY.read_text(encoding="utf-8")
-    block = re.search(r"<!-- business-access-policy:start -->\n(.*?)<!-- business-access-policy:end -->", text, re.S)
-    rows = [
-        [cell.strip() for cell in line.strip().strip("|").split("|")] for line in block.group(1).strip().splitlines()
-    ]
-    header, _rule, *body = rows
-    return header[1:], {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in body}
-
-
-COLUMNS, TABLE = read_policy()
+COLUMNS, TABLE = read_policy_table("business-access-policy")
 CELLS = [(operation, column) for operation, row in TABLE.items() for column in COLUMNS]
 
 

@@ -167,19 +167,26 @@ def _check_document(errors: dict, *, document_content: bytes):
         return None
 
 
-def _check_new_account(errors: dict, *, username: str, password: str, email: str) -> None:
+def _check_user_name_and_password(errors: dict, *, username: str, password: str, email: str, no_password: str) -> None:
+    """A new account's user name (free) and password (the site's password rules)."""
     if not username:
         errors["username"] = [_("Please choose a user name.")]
     elif User.objects.filter(username=username).exists():
         errors["username"] = [_("This user name is taken.")]
-    if not email:
-        errors["email"] = [_("An e-mail address is required: the bureau's decision is sent there.")]
     if not password:
-        errors["password"] = [_("Please choose a password.")]
+        errors["password"] = [no_password]
     else:
         problems = password_problems(password, username=username, email=email)
         if problems:
             errors["password"] = problems
+
+
+def _check_new_account(errors: dict, *, username: str, password: str, email: str) -> None:
+    _check_user_name_and_password(
+        errors, username=username, password=password, email=email, no_password=_("Please choose a password.")
+    )
+    if not email:
+        errors["email"] = [_("An e-mail address is required: the bureau's decision is sent there.")]
 
 
 def claim_problems(
@@ -404,16 +411,9 @@ def staff_add_problems(*, username: str, password: str, name: str, email: str = 
         errors["name"] = [_("Please give the person's name; it is shown in the mediation room.")]
     elif len(name.strip()) > 150:
         errors["name"] = [_("The name is too long (at most 150 characters).")]
-    if not username:
-        errors["username"] = [_("Please choose a user name.")]
-    elif User.objects.filter(username=username).exists():
-        errors["username"] = [_("This user name is taken.")]
-    if not password:
-        errors["password"] = [_("Please set an initial password.")]
-    else:
-        problems = password_problems(password, username=username, email=email)
-        if problems:
-            errors["password"] = problems
+    _check_user_name_and_password(
+        errors, username=username, password=password, email=email, no_password=_("Please set an initial password.")
+    )
     return errors
 
 

@@ -19,12 +19,6 @@ from mediation.web import views
 from mediation.web.filing_forms import CorrectionForm, EvidenceForm, uploads_of
 
 
-def _case_page_with(request, case, viewer, name: str, form, *, status: int):
-    """The case page again, with the refused form (its errors beside its fields) where it was."""
-    request.refused_forms = {name: form}
-    return views._case_page(request, case, viewer, status=status)
-
-
 @login_required
 @require_GET
 def evidence_file(request, number: str, evidence_id: int):
@@ -55,7 +49,7 @@ def evidence_upload(request, number: str):
                 % {"count": len(added)},
             )
             return redirect(f"{resolve_url('web:case', number=number)}#evidence")
-    return _case_page_with(request, case, viewer, "evidence", form, status=status)
+    return views.case_page_with_refused_form(request, case, viewer, "evidence", form, status=status)
 
 
 @login_required
@@ -89,4 +83,4 @@ def case_correct(request, number: str):
                 else _("Your corrections are saved. Resubmit the complaint when it is ready."),
             )
             return redirect("web:case", number=number)
-    return _case_page_with(request, case, viewer, "correction", form, status=status)
+    return views.case_page_with_refused_form(request, case, viewer, "correction", form, status=status)

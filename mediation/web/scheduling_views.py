@@ -23,12 +23,6 @@ from mediation.web import views
 from mediation.web.scheduling_forms import AttendanceForm, FollowUpForm, SessionAnswerForm, SessionProposeForm
 
 
-def _case_page_with(request, case, viewer, name: str, form, *, status: int):
-    """The case page again, with the refused form (its errors beside its fields) where it was."""
-    request.refused_forms = {name: form}
-    return views._case_page(request, case, viewer, status=status)
-
-
 def _run(request, form, call) -> tuple[bool, int]:
     """Call the service; put its refusal on the form (on the page's messages when it is not the
     person's to take: the page shows them no such form). Returns (done, the status to answer with)."""
@@ -72,7 +66,7 @@ def session_propose_view(request, number: str):
         if done:
             messages.success(request, _("The times are proposed; the parties are asked which suit them."))
             return _back(number, "sessions")
-    return _case_page_with(request, case, viewer, "propose", form, status=status)
+    return views.case_page_with_refused_form(request, case, viewer, "propose", form, status=status)
 
 
 @login_required
@@ -103,7 +97,7 @@ def session_answer_view(request, number: str, proposal_id: int):
             else:
                 messages.success(request, _("Your answer is recorded."))
             return _back(number, "sessions")
-    return _case_page_with(request, case, viewer, "answer", form, status=status)
+    return views.case_page_with_refused_form(request, case, viewer, "answer", form, status=status)
 
 
 @login_required
@@ -129,7 +123,7 @@ def session_attendance_view(request, number: str, session_id: int):
         if done:
             messages.success(request, _("The attendance is recorded."))
             return _back(number, f"session-{session.pk}")
-    return _case_page_with(request, case, viewer, f"attendance-{session.pk}", form, status=status)
+    return views.case_page_with_refused_form(request, case, viewer, f"attendance-{session.pk}", form, status=status)
 
 
 @login_required
@@ -150,7 +144,7 @@ def follow_up_rate_view(request, number: str):
         if done:
             messages.success(request, _("Thank you: your rating is recorded."))
             return _back(number, "follow-up")
-    return _case_page_with(request, case, viewer, "follow-up", form, status=status)
+    return views.case_page_with_refused_form(request, case, viewer, "follow-up", form, status=status)
 
 
 def _day(value: str, default: datetime.date) -> tuple[datetime.date, bool]:

@@ -500,6 +500,13 @@ def _case_page(
     return render(request, "web/case.html", context, status=status)
 
 
+def case_page_with_refused_form(request, case: Case, viewer: str, name: str, form, *, status: int):
+    """The case page again, with the refused form `name` (its errors beside its fields) where it was:
+    the page's own partials (evidence, correction, scheduling, rating) read `request.refused_forms`."""
+    request.refused_forms = {name: form}
+    return _case_page(request, case, viewer, status=status)
+
+
 def _problem_types_shown(case: Case, relations: frozenset, errors: list[str] | None) -> dict | None:
     """What went wrong, for the officials who may correct it (mediation.services.problem_types)."""
     if not case.is_complaint or not relations & CORRECTING_RELATIONS.keys():
