@@ -16,3 +16,8 @@ def read_policy_table(name: str) -> tuple[list[str], dict[str, dict[str, str]]]:
     header, _rule, *body = rows
     columns = header[1:]
     return columns, {row[0]: dict(zip(columns, row[1:], strict=True)) for row in body}
+
+
+def allowed(response) -> bool:
+    """A page answered (or sent on), and not to the log-in page."""
+    return response.status_code in (200, 302) and not response.get("Location", "").startswith("/log-in/")

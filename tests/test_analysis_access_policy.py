@@ -9,7 +9,7 @@ from django.test import Client
 from mediation.models import Authority, AuthorityKind
 from mediation.services.consumer_warnings import consumer_warning_draft, consumer_warning_publish
 from tests import factories
-from tests.policy_tables import read_policy_table
+from tests.policy_tables import allowed, read_policy_table
 
 COLUMNS, TABLE = read_policy_table("analysis-access-policy")
 CELLS = [(operation, column) for operation, row in TABLE.items() for column in COLUMNS]
@@ -52,10 +52,6 @@ class World:
             return factories.consumer().user
         assert column == "public"
         return None
-
-
-def allowed(response) -> bool:
-    return response.status_code in (200, 302) and not response.get("Location", "").startswith("/log-in/")
 
 
 OPERATIONS = {

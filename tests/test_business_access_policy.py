@@ -12,7 +12,7 @@ from django.test import Client
 from mediation.models import BusinessClaim, ClaimStatus, MerchantStaff
 from tests import factories
 from tests.factories import CLAIM_PDF
-from tests.policy_tables import read_policy_table
+from tests.policy_tables import allowed, read_policy_table
 
 COLUMNS, TABLE = read_policy_table("business-access-policy")
 CELLS = [(operation, column) for operation, row in TABLE.items() for column in COLUMNS]
@@ -57,10 +57,6 @@ class World:
             return factories.consumer().user
         assert column == "public"
         return None
-
-
-def allowed(response) -> bool:
-    return response.status_code in (200, 302) and not response.get("Location", "").startswith("/log-in/")
 
 
 def claim_unclaimed(client, world, person):

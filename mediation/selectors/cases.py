@@ -3,6 +3,7 @@
 import datetime
 import enum
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -143,6 +144,21 @@ def case_for_public(*, number: str) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def complainant_users(case: Case) -> list:
+    """The complainant or reporter, when they have an account."""
+    if case.consumer_id is None or case.consumer.user_id is None:
+        return []
+    return [case.consumer.user]
+
+
+def business_users(case: Case) -> list:
+    """The business's active staff, for a complaint it has been told of; never for a report (the
+    reporter is kept from the business: Order 121 Art. 37)."""
+    if case.kind != CaseKind.COMPLAINT or case.business_notified_at is None:
+        return []
+    return list(get_user_model().objects.filter(merchant_staff__entity_id=case.entity_id, is_active=True))
 
 
 def cases_of_user(*, user) -> QuerySet[Case]:

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mediation.models import Notification, NotificationKind, NotificationPreference, ReturnReason
 from mediation.selectors.notices import notice_text
@@ -61,6 +61,49 @@ def _date(value: str) -> str:
         return value or "—"
 
 
+K = NotificationKind
+# The body of each kind of notification, by the values `notification_text` fills in. A claim decided
+# reads by its outcome.
+CLAIM_REFUSED = "claim_refused"
+BODIES = {
+    K.RETURNED: gettext_lazy(
+        "Case %(number)s was returned to you for correction: %(ground)s. Correct it on its page and send it again."
+    ),
+    K.PASSED_TO_BUSINESS: gettext_lazy(
+        "A consumer's complaint %(number)s about your business has been passed to you. Please reply on its page."
+    ),
+    K.BUSINESS_REPLIED: gettext_lazy(
+        "The business has replied to your complaint %(number)s. Read the reply on the case page."
+    ),
+    K.MEDIATION_STARTED: gettext_lazy(
+        "Mediation of complaint %(number)s has started. Take your seat in the mediation room."
+    ),
+    K.SESSION_PROPOSED: gettext_lazy(
+        "The mediator proposes times for a mediation session of case %(number)s. Say which suit you."
+    ),
+    K.SESSION_SCHEDULED: gettext_lazy("A mediation session of case %(number)s is scheduled: %(when)s."),
+    K.SESSION_REMINDER: gettext_lazy("Reminder: the mediation session of case %(number)s is at %(when)s."),
+    K.ROOM_MESSAGE: gettext_lazy(
+        "%(count)s new messages in the mediation room of case %(number)s while you were away."
+    ),
+    K.PROPOSAL_TO_ANSWER: gettext_lazy(
+        "Settlement proposal %(proposal)s of case %(number)s waits for your answer in the mediation room."
+    ),
+    K.DOCUMENT_TO_SIGN: gettext_lazy(
+        "Both parties agreed in case %(number)s. The mediation document waits for your signature in the room."
+    ),
+    K.CASE_CLOSED: gettext_lazy("Case %(number)s is closed."),
+    K.RATE_HANDLING: gettext_lazy(
+        "Complaint %(number)s is closed. Please tell us how it was handled: rate it on its page."
+    ),
+    K.DEADLINE_NEAR: gettext_lazy("The next time limit of case %(number)s runs out on %(due)s."),
+    K.DEADLINE_PASSED: gettext_lazy("The time limit of case %(number)s ran out on %(due)s."),
+    K.CLAIM_TO_DECIDE: gettext_lazy("%(business)s claims its registry entry. Check the document and decide."),
+    K.CLAIM_DECIDED: gettext_lazy("Your claim of %(business)s was approved. You can now act for it and add its staff."),
+    CLAIM_REFUSED: gettext_lazy("Your claim of %(business)s was refused. Reason: %(reason)s"),
+}
+
+
 def notification_text(notification: Notification) -> tuple[str, str]:
     """The title (the kind) and the body, in the active language."""
     kind = notification.kind
@@ -68,58 +111,18 @@ def notification_text(notification: Notification) -> tuple[str, str]:
     if notification.notice is not None:
         return title, notice_text(notification.notice)
     params = notification.params or {}
-    number = notification.case.number if notification.case is not None else ""
-    values = {"number": number}
-    if kind == NotificationKind.RETURNED:
-        ground = params.get("ground", "")
-        values["ground"] = str(ReturnReason(ground).label) if ground in ReturnReason.values else ground
-        body = _(
-            "Case %(number)s was returned to you for correction: %(ground)s. Correct it on its page and send it again."
-        )
-    elif kind == NotificationKind.PASSED_TO_BUSINESS:
-        body = _(
-            "A consumer's complaint %(number)s about your business has been passed to you. Please reply on its page."
-        )
-    elif kind == NotificationKind.BUSINESS_REPLIED:
-        body = _("The business has replied to your complaint %(number)s. Read the reply on the case page.")
-    elif kind == NotificationKind.MEDIATION_STARTED:
-        body = _("Mediation of complaint %(number)s has started. Take your seat in the mediation room.")
-    elif kind == NotificationKind.SESSION_PROPOSED:
-        body = _("The mediator proposes times for a mediation session of case %(number)s. Say which suit you.")
-    elif kind == NotificationKind.SESSION_SCHEDULED:
-        values["when"] = params.get("when", "")
-        body = _("A mediation session of case %(number)s is scheduled: %(when)s.")
-    elif kind == NotificationKind.SESSION_REMINDER:
-        values["when"] = params.get("when", "")
-        body = _("Reminder: the mediation session of case %(number)s is at %(when)s.")
-    elif kind == NotificationKind.ROOM_MESSAGE:
-        values["count"] = params.get("count", 1)
-        body = _("%(count)s new messages in the mediation room of case %(number)s while you were away.")
-    elif kind == NotificationKind.PROPOSAL_TO_ANSWER:
-        values["proposal"] = params.get("proposal", "")
-        body = _("Settlement proposal %(proposal)s of case %(number)s waits for your answer in the mediation room.")
-    elif kind == NotificationKind.DOCUMENT_TO_SIGN:
-        body = _("Both parties agreed in case %(number)s. The mediation document waits for your signature in the room.")
-    elif kind == NotificationKind.CASE_CLOSED:
-        body = _("Case %(number)s is closed.")
-    elif kind == NotificationKind.RATE_HANDLING:
-        body = _("Complaint %(number)s is closed. Please tell us how it was handled: rate it on its page.")
-    elif kind == NotificationKind.DEADLINE_NEAR:
-        values["due"] = _date(params.get("due", ""))
-        body = _("The next time limit of case %(number)s runs out on %(due)s.")
-    elif kind == NotificationKind.DEADLINE_PASSED:
-        values["due"] = _date(params.get("due", ""))
-        body = _("The time limit of case %(number)s ran out on %(due)s.")
-    elif kind == NotificationKind.CLAIM_TO_DECIDE:
-        values["business"] = params.get("business", "")
-        body = _("%(business)s claims its registry entry. Check the document and decide.")
-    elif kind == NotificationKind.CLAIM_DECIDED:
-        values["business"] = params.get("business", "")
-        values["reason"] = params.get("reason", "")
-        if params.get("status") == "approved":
-            body = _("Your claim of %(business)s was approved. You can now act for it and add its staff.")
-        else:
-            body = _("Your claim of %(business)s was refused. Reason: %(reason)s")
-    else:
-        body = title
-    return title, body % values
+    ground = params.get("ground", "")
+    values = {
+        "number": notification.case.number if notification.case is not None else "",
+        "ground": str(ReturnReason(ground).label) if ground in ReturnReason.values else ground,
+        "when": params.get("when", ""),
+        "count": params.get("count", 1),
+        "proposal": params.get("proposal", ""),
+        "due": _date(params.get("due", "")),
+        "business": params.get("business", ""),
+        "reason": params.get("reason", ""),
+    }
+    if kind == K.CLAIM_DECIDED and params.get("status") != "approved":
+        kind = CLAIM_REFUSED
+    body = BODIES.get(kind)
+    return title, str(body) % values if body is not None else title

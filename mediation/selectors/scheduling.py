@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from mediation.models import (
     Case,
-    CaseKind,
     CaseStatus,
     MediationRoom,
     MediationSession,
@@ -26,7 +25,7 @@ from mediation.models import (
     SessionProposalStatus,
 )
 from mediation.names import display_name_of_official, person_name
-from mediation.selectors.cases import Relation, case_relations
+from mediation.selectors.cases import Relation, business_users, case_relations, complainant_users
 
 # The parties whose absence is a ground to end mediation: the complainant and the business
 # (投诉人、被投诉人, Art. 23(2)). The co-mediating bureau answers for a time, but is no party.
@@ -86,13 +85,11 @@ def party_of(user, case: Case) -> str | None:
 def party_users(case: Case, party: str) -> list:
     """The accounts that answer for `party`: the complainant's, the business's active staff, the
     co-mediators seated in the room (or, with nobody seated, the co-mediating bureau's officials)."""
-    User = get_user_model()
     if party == SessionParty.CONSUMER:
-        return [case.consumer.user] if case.consumer_id and case.consumer.user_id else []
+        return complainant_users(case)
     if party == SessionParty.BUSINESS:
-        if case.kind != CaseKind.COMPLAINT or case.business_notified_at is None:
-            return []
-        return list(User.objects.filter(merchant_staff__entity_id=case.entity_id, is_active=True))
+        return business_users(case)
+    User = get_user_model()
     if case.co_mediating_authority_id is None:
         return []
     seated = list(

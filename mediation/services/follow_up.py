@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mediation.models import Case, CaseKind, CaseStatus, FollowUp, NotificationKind
-from mediation.selectors.cases import Relation, case_relations
+from mediation.selectors.cases import Relation, case_relations, complainant_users
 from mediation.services.errors import DomainError
-from mediation.services.notifications import consumer_users, notify
+from mediation.services.notifications import notify
 from mediation.services.transitions import on_entering
 
 MAX_COMMENT_LENGTH = 500
@@ -66,7 +66,7 @@ def rating_ask(*, case: Case, **_move) -> None:
     """A complaint that closes asks its complainant to rate how it was handled."""
     if case.kind == CaseKind.COMPLAINT:
         notify(
-            users=consumer_users(case),
+            users=complainant_users(case),
             kind=NotificationKind.RATE_HANDLING,
             case=case,
             dedupe_key=f"rate:{case.pk}",

@@ -10,14 +10,12 @@ e-mailed too. The day a notice went out is its notification's `created_at` (and 
 What each move of a case tells whom is registered here with the life-cycle hooks, like the notices."""
 
 import datetime
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,12 +34,12 @@ from mediation.models import (
     RoomEvent,
     RoomEventKind,
     RoomParticipant,
+    RoomRole,
     RoomStatus,
     channels_visible_to,
 )
+from mediation.selectors.cases import business_users, complainant_users
 from mediation.services.transitions import on_action, on_entering
-
-logger = logging.getLogger(__name__)
 
 # The notification that carries each notice a rule requires.
 KIND_OF_NOTICE = {
@@ -90,7 +88,6 @@ def notify(
         preference.user_id: preference
         for preference in NotificationPreference.objects.filter(user__in=users, kind=kind)
     }
-    now = timezone.now()
     sent = []
     for user in users:
         preference = preferences.get(user.pk)
@@ -120,8 +117,6 @@ def notify(
         if by_email:
             _email_after_commit(notification.pk)
         sent.append(notification)
-    if sent and notice is not None and notice.delivered_online_at is None:
-        CaseNotice.objects.filter(pk=notice.pk).update(delivered_online_at=now)
     return sent
 
 
@@ -191,34 +186,10 @@ def notification_preferences_set(*, user, choices: dict[str, tuple[bool, bool]],
         )
 
 
-# Who a case's news goes to.
-
-
-def consumer_users(case: Case) -> list:
-    """The complainant or reporter, when they have an account."""
-    if case.consumer_id is None or case.consumer.user_id is None:
-        return []
-    return [case.consumer.user]
-
-
-def business_users(case: Case) -> list:
-    """The business's staff, for a complaint it has been told of; never for a report (the reporter
-    is kept from the business: Order 121 Art. 37)."""
-    if case.kind != CaseKind.COMPLAINT or case.business_notified_at is None:
-        return []
-    User = get_user_model()
-    return list(User.objects.filter(merchant_staff__entity_id=case.entity_id, is_active=True))
-
-
-def handling_officials(case: Case) -> list:
-    User = get_user_model()
-    return list(User.objects.filter(official__authority_id=case.handling_authority_id, is_active=True))
-
-
 def notice_sent(notice: CaseNotice) -> None:
     """A notice a rule requires goes out to its recipients who have an account."""
     case = notice.case
-    users = consumer_users(case) if notice.recipient == NoticeRecipient.CONSUMER else business_users(case)
+    users = complainant_users(case) if notice.recipient == NoticeRecipient.CONSUMER else business_users(case)
     notify(
         users=users,
         kind=KIND_OF_NOTICE[notice.kind],
@@ -230,7 +201,7 @@ def notice_sent(notice: CaseNotice) -> None:
 
 @on_action("return")
 def returned_tell(*, case: Case, ground: str, reason: str, **_move) -> None:
-    notify(users=consumer_users(case), kind=NotificationKind.RETURNED, case=case, params={"ground": ground})
+    notify(users=complainant_users(case), kind=NotificationKind.RETURNED, case=case, params={"ground": ground})
 
 
 @on_action("send_to_business")
@@ -248,14 +219,14 @@ def business_tell(*, case: Case, **_move) -> None:
 
 @on_action("respond")
 def business_reply_tell(*, case: Case, **_move) -> None:
-    notify(users=consumer_users(case), kind=NotificationKind.BUSINESS_REPLIED, case=case)
+    notify(users=complainant_users(case), kind=NotificationKind.BUSINESS_REPLIED, case=case)
 
 
 @on_entering(CaseStatus.MEDIATING)
 def mediation_started_tell(*, case: Case, co_mediator=None, **_move) -> None:
     link = reverse("web:room", args=[case.number])
     notify(
-        users=[*consumer_users(case), *business_users(case), co_mediator],
+        users=[*complainant_users(case), *business_users(case), co_mediator],
         kind=NotificationKind.MEDIATION_STARTED,
         case=case,
         link=link,
@@ -267,16 +238,14 @@ def mediation_started_tell(*, case: Case, co_mediator=None, **_move) -> None:
 def closed_tell(*, case: Case, **_move) -> None:
     # The complainant of a complaint is told by the request to rate its handling, which says it is
     # closed (mediation.services.follow_up.rating_ask); a reporter is told here.
-    told = consumer_users(case) if case.kind == CaseKind.REPORT else []
+    told = complainant_users(case) if case.kind == CaseKind.REPORT else []
     notify(users=[*told, *business_users(case)], kind=NotificationKind.CASE_CLOSED, case=case)
 
 
 def proposal_tell(*, room: MediationRoom, proposer_role: str, number: int) -> None:
     """A settlement proposal waits for the answer of the party who did not make it."""
-    from mediation.models import RoomRole
-
     case = room.case
-    parties = {RoomRole.CONSUMER: consumer_users(case), RoomRole.MERCHANT: business_users(case)}
+    parties = {RoomRole.CONSUMER: complainant_users(case), RoomRole.MERCHANT: business_users(case)}
     for role, users in parties.items():
         if role != proposer_role:
             notify(
@@ -292,7 +261,7 @@ def proposal_tell(*, room: MediationRoom, proposer_role: str, number: int) -> No
 def document_to_sign_tell(*, room: MediationRoom) -> None:
     case = room.case
     notify(
-        users=[*consumer_users(case), *business_users(case)],
+        users=[*complainant_users(case), *business_users(case)],
         kind=NotificationKind.DOCUMENT_TO_SIGN,
         case=case,
         link=reverse("web:room", args=[case.number]),
@@ -378,7 +347,3 @@ def deadlines_tell(*, today: datetime.date | None = None) -> int:
                 )
             )
     return told
-
-
-def unread_filter() -> Q:
-    return Q(read_at__isnull=True, in_app=True)
