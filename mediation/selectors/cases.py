@@ -161,6 +161,11 @@ def business_users(case: Case) -> list:
     return list(get_user_model().objects.filter(merchant_staff__entity_id=case.entity_id, is_active=True))
 
 
+def authority_users(authority_id: int) -> list:
+    """The active accounts of an authority's officials."""
+    return list(get_user_model().objects.filter(official__authority_id=authority_id, is_active=True))
+
+
 def cases_of_user(*, user) -> QuerySet[Case]:
     """A consumer's own cases, a business's notified complaints, an authority's cases."""
     conditions = Q(consumer__user=user)

@@ -25,7 +25,7 @@ from mediation.models import (
     SessionProposalStatus,
 )
 from mediation.names import display_name_of_official, person_name
-from mediation.selectors.cases import Relation, business_users, case_relations, complainant_users
+from mediation.selectors.cases import Relation, authority_users, business_users, case_relations, complainant_users
 
 # The parties whose absence is a ground to end mediation: the complainant and the business
 # (投诉人、被投诉人, Art. 23(2)). The co-mediating bureau answers for a time, but is no party.
@@ -100,7 +100,7 @@ def party_users(case: Case, party: str) -> list:
             official__authority_id=case.co_mediating_authority_id,
         )
     )
-    return seated or list(User.objects.filter(official__authority_id=case.co_mediating_authority_id, is_active=True))
+    return seated or authority_users(case.co_mediating_authority_id)
 
 
 def parties_without_account(case: Case) -> list[str]:

@@ -36,6 +36,7 @@ from mediation.models import (
 )
 from mediation.names import person_name
 from mediation.selectors.business_accounts import deciding_bureau, is_held, may_decide, pending_claim_of
+from mediation.selectors.cases import authority_users
 from mediation.services.errors import DomainError
 from mediation.services.identifiers import validate_uscc
 from mediation.services.notifications import notify
@@ -292,7 +293,7 @@ def _bureau_officials(entity: MarketEntity) -> list:
     bureau = deciding_bureau(entity)
     if bureau is None:
         return []
-    return [official.user for official in Official.objects.filter(authority=bureau).select_related("user")]
+    return authority_users(bureau.pk)
 
 
 # --- Deciding -------------------------------------------------------------------------------------

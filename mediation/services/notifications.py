@@ -30,7 +30,6 @@ from mediation.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
-    Official,
     RoomEvent,
     RoomEventKind,
     RoomParticipant,
@@ -38,7 +37,7 @@ from mediation.models import (
     RoomStatus,
     channels_visible_to,
 )
-from mediation.selectors.cases import business_users, complainant_users
+from mediation.selectors.cases import authority_users, business_users, complainant_users
 from mediation.services.transitions import on_action, on_entering
 
 # The notification that carries each notice a rule requires.
@@ -331,10 +330,7 @@ def deadlines_tell(*, today: datetime.date | None = None) -> int:
     told = 0
     for case in cases.iterator():
         if case.handling_authority_id not in officials_of:
-            officials_of[case.handling_authority_id] = [
-                official.user
-                for official in Official.objects.filter(authority_id=case.handling_authority_id).select_related("user")
-            ]
+            officials_of[case.handling_authority_id] = authority_users(case.handling_authority_id)
         kind = NotificationKind.DEADLINE_PASSED if case.next_due < today else NotificationKind.DEADLINE_NEAR
         with transaction.atomic():
             told += len(
