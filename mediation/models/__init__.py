@@ -44,6 +44,17 @@ from mediation.models.cases import (
     ViolationType,
 )
 from mediation.models.notifications import Notification, NotificationKind, NotificationPreference
+from mediation.models.penalties import (
+    PenaltyDecision,
+    PenaltyKind,
+    PenaltyProcedure,
+    PenaltyPublicationAction,
+    PenaltyPublicationEvent,
+    PenaltyPublicationRequest,
+    PenaltyRequestKind,
+    PenaltyRequestStatus,
+    PublicationStatus,
+)
 from mediation.models.people import Consumer, ConsumerIdentity, IdDocumentType, MerchantStaff, Official, mask_name
 from mediation.models.regions import MEDIATION_BODY_KINDS, Authority, AuthorityKind, Region, RegionLevel
 from mediation.models.registry import EntityKind, MarketEntity
@@ -75,8 +86,24 @@ from mediation.models.scheduling import (
     SessionProposalStatus,
     SessionProposalTime,
 )
+from mediation.models.sms import IncomingSms, IncomingSmsStatus, OutgoingSms, SmsStatus
+from mediation.models.submissions import FilingSubmission
 
 __all__ = [
+    "FilingSubmission",
+    "IncomingSms",
+    "IncomingSmsStatus",
+    "OutgoingSms",
+    "PenaltyDecision",
+    "PenaltyKind",
+    "PenaltyProcedure",
+    "PenaltyPublicationAction",
+    "PenaltyPublicationEvent",
+    "PenaltyPublicationRequest",
+    "PenaltyRequestKind",
+    "PenaltyRequestStatus",
+    "PublicationStatus",
+    "SmsStatus",
     "ApplicantRole",
     "BusinessClaim",
     "ClaimStatus",

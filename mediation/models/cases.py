@@ -52,6 +52,7 @@ class IntakeChannel(models.TextChoices):
     HOTLINE = "hotline", _("12315 hotline")
     LETTER = "letter", _("Letter")
     VISIT = "visit", _("Visit")
+    SMS = "sms", _("Text message")
     # A clue of a violation the bureau found itself, in mediating a complaint (Order 121 Art. 27).
     FOUND_IN_MEDIATION = "mediation_clue", _("Found in mediation")
 

@@ -25,6 +25,8 @@ class Consumer(models.Model):
     country_code = models.CharField(_("country or territory"), max_length=2, default=MAINLAND_COUNTRY)
     preferred_language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="zh-hans")
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    # When the person agreed to be sent notices by text message to their phone; empty: not agreed.
+    sms_consent_at = models.DateTimeField(_("agreed to text messages"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consumer")

@@ -83,6 +83,9 @@ class Authority(models.Model):
         verbose_name_plural = _("authorities")
         constraints = [
             models.UniqueConstraint(fields=["region"], condition=models.Q(kind="bureau"), name="one_bureau_per_region"),
+            models.UniqueConstraint(
+                fields=["region"], condition=models.Q(kind="consumer_association"), name="one_association_per_region"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,17 @@ class EntityKind(models.TextChoices):
     SHOP = "shop", _("Shop or service provider")
     PLATFORM = "platform", _("E-commerce platform operator")
     PLATFORM_MERCHANT = "platform_merchant", _("Merchant on a platform")
+    # 无照经营: an operator a reporter names that is not in the registry (a street stall, an
+    # unregistered online seller). Known only by what the reporter knows of it.
+    UNLICENSED = "unlicensed", _("Operator without a licence")
+
+
+class RegisteredEntities(models.Manager):
+    """The registry proper: every lookup, search and public page reads businesses through this
+    manager, so an unlicensed operator a report named never appears as a registered business."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_registered=True)
 
 
 class MarketEntity(models.Model):
@@ -44,8 +55,23 @@ class MarketEntity(models.Model):
     # Search index, written by the registry service: the name's character bigrams and its jieba
     # words (marked "w:"), space-delimited. PostgreSQL indexes it as an array (migration 0002).
     search_terms = models.TextField(editable=False, default="")
+    # False for an unlicensed operator named by a report (kind UNLICENSED).
+    is_registered = models.BooleanField(default=True, editable=False)
+    # What the reporter knows of an unlicensed operator besides its name or sign and address.
+    shop_link = models.URLField(_("online shop's link"), max_length=500, blank=True)
+    goods = models.CharField(_("what it sells"), max_length=200, blank=True)
+    # The registry entry an official found the unlicensed operator to be.
+    identified_as = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("identified as")
+    )
+
+    # Registered businesses and unlicensed operators alike.
+    with_unlicensed = models.Manager()
+    objects = RegisteredEntities()
 
     class Meta:
+        base_manager_name = "with_unlicensed"
+        default_manager_name = "objects"
         verbose_name = _("market entity")
         verbose_name_plural = _("market entities")
         constraints = [
@@ -53,6 +79,11 @@ class MarketEntity(models.Model):
                 condition=models.Q(kind="platform_merchant", platform__isnull=False)
                 | (~models.Q(kind="platform_merchant") & models.Q(platform__isnull=True)),
                 name="platform_set_exactly_for_platform_merchants",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="unlicensed", is_registered=False, uscc__isnull=True)
+                | (~models.Q(kind="unlicensed") & models.Q(is_registered=True)),
+                name="unlicensed_exactly_when_not_registered",
             ),
         ]
         indexes = [
