@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mediation.api import views
 
@@ -40,4 +40,6 @@ urlpatterns = [
     path("auth/sign-up/", views.SignUpView.as_view(), name="sign-up"),
     path("auth/login/", views.LoginView.as_view(), name="login"),
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
+    # The open feeds of what is published (penalties, handling figures).
+    path("", include("mediation.api.public_feed_urls")),
 ]

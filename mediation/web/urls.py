@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mediation.web import (
     analysis_views,
@@ -84,4 +84,11 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("desk/duty/", views.desk_duty, name="desk-duty"),
     path("desk/<int:help_request_id>/join/", views.desk_join, name="desk-join"),
+    # Each area's own pages, in its own module.
+    path("", include("mediation.web.penalty_urls")),
+    path("", include("mediation.web.figures_urls")),
+    path("", include("mediation.web.association_urls")),
+    path("", include("mediation.web.unlicensed_urls")),
+    path("", include("mediation.web.sms_urls")),
+    path("", include("mediation.web.app_urls")),
 ]
