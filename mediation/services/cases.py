@@ -22,6 +22,7 @@ from mediation.models import (
     ComplaintAgent,
     Consumer,
     Demand,
+    EntityKind,
     EvidenceFile,
     IntakeChannel,
     MarketEntity,
@@ -37,6 +38,7 @@ from mediation.services.identifiers import validate_phone, validate_resident_id
 from mediation.services.jurisdiction import resolve_jurisdiction
 from mediation.services.periods import period_start, verification_period
 from mediation.services.transitions import Role, case_transition, on_action
+from mediation.services.unlicensed import operator_described, operator_record
 from mediation.services.uploads import upload_checked
 from mediation.tasks import complaint_filed_queue
 
@@ -128,7 +130,7 @@ def _check_not_reported_already(
 ) -> None:
     """Order 121 Art. 35: the same reporter reporting the same facts about the same business again is
     not handled again; new facts are a new report, which the bureau may merge with the first."""
-    if reporter is None:
+    if reporter is None or entity is None:
         return
     earlier = Case.objects.filter(
         kind=CaseKind.REPORT, consumer=reporter, entity=entity, status__in=OPEN_REPORT_STATUSES
@@ -361,9 +363,9 @@ def complaint_submit(
 def report_submit(
     *,
     reporter: Consumer | None,
-    entity: MarketEntity,
+    entity: MarketEntity | None = None,
     facts: str,
-    violation_type: str,
+    violation_type: str = "",
     is_anonymous: bool = False,
     conduct_region: Region | None = None,
     place_of_purchase: str = "",
@@ -371,10 +373,30 @@ def report_submit(
     intake_channel: str = IntakeChannel.WEB,
     entered_by=None,
     received_at: datetime.datetime | None = None,
+    operator: dict | None = None,
 ) -> Case:
     """File a report (举报). The reporter is never disclosed to the business; an anonymous report
-    hides the reporter from officials too (the reporter still follows it in their own account)."""
+    hides the reporter from officials too (the reporter still follows it in their own account).
+
+    `operator` instead of `entity`: an operator without a licence (无照经营), not in the registry, as
+    the reporter knows it ({"name", "address", "shop_link", "goods"}); the report goes to the bureau
+    of the county of its conduct (services.unlicensed)."""
     received_at = received_at or timezone.now()
+    if operator is not None or entity is None:
+        return _unlicensed_report_submit(
+            reporter=reporter,
+            entity=entity,
+            operator=operator,
+            facts=facts,
+            violation_type=violation_type or ViolationType.UNLICENSED,
+            is_anonymous=is_anonymous,
+            conduct_region=conduct_region,
+            place_of_purchase=place_of_purchase,
+            category=category,
+            intake_channel=intake_channel,
+            entered_by=entered_by,
+            received_at=received_at,
+        )
     _check_report(
         reporter=reporter,
         entity=entity,
@@ -398,6 +420,83 @@ def report_submit(
         is_anonymous=is_anonymous,
         place_of_purchase=place_of_purchase.strip(),
         category=category,
+    )
+
+
+def _check_operator_not_reported_already(
+    errors: dict, *, reporter: Consumer | None, operator_name: str, facts: str
+) -> None:
+    """Order 121 Art. 35 for an operator without a licence: each report names its own record of the
+    operator, so the same operator is the same name (whatever the spacing and punctuation)."""
+    if reporter is None or not operator_name:
+        return
+    earlier = Case.objects.filter(
+        kind=CaseKind.REPORT,
+        consumer=reporter,
+        entity__kind=EntityKind.UNLICENSED,
+        status__in=OPEN_REPORT_STATUSES,
+    ).select_related("entity")
+    for report in earlier:
+        if _same_facts(report.entity.name, operator_name) and _same_facts(report.facts, facts):
+            errors.setdefault("facts", []).append(
+                _(
+                    "You have already reported these facts about this business (%(number)s), and that report "
+                    "is being handled: it is not handled again (Order 121 Art. 35). To add something new, "
+                    "write the new facts."
+                )
+                % {"number": report.number}
+            )
+            return
+
+
+def _unlicensed_report_submit(
+    *, reporter, entity, operator, conduct_region, facts, violation_type, is_anonymous, intake_channel, **fields
+) -> Case:
+    """A report naming an operator without a licence: every problem of the operator and of the report
+    at once; the operator is recorded only with its report."""
+    errors: dict[str, list[str]] = {}
+    if entity is not None:
+        errors["entity"] = [_("Name either a business from the registry or an operator without a licence.")]
+    if operator is None:
+        errors.setdefault("entity", [_("Choose the business from the registry.")])
+        operator = {}
+    description = None
+    try:
+        description = operator_described(operator=operator, conduct_region=conduct_region)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        _check_report(
+            reporter=reporter,
+            entity=None,
+            facts=facts,
+            violation_type=violation_type,
+            category=fields["category"],
+            is_anonymous=is_anonymous,
+            conduct_region=None,
+            intake_channel=intake_channel,
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    _check_operator_not_reported_already(
+        errors, reporter=reporter, operator_name=description.name if description else "", facts=facts
+    )
+    if errors:
+        raise ValidationError(errors)
+    return _file(
+        kind=CaseKind.REPORT,
+        consumer=reporter,
+        entity=operator_record(description),
+        intake_channel=intake_channel,
+        entered_by=fields["entered_by"],
+        received_at=fields["received_at"],
+        conduct_region=description.county,
+        facts=facts.strip(),
+        violation_type=violation_type,
+        is_anonymous=is_anonymous,
+        place_of_purchase=fields["place_of_purchase"].strip(),
+        category=fields["category"],
     )
 
 
