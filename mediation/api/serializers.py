@@ -27,6 +27,7 @@ from mediation.models import (
 from mediation.selectors.cases import Viewer, acceptance_signs, hides_the_reporter
 from mediation.selectors.joint import joint_seen_by
 from mediation.selectors.notices import notices_seen_by
+from mediation.services.associations import Handler
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
 from mediation.services.transitions import Role
 
@@ -95,10 +96,62 @@ class ComplaintInputSerializer(_FilingSerializer):
     )
     currency = serializers.ChoiceField(choices=CURRENCIES, default="CNY")
     send_to_business = serializers.BooleanField(default=False)
+    handler = serializers.ChoiceField(
+        choices=Handler.choices,
+        default=Handler.BUREAU,
+        help_text=_(
+            "Who handles the complaint: the bureau, or the consumer association of the county or of the city "
+            "(CRPL Art. 39(2))."
+        ),
+    )
+
+
+class OperatorSerializer(serializers.Serializer):
+    """An operator without a licence (无照经营), not in the registry, as the reporter knows it. The
+    filing service checks what is required (services.unlicensed.operator_described)."""
+
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=_("Its name, or its shop sign.")
+    )
+    address = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Where it trades; its county's bureau handles the report. An address or a shop link is needed."),
+    )
+    shop_link = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default="", help_text=_("The online shop's link.")
+    )
+    goods = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=_("What it sells.")
+    )
 
 
 class ReportInputSerializer(_FilingSerializer):
-    violation_type = serializers.ChoiceField(choices=ViolationType.choices)
+    # Accepted so that a report sent to a consumer association is refused with its reason, not ignored.
+    handler = serializers.ChoiceField(
+        choices=Handler.choices, default=Handler.BUREAU, help_text=_("A report always goes to the bureau.")
+    )
+    entity = serializers.PrimaryKeyRelatedField(
+        queryset=MarketEntity.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Registry id of the business; or `operator` for one without a licence."),
+    )
+    operator = OperatorSerializer(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "Instead of `entity`: an operator without a licence, not in the registry. Give `conduct_region` "
+            "(a county) when its address does not name its county."
+        ),
+    )
+    violation_type = serializers.ChoiceField(
+        choices=ViolationType.choices, required=False, default="", help_text=_("`unlicensed` when `operator` is given.")
+    )
     is_anonymous = serializers.BooleanField(default=False)
     conduct_region = serializers.SlugRelatedField(
         slug_field="code", queryset=current_regions, required=False, allow_null=True
@@ -109,6 +162,14 @@ class ReportInputSerializer(_FilingSerializer):
 class MixedInputSerializer(serializers.Serializer):
     complaint = ComplaintInputSerializer()
     report = ReportInputSerializer()
+
+    def validate(self, attrs):
+        # Both halves are about one business from the registry; an operator without a licence is
+        # reported alone (/api/reports/).
+        if attrs["report"].get("operator") is not None:
+            message = _("An operator without a licence is reported on its own, not with a complaint.")
+            raise serializers.ValidationError({"report": {"operator": [message]}})
+        return attrs
 
 
 class CaseCorrectionSerializer(serializers.Serializer):
@@ -245,6 +306,10 @@ class EntitySerializer(serializers.ModelSerializer):
             "business_address",
             "country_code",
             "is_odr",
+            # An operator without a licence, as a report's reporter described it (never in the registry).
+            "is_registered",
+            "shop_link",
+            "goods",
         ]
 
 

@@ -31,6 +31,14 @@ from mediation.models import (
 )
 from mediation.rules import Period
 from mediation.selectors.evidence import may_add_evidence
+from mediation.services.associations import (
+    ASSOCIATION_HANDLERS,
+    Handler,
+    association_for_complaint,
+    handler_checked,
+    is_association,
+    report_handler_check,
+)
 from mediation.services.complaint_counts import Counted, complaint_counted, complaint_recounted
 from mediation.services.complaint_text import keywords_of, problem_types_of
 from mediation.services.errors import TransitionNotAllowed
@@ -100,6 +108,8 @@ def _check_complaint(
         errors["amount"] = [_("The amount must be zero or more.")]
     if currency not in CURRENCIES:
         errors["currency"] = [_("Unknown currency. Use one of: %(choices)s.") % {"choices": ", ".join(CURRENCIES)}]
+    if not entity.is_registered:  # 无照经营: reported, never complained of as a registered business
+        errors["entity"] = [_("Choose the business from the registry.")]
     if send_to_business and not entity.is_odr:
         errors["send_to_business"] = [
             _("This business does not take part in online dispute resolution; the authority will handle it.")
@@ -234,6 +244,7 @@ def _file(
     entered_by,
     received_at: datetime.datetime,
     conduct_region: Region | None = None,
+    handler: str = Handler.BUREAU,
     **fields,
 ) -> Case:
     consumer_region = consumer.home_region if consumer else None
@@ -246,7 +257,18 @@ def _file(
         conduct_region=conduct_region,
     )
     found_in = fields.get("found_in")
-    if found_in is not None:  # the bureau that found the clue verifies it (Order 121 Art. 27)
+    if handler in ASSOCIATION_HANDLERS:
+        # The consumer chose the consumer association of the bureau's county or city (CRPL Art. 39(2)).
+        if jurisdiction.is_cross_border:
+            message = _("A dispute with a side outside the mainland goes to the bureau, with the partner agency.")
+            raise ValidationError({"handler": [message]})
+        association = association_for_complaint(bureau=jurisdiction.handling_authority, handler=handler)
+        jurisdiction = dataclasses.replace(
+            jurisdiction, handling_authority=association, co_mediating_authority=None, is_cross_region=False
+        )
+    if found_in is not None and is_association(found_in.handling_authority):
+        pass  # an association's clue goes to the competent bureau, as a report of the association's own
+    elif found_in is not None:  # the bureau that found the clue verifies it (Order 121 Art. 27)
         jurisdiction = dataclasses.replace(
             jurisdiction, handling_authority=found_in.handling_authority, co_mediating_authority=None
         )
@@ -312,11 +334,14 @@ def complaint_submit(
     entered_by=None,
     received_at: datetime.datetime | None = None,
     agent: dict | None = None,
+    handler: str = Handler.BUREAU,
 ) -> Case:
     """File a complaint (投诉). With `send_to_business`, an ODR business gets it first and has ten
     working days to settle before the authority steps in. `agent`: someone complaining on the
-    consumer's behalf, entered by an official who saw the original power of attorney (Art. 11)."""
+    consumer's behalf, entered by an official who saw the original power of attorney (Art. 11).
+    `handler`: the bureau, or the consumer association of its county or city (services.associations)."""
     received_at = received_at or timezone.now()
+    handler_checked(handler)
     if agent is not None:
         if entered_by is None:
             message = _("An agent's complaint is entered by an official who saw the originals.")
@@ -342,6 +367,7 @@ def complaint_submit(
         intake_channel=intake_channel,
         entered_by=entered_by,
         received_at=received_at,
+        handler=handler,
         facts=facts.strip(),
         category=category,
         brand=brand.strip(),
@@ -374,14 +400,17 @@ def report_submit(
     entered_by=None,
     received_at: datetime.datetime | None = None,
     operator: dict | None = None,
+    handler: str = Handler.BUREAU,
 ) -> Case:
     """File a report (举报). The reporter is never disclosed to the business; an anonymous report
     hides the reporter from officials too (the reporter still follows it in their own account).
 
     `operator` instead of `entity`: an operator without a licence (无照经营), not in the registry, as
     the reporter knows it ({"name", "address", "shop_link", "goods"}); the report goes to the bureau
-    of the county of its conduct (services.unlicensed)."""
+    of the county of its conduct (services.unlicensed). A report sent to a consumer association
+    (`handler`) is refused: it goes to a bureau."""
     received_at = received_at or timezone.now()
+    report_handler_check(handler)
     if operator is not None or entity is None:
         return _unlicensed_report_submit(
             reporter=reporter,

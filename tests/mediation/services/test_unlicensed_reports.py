@@ -197,3 +197,12 @@ def test_a_case_is_linked_once_and_only_to_a_registered_business(world):
     with pytest.raises(ValidationError) as error:
         operator_identify(case=case, entity=world.shop, actor=world.shop_official)
     assert "already names a registered business" in _messages(error, "entity")
+
+
+def test_a_complaint_cannot_name_an_unlicensed_operator(places):
+    from mediation.services.cases import complaint_submit
+
+    operator = _report(factories.consumer()).entity
+    with pytest.raises(ValidationError) as error:
+        complaint_submit(consumer=factories.consumer(), entity=operator, facts=FACTS, category="G01", demand="refund")
+    assert "from the registry" in _messages(error, "entity")
