@@ -174,6 +174,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "12315 <no-reply@local
 # The site's address as people reach it, for the links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+# Text messages (mediation.sms, in the manner of the e-mail backends): the notices to people who
+# agreed to them. `make run` prints them on the console; SMS_BACKEND=mediation.sms.backends.filebased.SmsBackend
+# writes one file per message under SMS_FILE_PATH; a provider's adapter is a backend of its own
+# (mediation/sms/backends/base.py says how to write one).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "mediation.sms.backends.console.SmsBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+# The shared secret the provider sends in the X-SMS-Token header with each text received
+# (POST /api/sms/incoming/); empty: the webhook refuses every request.
+SMS_INCOMING_TOKEN = os.environ.get("SMS_INCOMING_TOKEN", "")
+
 # Scheduled and queued work (django-q2; `manage.py qcluster` runs it: `make run`, docker-compose's
 # tasks service). Its queue is a table of the database, so a task queued with a case is committed
 # with it and nothing is lost while no worker runs. The schedules: mediation.tasks.

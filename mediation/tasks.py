@@ -59,6 +59,12 @@ def notification_email_send(notification_id: int) -> bool:
     return send(notification_id=notification_id)
 
 
+def sms_send(outgoing_id: int) -> bool:
+    from mediation.services.sms import sms_send as send
+
+    return send(outgoing_id=outgoing_id)
+
+
 def room_messages_missed_tell() -> int:
     from mediation.services.notifications import room_messages_missed_tell as tell
 

@@ -23,6 +23,17 @@ def channel_layer_of_this_worker():
         layer["CONFIG"]["prefix"] = os.environ["CHANNEL_LAYER_PREFIX"] = f"test-{worker}"
 
 
+@pytest.fixture(autouse=True)
+def sms_outbox():
+    """Texts go to memory in the tests (`mediation.sms.outbox`), emptied for each test, as the test
+    runner does for e-mail; nothing does it for texts by itself."""
+    from mediation import sms
+
+    settings.SMS_BACKEND = "mediation.sms.backends.locmem.SmsBackend"
+    sms.outbox = []
+    return sms.outbox
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database gets the real GB/T 2260 regions and their authorities once per run."""

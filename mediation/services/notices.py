@@ -32,6 +32,7 @@ from mediation.selectors.cases import Relation, case_relations
 from mediation.services.errors import DomainError
 from mediation.services.notifications import notice_sent
 from mediation.services.periods import due_date
+from mediation.services.sms import notice_text_queue
 from mediation.services.transitions import Role, on_action, on_entering
 
 
@@ -59,6 +60,7 @@ def record_notice(
         delivered_online_at=now if _has_account(case, recipient) else None,
     )
     notice_sent(notice)
+    notice_text_queue(notice)  # by text too, to a complainant or reporter who agreed
     return notice
 
 
