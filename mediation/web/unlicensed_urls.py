@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from mediation.web import unlicensed_views
+
+urlpatterns = [
+    path("cases/<str:number>/identify/", unlicensed_views.operator_identify_page, name="operator-identify"),
+]
