@@ -135,3 +135,22 @@
     }
   });
 })();
+
+/* An operator without a licence (无照经营): ticking "not in the registry" shows the operator's own
+   fields and county picker in place of the business's name. Without script, both are shown and the
+   box decides which is read. */
+(function () {
+  "use strict";
+  const form = document.getElementById("filing");
+  const box = form && form.querySelector("#id_not_registered");
+  const group = form && form.querySelector("[data-group=operator]");
+  if (!box || !group) return;
+  const business = form.querySelector("#id_business");
+  const businessField = business ? business.closest(".field") : null;
+  function show() {
+    group.hidden = !box.checked;
+    if (businessField) businessField.hidden = box.checked;
+  }
+  box.addEventListener("change", show);
+  show();
+})();
