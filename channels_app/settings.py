@@ -368,6 +368,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 # complainant rated.
 FOLLOW_UP_MIN_RATINGS_PUBLISHED = int(os.environ.get("FOLLOW_UP_MIN_RATINGS_PUBLISHED", "5"))
 
+# The handling figures (mediation/selectors/handling_figures.py, docs/analysis.md): a business's or
+# an authority's figure is published only when at least this many decided cases are behind it; below
+# it the page says so and shows no count. A product rule: a few cases say little, and one would show
+# how one case went.
+HANDLING_FIGURES_MIN_CASES = int(os.environ.get("HANDLING_FIGURES_MIN_CASES", "5"))
+
 
 # The triage bot (Rasa, bot/): where its REST channel and HTTP API answer, and the API's token
 # (the web chat reads a conversation back from Rasa's tracker on reconnect). Rasa listens on a
