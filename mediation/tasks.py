@@ -9,7 +9,8 @@ The schedules are kept in the database by `schedules_ensure`, which runs after e
 - the time limits near or passed, told to the handling officials, every hour (once per case and
   time limit);
 - the reminders of mediation sessions, a day and an hour before each, every 5 minutes (once per
-  session, reminder and person).
+  session, reminder and person);
+- the publication of penalty decisions whose last public day has passed, ended just after midnight.
 A complaint filed queues the detection of what it may complete (`complaint_filed_queue`); a
 notification to e-mail queues its e-mail (`notification_email_send`)."""
 
@@ -26,6 +27,8 @@ SCHEDULES = {
     "room messages missed": ("mediation.tasks.room_messages_missed_tell", "I", 2, None),
     "time limits near or passed": ("mediation.tasks.deadlines_tell", "H", None, None),
     "mediation session reminders": ("mediation.tasks.session_reminders_send", "I", 5, None),
+    # The publication of penalty decisions whose period ended (市场监督管理行政处罚信息公示规定 Art. 13).
+    "penalty publications end": ("mediation.tasks.penalty_publications_end", "D", None, (0, 5)),
 }
 
 
@@ -75,6 +78,12 @@ def deadlines_tell() -> int:
     from mediation.services.notifications import deadlines_tell as tell
 
     return tell()
+
+
+def penalty_publications_end() -> int:
+    from mediation.services.penalties import penalty_publications_end as end
+
+    return end()
 
 
 def session_reminders_send() -> int:

@@ -13,6 +13,7 @@ from mediation.models import (
     Case,
     CaseCategory,
     CaseEvent,
+    CaseStatus,
     Demand,
     EvidenceFile,
     HelpRequest,
@@ -27,6 +28,14 @@ from mediation.models import (
 from mediation.selectors.cases import Viewer, acceptance_signs, hides_the_reporter
 from mediation.selectors.joint import joint_seen_by
 from mediation.selectors.notices import notices_seen_by
+from mediation.selectors.penalties import (
+    event_seen_by_reporter,
+    penalty_summary,
+    published_penalties,
+    reads_as_reporter,
+    status_for_user,
+    status_seen_by,
+)
 from mediation.services.associations import Handler
 from mediation.services.cases import CURRENCIES, MAX_AMOUNT, MAX_FACTS_LENGTH
 from mediation.services.transitions import Role
@@ -396,12 +405,16 @@ class _CaseSerializer(serializers.ModelSerializer):
 
 
 class ConsumerCaseSerializer(_CaseSerializer):
+    # A reporter reads whether a case was opened, not what it was decided (Order 121 Art. 36):
+    # selectors.penalties.status_seen_by.
+    status = serializers.SerializerMethodField()
+    status_display = serializers.SerializerMethodField()
     handling_authority = AuthoritySerializer()
     co_mediating_authority = AuthoritySerializer(allow_null=True)
     entrusted_to = AuthoritySerializer(allow_null=True)
     conduct_region = RegionSerializer(allow_null=True)
     linked_case = serializers.CharField(source="linked_case.number", allow_null=True, default=None)
-    events = EventSerializer(many=True)
+    events = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(many=True)
     notices = serializers.SerializerMethodField(
         help_text=_("The notices the rules require, in the reader's language, with their legal source and due day.")
@@ -413,6 +426,23 @@ class ConsumerCaseSerializer(_CaseSerializer):
     class Meta:
         model = Case
         fields = [*_CASE_FOR_PARTIES, "joint_complaint"]
+
+    def get_status(self, case: Case) -> str:
+        return status_seen_by(case, Viewer.CONSUMER)
+
+    def get_status_display(self, case: Case) -> str:
+        return str(CaseStatus(status_seen_by(case, Viewer.CONSUMER)).label)
+
+    def get_events(self, case: Case) -> list[dict]:
+        events = EventSerializer(case.events.all(), many=True).data
+        if not reads_as_reporter(case, Viewer.CONSUMER):
+            return events
+        shown = []
+        for event, data in zip(case.events.all(), events, strict=True):
+            seen = event_seen_by_reporter(event)
+            if seen is not None:
+                shown.append({**data, **seen})
+        return shown
 
     def get_notices(self, case: Case) -> list[dict]:
         return notices_seen_by(case, Viewer.CONSUMER)
@@ -441,6 +471,8 @@ def masked_consumer(consumer) -> dict:
 
 
 class OfficialCaseSerializer(ConsumerCaseSerializer):
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
     consumer = serializers.SerializerMethodField()
     events = serializers.SerializerMethodField()
     linked_case = serializers.SerializerMethodField()
@@ -616,8 +648,18 @@ class PublicCaseSerializer(serializers.ModelSerializer):
 
 
 class CaseListItemSerializer(serializers.ModelSerializer):
+    """A case in a list; with `user` in the context, a reporter's own report reads as its reporter
+    may read it (selectors.penalties.status_for_user)."""
+
     entity = serializers.CharField(source="entity.name")
-    status_display = serializers.CharField(source="get_status_display")
+    status = serializers.SerializerMethodField()
+    status_display = serializers.SerializerMethodField()
+
+    def get_status(self, case: Case) -> str:
+        return status_for_user(case, self.context.get("user"))
+
+    def get_status_display(self, case: Case) -> str:
+        return str(CaseStatus(status_for_user(case, self.context.get("user"))).label)
 
     class Meta:
         model = Case
@@ -745,3 +787,18 @@ class PublicConsumerWarningSerializer(serializers.Serializer):
 
     def get_url(self, warning) -> str:
         return f"/alerts/{warning.pk}/"
+
+
+class EntityRegistrySerializer(EntitySerializer):
+    """A registry entry as the public reads it: with the summaries of its penalty decisions public now
+    (市场监督管理行政处罚信息公示规定 Art. 2, 4), nothing withdrawn, ended or removed early."""
+
+    penalties = serializers.SerializerMethodField(
+        help_text=_("The summaries of the business's published penalty decisions (publication rules Art. 4).")
+    )
+
+    class Meta(EntitySerializer.Meta):
+        fields = [*EntitySerializer.Meta.fields, "penalties"]
+
+    def get_penalties(self, entity) -> list[dict]:
+        return [penalty_summary(decision) for decision in published_penalties(entity=entity)[:100]]

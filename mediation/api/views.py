@@ -115,10 +115,10 @@ class RegistrySearchView(APIView):
 class EntityDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=s.EntitySerializer)
+    @extend_schema(responses=s.EntityRegistrySerializer)
     def get(self, request, entity_id: int):
         entity = get_object_or_404(MarketEntity.objects.select_related("platform"), pk=entity_id)
-        return Response(s.EntitySerializer(entity).data)
+        return Response(s.EntityRegistrySerializer(entity).data)
 
 
 def _consumer_on_whose_behalf(request, consumer_id: int | str, *, refusal: str) -> Consumer:
@@ -241,8 +241,9 @@ def _reading_user(request):
 class CaseListView(APIView):
     @extend_schema(parameters=[ON_BEHALF_PARAMETER], responses=s.CaseListItemSerializer(many=True))
     def get(self, request):
-        cases = cases_of_user(user=_reading_user(request))[:200]
-        return Response(s.CaseListItemSerializer(cases, many=True).data)
+        user = _reading_user(request)
+        cases = cases_of_user(user=user)[:200]
+        return Response(s.CaseListItemSerializer(cases, many=True, context={"user": user}).data)
 
 
 class CaseDetailView(APIView):

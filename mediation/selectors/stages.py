@@ -69,8 +69,12 @@ class Stage:
     state: str = "next"
 
 
-def case_stages(case: Case) -> list[Stage]:
+def case_stages(case: Case, *, for_reporter: bool = False) -> list[Stage]:
+    """The stage bar; a reporter's has no stage of the decision (Order 121 Art. 36: a reporter is told
+    whether a case was opened, not what it was decided)."""
     specs = REPORT_STAGES if case.kind == "report" else COMPLAINT_STAGES
+    if for_reporter:
+        specs = tuple(spec for spec in specs if spec.key != "decided")
     events = list(case.events.order_by("at", "pk").values("action", "to_status", "at"))
     # The last row of each period: a period started again (after forwarding, say) replaces the first.
     periods = {row.period: row for row in case.deadlines.order_by("created_at", "pk")}

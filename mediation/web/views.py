@@ -47,6 +47,7 @@ from mediation.selectors.cases import (
 from mediation.selectors.disclosure import complaint_counts, complaint_disclosure, most_complained_about
 from mediation.selectors.joint import joint_membership, joint_seen_by
 from mediation.selectors.notices import notices_seen_by
+from mediation.selectors.penalties import REPORTER_UNSEEN_ACTIONS, reads_as_reporter, status_seen_by
 from mediation.selectors.registry import registry_search
 from mediation.selectors.rooms import (
     assistance_seat_for,
@@ -433,7 +434,12 @@ def _case_page(
         for name in DEADLINE_FIELDS
         if getattr(case, name) is not None
     ]
-    timeline = [(event, ACTION_LABELS.get(event.action, "")) for event in case.events.order_by("at", "pk")]
+    reporter = reads_as_reporter(case, viewer)  # told whether a case was opened, not the decision
+    timeline = [
+        (event, ACTION_LABELS.get(event.action, ""))
+        for event in case.events.order_by("at", "pk")
+        if not (reporter and event.action in REPORTER_UNSEEN_ACTIONS)
+    ]
     open_transitions = transitions_open_to(user=request.user, case=case)
     primary = _primary_action(case, [transition.action for transition in open_transitions])
     actions = [
@@ -479,7 +485,8 @@ def _case_page(
     context = {
         "case": case,
         "viewer": viewer,
-        "stages": case_stages(case),
+        "stages": case_stages(case, for_reporter=reporter),
+        "status_seen": status_seen_by(case, viewer),
         "contact": _complainant_contact(case, viewer, relations),
         "primary": primary,
         "confirming": confirming,
