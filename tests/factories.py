@@ -100,9 +100,10 @@ def bureau(region_code: str) -> Authority:
 
 
 def consumer_association(region_code: str = "330100", name: str = "杭州市消费者权益保护委员会") -> Authority:
-    """A consumer association an administrator entered (Order 121 Art. 19)."""
-    association, _created = Authority.objects.get_or_create(
-        kind=AuthorityKind.CONSUMER_ASSOCIATION, region_id=region_code, name=name
+    """The consumer association of a region (one per region: the reference data load one for every
+    prefecture and county), under `name` (Order 121 Art. 19)."""
+    association, _created = Authority.objects.update_or_create(
+        kind=AuthorityKind.CONSUMER_ASSOCIATION, region_id=region_code, defaults={"name": name}
     )
     return association
 

@@ -16,6 +16,7 @@ from mediation.models import (
 )
 from mediation.names import display_name_of_official
 from mediation.selectors.cases import Viewer
+from mediation.services.associations import is_association
 
 
 def other_routes() -> str:
@@ -31,9 +32,57 @@ def _label(choices, value: str) -> str:
     return str(choices(value).label) if value in choices.values else value
 
 
+def _association_notice_text(notice: CaseNotice, values: dict) -> str | None:
+    """A consumer association's notices name it: it is not the bureau (CRPL Art. 37(5), 39(2)).
+    A refusal also names the bureau, the route left besides the others of Art. 39."""
+    case = notice.case
+    if not is_association(case.handling_authority):
+        return None
+    values = {**values, "association": case.handling_authority.name}
+    if notice.kind == NoticeKind.ACCEPTED:
+        values["due"] = date_format(case.mediation_due, "DATE_FORMAT") if case.mediation_due else "—"
+        return (
+            _(
+                "Your complaint %(number)s has been accepted by %(association)s. With your consent and the "
+                "business's, the association will mediate; if no agreement is reached by %(due)s, mediation ends."
+            )
+            % values
+        )
+    if notice.kind == NoticeKind.NOT_ACCEPTED:
+        values["ground"] = (
+            NonAcceptanceGround(notice.ground).label if notice.ground in NonAcceptanceGround.values else ""
+        )
+        text = _("%(association)s did not accept your complaint %(number)s. Reason: %(ground)s.") % values
+        if notice.reason:
+            text += " " + notice.reason
+        bureau = _("You can also complain to the market-regulation bureau (12315), CRPL Art. 39(3).")
+        return f"{text} {bureau} {other_routes()}"
+    if notice.kind == NoticeKind.MEDIATION_ENDED:
+        values["ground"] = _label(MediationTerminationReason, notice.ground)
+        text = _("%(association)s has ended the mediation of complaint %(number)s: %(ground)s.") % values
+        if notice.reason and notice.recipient == NoticeRecipient.CONSUMER:
+            text += " " + notice.reason
+        if notice.recipient == NoticeRecipient.CONSUMER:
+            text += " " + other_routes()
+        return text
+    if notice.kind == NoticeKind.NOT_PERFORMED:
+        text = (
+            _(
+                "You reported that the business has not performed the agreement of complaint %(number)s. "
+                "%(association)s will follow it up with the business; it cannot enforce the agreement itself."
+            )
+            % values
+        )
+        return f"{text} {other_routes()}"
+    return None
+
+
 def notice_text(notice: CaseNotice) -> str:
     case = notice.case
     values = {"number": case.number}
+    association_text = _association_notice_text(notice, values)
+    if association_text is not None:
+        return association_text
     if notice.kind == NoticeKind.ACCEPTED:
         values["due"] = date_format(case.mediation_due, "DATE_FORMAT") if case.mediation_due else "—"
         return (

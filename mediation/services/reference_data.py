@@ -81,10 +81,27 @@ def bureau_name(region: Region, parents: dict[str, Region]) -> str:
     return "".join(parts) + "市场监督管理局"
 
 
+# Consumer associations sit at the prefecture and county levels (CRPL Art. 36, 37); the provinces'
+# bodies bear other names (浙江省消费者权益保护委员会) and are not listed here.
+ASSOCIATION_LEVELS = (RegionLevel.PREFECTURE, RegionLevel.COUNTY)
+
+
+def association_name(region: Region, parents: dict[str, Region]) -> str:
+    """杭州市西湖区消费者协会, 建德市消费者协会: the bureau's place name with 消费者协会."""
+    return bureau_name(region, parents).removesuffix("市场监督管理局") + "消费者协会"
+
+
+def association_name_en(name: str) -> str:
+    """No package gives the regions' English names: the place stays in Chinese, as on the
+    partner agencies' English names ("Consumer Council (Hong Kong)")."""
+    return f"Consumer Association ({name.removesuffix('消费者协会')})"
+
+
 @transaction.atomic
 def reference_data_load(*, only: Iterable[str] | None = None) -> dict[str, int]:
-    """Create or update every region, a bureau for every current mainland region that has one, and
-    the partner agencies. Safe to run again; returns counts.
+    """Create or update every region, a bureau for every current mainland region that has one, a
+    consumer association for every current mainland prefecture and county, and the partner agencies.
+    Safe to run again; returns counts.
 
     `only` limits the load to those region codes and the regions above them (with the partner
     agencies' regions), for tests that rebuild their data often."""
@@ -128,6 +145,25 @@ def reference_data_load(*, only: Iterable[str] | None = None) -> dict[str, int]:
         and region.code not in has_bureau
     ]
     Authority.objects.bulk_create(new_bureaus, batch_size=2000)
+    has_association = set(
+        Authority.objects.filter(kind=AuthorityKind.CONSUMER_ASSOCIATION).values_list("region_id", flat=True)
+    )
+    new_associations = []
+    for region in regions.values():
+        if (
+            region.is_current
+            and not region.is_cross_border
+            and region.level in ASSOCIATION_LEVELS
+            and region.name not in PLACEHOLDER_REGION_NAMES
+            and region.code not in has_association
+        ):
+            name = association_name(region, regions)
+            new_associations.append(
+                Authority(
+                    kind=AuthorityKind.CONSUMER_ASSOCIATION, region=region, name=name, name_en=association_name_en(name)
+                )
+            )
+    Authority.objects.bulk_create(new_associations, batch_size=2000)
 
     for region_code, country_code, name, name_en in PARTNER_AGENCIES:
         Authority.objects.update_or_create(
@@ -140,4 +176,5 @@ def reference_data_load(*, only: Iterable[str] | None = None) -> dict[str, int]:
         "current_regions": sum(1 for region in regions.values() if region.is_current),
         "bureaus": Authority.objects.filter(kind=AuthorityKind.BUREAU).count(),
         "partner_agencies": Authority.objects.filter(kind=AuthorityKind.PARTNER_AGENCY).count(),
+        "consumer_associations": Authority.objects.filter(kind=AuthorityKind.CONSUMER_ASSOCIATION).count(),
     }

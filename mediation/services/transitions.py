@@ -40,6 +40,7 @@ from mediation.selectors.cases import (
     report_by_number,
 )
 from mediation.selectors.joint import joint_agreement, joint_membership, represents
+from mediation.services.associations import association_refusal
 from mediation.services.errors import TransitionNotAllowed
 from mediation.services.periods import (
     period_extend,
@@ -378,6 +379,7 @@ def transitions_open_to(*, user, case: Case) -> list[Transition]:
         and roles & transition.actors
         and (not transition.in_room or transition.action in PAGE_ROOM_MOVES)
         and (transition.action != "send_to_business" or case.entity.is_odr)
+        and association_refusal(case=case, action=transition.action, actor=user) is None
         and _offered_now(case, transition.action, roles)
     ]
 
@@ -687,6 +689,9 @@ def case_transition(
         raise ValidationError({"action": [_("Unknown action: %(action)s.") % {"action": action}]})
     with transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("consumer", "entity").get(pk=case.pk)
+        association_refused = association_refusal(case=case, action=action, actor=None if as_system else actor)
+        if association_refused is not None:  # a consumer association has no administrative powers
+            raise association_refused
         transition = find_transition(kind=case.kind, source=case.status, action=action)
         if transition is None:
             raise TransitionNotAllowed(

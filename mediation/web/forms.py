@@ -3,7 +3,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import (
-    MEDIATION_BODY_KINDS,
     Authority,
     Case,
     CaseCategory,
@@ -24,6 +23,7 @@ from mediation.selectors.rooms import (
     preferred_co_mediator,
     session_mediator_candidates,
 )
+from mediation.services.associations import Handler, entrustable_bodies
 from mediation.services.cases import MAX_FACTS_LENGTH
 from mediation.services.jurisdiction import forwarding_candidates
 from mediation.services.people import sign_up_problems
@@ -211,6 +211,14 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
 
     intake_channel = forms.ChoiceField(label=_("Received by"), choices=INTAKE_CHANNELS, initial=IntakeChannel.HOTLINE)
     kind = forms.ChoiceField(label=_("Kind"), choices=CaseKind.choices, widget=forms.RadioSelect)
+    # A caller may send a complaint to the consumer association of the county or city (CRPL Art. 39(2)).
+    handler = forms.ChoiceField(
+        label=_("Sent to"),
+        choices=Handler.choices,
+        initial=Handler.BUREAU,
+        required=False,
+        help_text=_("A complaint only: a report always goes to the bureau."),
+    )
     business = business_field()
     is_anonymous = forms.BooleanField(label=_("The caller reports anonymously"), required=False)
     agent_name = forms.CharField(label=_("Agent's name"), max_length=64, required=False)
@@ -232,6 +240,7 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
     field_order = [
         "intake_channel",
         "kind",
+        "handler",
         "business",
         "facts",
         "place_of_purchase",
@@ -293,6 +302,7 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
             "place_of_purchase": cleaned["place_of_purchase"],
             "category": cleaned["category"],
             "intake_channel": cleaned["intake_channel"],
+            "handler": cleaned.get("handler") or Handler.BUREAU,
         }
         if cleaned["kind"] == CaseKind.REPORT:
             return {**common, "violation_type": cleaned["violation_type"], "is_anonymous": cleaned["is_anonymous"]}
@@ -362,7 +372,7 @@ class CaseActionForm(forms.Form):
         if transition.action == "entrust_mediation":
             self.fields["authority"] = forms.ModelChoiceField(
                 label=_("Consumer association or mediation organisation"),
-                queryset=Authority.objects.filter(kind__in=MEDIATION_BODY_KINDS).order_by("region_id", "name"),
+                queryset=entrustable_bodies(case),
                 help_text=_("It mediates in the bureau's name and cannot pass the case on (Order 121 Art. 19)."),
             )
         if transition.action in ("forward", "dispute_jurisdiction"):

@@ -737,7 +737,7 @@ def disclosure_page(request, entity_id: int):
 
 
 HOTLINE_FIELD_GROUPS = [
-    (_("The case"), ["intake_channel", "kind", "business", "facts", "place_of_purchase", "category"]),
+    (_("The case"), ["intake_channel", "kind", "handler", "business", "facts", "place_of_purchase", "category"]),
     (_("The caller"), ["real_name", "id_document_type", "id_number", "phone", "mailing_address", "home_region"]),
     (_("For a complaint"), ["brand", "purchase_date", "amount", "demand", "demand_detail"]),
     (
