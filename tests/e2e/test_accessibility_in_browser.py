@@ -95,6 +95,8 @@ def site(web, places):
     # Scheduling a session and rating the handling (issue 19): times proposed for the complaint in
     # mediation, a session begun with a party recorded absent, a closed complaint to rate and one rated.
     to_rate, rated = sessions_and_ratings_of(world)
+    # Operators without a licence (issue 22): a report against a street stall of 西湖区.
+    stall = unlicensed_stall_of(world)
     pages = {
         "anonymous": (
             None,
@@ -122,6 +124,7 @@ def site(web, places):
                 "/file/",
                 f"/cases/{returned.number}/",
                 f"/cases/{to_rate.number}/",
+                f"/cases/{stall.number}/",
             ],
         ),
         "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/business/staff/"]),
@@ -143,6 +146,8 @@ def site(web, places):
                 f"/consumer-warnings/manage/{consumer_warning.pk}/",
                 "/follow-ups/",
                 f"/cases/{rated.number}/",
+                f"/cases/{stall.number}/",
+                f"/cases/{stall.number}/identify/?q=杭州西湖",
             ],
         ),
         "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
@@ -154,6 +159,14 @@ def site(web, places):
         "waiting": waiting,
         "help_request": help_request,
     }
+
+
+def unlicensed_stall_of(world):
+    """A report against an operator without a licence, with its address in 杭州市西湖区."""
+    from mediation.services.cases import report_submit
+
+    operator = {"name": "路边烧烤摊", "address": "浙江省杭州市西湖区文三路90号门口", "goods": "烧烤、散装白酒"}
+    return report_submit(reporter=world.consumer, operator=operator, facts="每天晚上摆摊卖烧烤，没有营业执照。")
 
 
 def sessions_and_ratings_of(world):
