@@ -42,4 +42,5 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     # The open feeds of what is published (penalties, handling figures).
     path("", include("mediation.api.public_feed_urls")),
+    path("", include("mediation.api.sms_urls")),
 ]

@@ -236,6 +236,12 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
     agent_original_seen = forms.BooleanField(
         label=_("I have seen the original power of attorney, signed by the consumer"), required=False
     )
+    # Opt-in: never ticked unless the caller says so (PIPL Art. 14).
+    sms_consent = forms.BooleanField(
+        label=_("The caller agrees to be told the decisions on the case by text message at this phone"),
+        required=False,
+        help_text=_("Only if the caller says so. They can withdraw it at any time."),
+    )
     # The order of the page's groups (views.HOTLINE_FIELD_GROUPS), which the error summary follows.
     field_order = [
         "intake_channel",
@@ -246,6 +252,7 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
         "place_of_purchase",
         "category",
         *RealNameForm.base_fields,
+        "sms_consent",
         *("brand", "purchase_date", "amount", "demand", "demand_detail"),
         *("agent_name", "agent_id_number", "agent_phone", "agent_scope", "agent_valid_until", "agent_original_seen"),
     ]
@@ -274,6 +281,8 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
             for name in self.REAL_NAME_FIELDS:
                 if not cleaned.get(name):
                     self.add_error(name, _("Needed unless the caller reports anonymously."))
+        elif cleaned.get("sms_consent"):
+            self.add_error("sms_consent", _("An anonymous reporter leaves no phone to text."))
         return cleaned
 
     def caller_data(self) -> dict | None:

@@ -71,6 +71,7 @@ from mediation.services.people import (
 from mediation.services.periods import DUE_FIELD
 from mediation.services.problem_types import CORRECTING_RELATIONS, problem_types_correct
 from mediation.services.rooms import mediation_start
+from mediation.services.sms import consumer_sms_consent_set
 from mediation.services.transitions import (
     ACTION_LABELS,
     Transition,
@@ -738,7 +739,10 @@ def disclosure_page(request, entity_id: int):
 
 HOTLINE_FIELD_GROUPS = [
     (_("The case"), ["intake_channel", "kind", "handler", "business", "facts", "place_of_purchase", "category"]),
-    (_("The caller"), ["real_name", "id_document_type", "id_number", "phone", "mailing_address", "home_region"]),
+    (
+        _("The caller"),
+        ["real_name", "id_document_type", "id_number", "phone", "sms_consent", "mailing_address", "home_region"],
+    ),
     (_("For a complaint"), ["brand", "purchase_date", "amount", "demand", "demand_detail"]),
     (
         _("An agent complaining for the consumer (Order 121 Art. 11)"),
@@ -762,26 +766,39 @@ def hotline_intake(request):
     require_intake_official(request.user)
     form = HotlineIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():  # a caller's record is kept only with their case
-                caller_data = form.caller_data()
-                caller = consumer_register(**caller_data) if caller_data else None
-                if form.cleaned_data["kind"] == CaseKind.COMPLAINT:
-                    case = complaint_submit(
-                        consumer=caller, entered_by=request.user, agent=form.agent_data(), **form.case_data()
-                    )
-                else:
-                    case = report_submit(reporter=caller, entered_by=request.user, **form.case_data())
-        except ValidationError as error:
-            add_service_errors(form, error, fields=HOTLINE_ERROR_FIELDS)
-        else:
-            messages.success(
-                request,
-                _("Case %(number)s is filed; %(authority)s handles it.")
-                % {"number": case.number, "authority": case.handling_authority.name},
-            )
+        case = hotline_case_file(request, form)
+        if case is not None:
             if viewer_role(request.user, case) is not None:
                 return redirect("web:case", number=case.number)
             return redirect("web:hotline")
     context = {"form": form, "field_groups": HOTLINE_FIELD_GROUPS}
     return render(request, "web/hotline.html", context, status=400 if form.errors else 200)
+
+
+def hotline_case_file(request, form: HotlineIntakeForm, *, also=None) -> Case | None:
+    """File the case of a valid hotline form, entered by the official of `request`, with the caller's
+    record and their consent to texts; `also(case)` runs in the same transaction (a text received,
+    marked filed). Returns the case, or None with the services' refusals on the form."""
+    try:
+        with transaction.atomic():  # a caller's record is kept only with their case
+            caller_data = form.caller_data()
+            caller = consumer_register(**caller_data) if caller_data else None
+            if caller is not None and form.cleaned_data.get("sms_consent"):
+                consumer_sms_consent_set(consumer=caller, agreed=True)
+            if form.cleaned_data["kind"] == CaseKind.COMPLAINT:
+                case = complaint_submit(
+                    consumer=caller, entered_by=request.user, agent=form.agent_data(), **form.case_data()
+                )
+            else:
+                case = report_submit(reporter=caller, entered_by=request.user, **form.case_data())
+            if also is not None:
+                also(case)
+    except ValidationError as error:
+        add_service_errors(form, error, fields=HOTLINE_ERROR_FIELDS)
+        return None
+    messages.success(
+        request,
+        _("Case %(number)s is filed; %(authority)s handles it.")
+        % {"number": case.number, "authority": case.handling_authority.name},
+    )
+    return case
