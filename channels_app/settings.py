@@ -9,6 +9,7 @@ DATABASE_URL and REDIS_URL (Redis channel layer).
 import base64
 import datetime
 import hashlib
+import json
 import os
 import secrets
 from pathlib import Path
@@ -370,6 +371,29 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 # product rule, not a number of the law: few ratings say little, and one would show how one
 # complainant rated.
 FOLLOW_UP_MIN_RATINGS_PUBLISHED = int(os.environ.get("FOLLOW_UP_MIN_RATINGS_PUBLISHED", "5"))
+
+# The handling figures (mediation/selectors/handling_figures.py, docs/analysis.md): a business's or
+# an authority's figure is published only when at least this many decided cases are behind it; below
+# it the page says so and shows no count. A product rule: a few cases say little, and one would show
+# how one case went.
+HANDLING_FIGURES_MIN_CASES = int(os.environ.get("HANDLING_FIGURES_MIN_CASES", "5"))
+
+# Publication of penalties (市场监督管理行政处罚信息公示规定, SAMR Order 45, 2021; docs/legal-rules.md,
+# mediation/services/penalties.py). "A low fine" (较低数额罚款) keeps a decision public for 3 months
+# instead of 3 years (Art. 13); each province's bureau sets the amount. Keyed by the two-digit
+# province code of the deciding bureau ("*" for every other province): a fine below (不含本数) the
+# amount in yuan is low, for a natural person (an individual business, an operator without a licence)
+# and for a legal person or other organisation. The default is the standard a provincial bureau
+# published (湖北, quoted in 赤壁市市场监督管理局's notice of 2025-07-01); JSON in the environment.
+PENALTY_LOW_FINE_LIMITS = json.loads(
+    os.environ.get("PENALTY_LOW_FINE_LIMITS", '{"*": {"natural_person": 10000, "organisation": 100000}}')
+)
+# Early removal on application (Art. 14) once the decision was public for the time SAMR set
+# separately: 市场监督管理信用修复管理办法 (国市监信规〔2021〕3号) Art. 6, 6 months, and 12 in the food,
+# drug and special-equipment fields (the violation types below).
+PENALTY_EARLY_STOP_MONTHS = int(os.environ.get("PENALTY_EARLY_STOP_MONTHS", "6"))
+PENALTY_EARLY_STOP_MONTHS_LONGER = int(os.environ.get("PENALTY_EARLY_STOP_MONTHS_LONGER", "12"))
+PENALTY_EARLY_STOP_LONGER_VIOLATIONS = ("food_safety",)
 
 
 # The triage bot (Rasa, bot/): where its REST channel and HTTP API answer, and the API's token
