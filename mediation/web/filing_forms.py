@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mediation.models import Case, MarketEntity
+from mediation.services.associations import Handler
 from mediation.services.cases import CORRECTABLE_FIELDS, CURRENCIES
 from mediation.services.filing import Upload
 from mediation.web.forms import CaseDetailsForm, RegionPicker, business_field, business_matching, region_from_code
@@ -69,6 +70,7 @@ COMPLAINT_FIELDS = (
     "demand",
     "demand_detail",
     "send_to_business",
+    "handler",
 )
 REPORT_FIELDS = ("place_of_purchase", "category", "violation_type", "conduct_region")
 
@@ -99,6 +101,18 @@ class FilingForm(CaseDetailsForm):
     )
     evidence = EvidenceField(label=_("Evidence"))
     report_evidence = EvidenceField(label=_("Evidence for the report only"))
+    # CRPL Art. 39(2): the consumer association of the county or city, instead of the bureau.
+    handler = forms.ChoiceField(
+        label=_("Who should handle your complaint?"),
+        choices=Handler.choices,
+        initial=Handler.BUREAU,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A consumer association mediates complaints (Consumer Rights Protection Law Art. 37, 39) but has no "
+            "power to punish a violation: a report always goes to the bureau."
+        ),
+    )
     # 无照经营: a report about an operator that is not in the registry (services.unlicensed).
     not_registered = forms.BooleanField(
         label=_("The business is not in the registry (no licence)"),
@@ -142,6 +156,7 @@ class FilingForm(CaseDetailsForm):
         *("place_of_purchase", "facts", "category"),
         *("brand", "purchase_date", "amount", "currency", "demand", "demand_detail", "send_to_business"),
         *("violation_type", "conduct_region", "evidence", "report_evidence"),
+        "handler",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -217,7 +232,7 @@ class FilingForm(CaseDetailsForm):
             return None
         cleaned = self.cleaned_data
         return {"entity": cleaned["business"], "facts": cleaned["facts"]} | {
-            name: cleaned[name] for name in COMPLAINT_FIELDS
+            name: cleaned[name] or Handler.BUREAU if name == "handler" else cleaned[name] for name in COMPLAINT_FIELDS
         }
 
     def report_data(self) -> dict | None:
@@ -225,6 +240,12 @@ class FilingForm(CaseDetailsForm):
         if self.cleaned_data["kind"] == COMPLAINT:
             return None
         cleaned = self.cleaned_data
+        if cleaned["kind"] == REPORT and cleaned.get("handler"):
+            # Refused by the service with its reason (a report goes to the bureau): only without script.
+            return {**self._report_data(cleaned), "handler": cleaned["handler"]}
+        return self._report_data(cleaned)
+
+    def _report_data(self, cleaned: dict) -> dict:
         if cleaned["not_registered"]:
             operator = {name: cleaned[f"operator_{name}"] for name in ("name", "address", "shop_link", "goods")}
             return (
@@ -246,7 +267,7 @@ FILING_FIELD_GROUPS = [
     (
         "complaint",
         _("For a complaint"),
-        ["brand", "purchase_date", "amount", "currency", "demand", "demand_detail", "send_to_business"],
+        ["brand", "purchase_date", "amount", "currency", "demand", "demand_detail", "send_to_business", "handler"],
     ),
     ("report", _("For a report"), ["violation_type", "conduct_region"]),
     ("evidence", _("Evidence"), ["evidence", "report_evidence"]),

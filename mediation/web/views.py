@@ -58,6 +58,7 @@ from mediation.selectors.rooms import (
 from mediation.selectors.scheduling import termination_suggestion
 from mediation.selectors.stages import case_stages
 from mediation.services.assistance import help_request_join, help_request_leave, official_duty_set
+from mediation.services.associations import association_refusal
 from mediation.services.cases import AGENT_FIELDS, complaint_submit, report_submit
 from mediation.services.errors import DomainError
 from mediation.services.joint import JOINABLE_STATUSES, joint_complaint_propose, joint_representatives_elect
@@ -562,7 +563,9 @@ def case_action(request, number: str, action: str):
     case, viewer = case_for_viewer(user=request.user, number=number)
     transition = next((t for t in transitions_open_to(user=request.user, case=case) if t.action == action), None)
     if transition is None:
-        messages.error(request, _("This action is not open to you on this case now."))
+        # A consumer association's staff read why: it has no administrative powers.
+        refused = association_refusal(case=case, action=action, actor=request.user)
+        messages.error(request, str(refused) if refused else _("This action is not open to you on this case now."))
         return _case_page(request, case, viewer, status=409)
     form = CaseActionForm(request.POST, transition=transition, case=case)
     status = 400  # what was typed is wrong; 409 when the move is refused in the case's present state
