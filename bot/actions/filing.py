@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import language_of
 from actions.mediation_api import FilingRefused, MediationApi, MediationUnavailable, chat_person
-from actions.work_order import work_order_reset
+from actions.work_order import operator_place_answer, work_order_reset
 
 # The service's field names, and the form's slot that answers each.
 FIELD_TO_SLOT = {
@@ -31,6 +31,13 @@ FIELD_TO_SLOT = {
     "facts": "facts",
     "demand": "demand",
     "violation_type": "violation_type",
+    # An operator without a licence (无照经营): the service's "operator" part, and the county of its
+    # conduct, which its address names.
+    "name": "merchant",
+    "address": "operator_place",
+    "shop_link": "operator_place",
+    "goods": "operator_goods",
+    "conduct_region": "operator_place",
 }
 
 
@@ -54,6 +61,21 @@ def complaint_payload(tracker: Tracker, consumer: int) -> dict[str, Any]:
 
 
 def report_payload(tracker: Tracker, consumer: int) -> dict[str, Any]:
+    if tracker.get_slot("merchant_unlicensed"):
+        address, shop_link = operator_place_answer(tracker.get_slot("operator_place") or "")
+        return {
+            "consumer": consumer,
+            "operator": {
+                "name": tracker.get_slot("merchant"),
+                "address": address,
+                "shop_link": shop_link,
+                "goods": tracker.get_slot("operator_goods") or "",
+            },
+            "facts": tracker.get_slot("facts"),
+            "violation_type": tracker.get_slot("violation_type") or "unlicensed",
+            "is_anonymous": False,  # online reports are real-name
+            "category": tracker.get_slot("category") or "",
+        }
     return {
         "consumer": consumer,
         "entity": tracker.get_slot("merchant_id"),

@@ -49,10 +49,16 @@ TRACK_SLOTS = {
     "report": ["merchant", *REPORT_SLOTS, "confirmed"],
     "complaint_and_report": ["merchant", *COMPLAINT_SLOTS, "violation_type", "confirmed"],
 }
+# 无照经营: a report against an operator the registry does not hold (a street stall, an online seller
+# without a licence), offered when the merchant is not found: what the person knows of it instead.
+OPERATOR_SLOTS = ["operator_place", "operator_goods"]
+UNLICENSED_REPORT_SLOTS = ["merchant", *OPERATOR_SLOTS, *REPORT_SLOTS, "confirmed"]
 SKIPPABLE = {"purchase_place", "brand", "purchase_date", "amount"}
 # What a correction of each part of the order empties (the form then asks for it again).
 FIELD_SLOTS = {
-    "merchant": ["merchant", "merchant_id", "merchant_choices", "merchant_not_found"],
+    "merchant": ["merchant", "merchant_id", "merchant_choices", "merchant_not_found", "merchant_unlicensed"],
+    "operator_place": ["operator_place"],
+    "operator_goods": ["operator_goods"],
     "place": ["purchase_place"],
     "product": ["product", "category"],
     "category": ["category"],
@@ -66,6 +72,8 @@ FIELD_SLOTS = {
 }
 FIELD_NAMES = {
     "merchant": "商家",
+    "operator_place": "经营地址或网店链接",
+    "operator_goods": "经营的商品",
     "place": "购买地点",
     "product": "商品或服务",
     "category": "类别",
@@ -91,6 +99,8 @@ DEMAND_NAMES = {"refund": "退款", "replacement": "换货", "repair": "维修",
 # The same words on the English chat page.
 FIELD_NAMES_EN = {
     "merchant": "the business",
+    "operator_place": "its address or shop link",
+    "operator_goods": "what it sells",
     "place": "the place of purchase",
     "product": "the goods or service",
     "category": "the category",
@@ -109,6 +119,32 @@ DEMAND_NAMES_EN = {
     "compensation": "compensation",
     "other": "other",
 }
+
+
+def track_slots(tracker: Tracker) -> list[str]:
+    """The questions of the order's track; a report against an operator without a licence asks
+    where it operates and what it sells instead of a registry entry."""
+    track = tracker.get_slot("case_track") or "complaint"
+    if track == "report" and tracker.get_slot("merchant_unlicensed"):
+        return UNLICENSED_REPORT_SLOTS
+    return TRACK_SLOTS[track]
+
+
+_LINK = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:/[\w\-.~:/?#@!$&'()*+=%]*)?", re.IGNORECASE | re.ASCII)
+
+
+def operator_place_answer(text: str) -> tuple[str, str]:
+    """(address, shop link) from one answer: a web link in it is the shop's link (https:// added if
+    left out), the rest, if it says anything, the address ("https://weidian.com/s/1 在杭州市西湖区")."""
+    link_match = _LINK.search(text)
+    link = ""
+    if link_match:
+        link = link_match.group(0)
+        if not link.lower().startswith(("http://", "https://")):
+            link = "https://" + link
+        text = text[: link_match.start()] + " " + text[link_match.end() :]
+    address = re.sub(r"^[\s，。,；;:：]*(?:在|地址是|地址|位于)?", "", text).strip(" ，。,；;")
+    return address[:300], link[:500]
 
 
 def field_name(field: str, tracker: Tracker) -> str:
@@ -275,9 +311,14 @@ class ValidateWorkOrderForm(FormValidationAction):
         return "validate_work_order_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
-        return TRACK_SLOTS.get(tracker.get_slot("case_track") or "", domain_slots)
+        if (tracker.get_slot("case_track") or "") not in TRACK_SLOTS:
+            return domain_slots
+        return track_slots(tracker)
 
     async def validate_merchant(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        not_found = tracker.get_slot("merchant_not_found")
+        if _entity(tracker, "unlicensed") == "yes" and not_found and tracker.get_slot("case_track") == "report":
+            return self._operator_without_licence(not_found, tracker, dispatcher)
         choices = tracker.get_slot("merchant_choices") or []
         text = _text(tracker, value)
         if choices:
@@ -331,6 +372,33 @@ class ValidateWorkOrderForm(FormValidationAction):
             if found and not first_found[1]:
                 first_found = (query, found)
         return first_found
+
+    @staticmethod
+    def _operator_without_licence(name: str, tracker: Tracker, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """The person reports the business not found as an operator without a licence, by the name
+        they gave; the violation is 无照经营 unless they already said another."""
+        dispatcher.utter_message(response="utter_merchant_unlicensed", merchant=name)
+        return {
+            "merchant": name[:200],
+            "merchant_id": None,
+            "merchant_choices": None,
+            "merchant_not_found": None,
+            "merchant_unlicensed": True,
+            "violation_type": tracker.get_slot("violation_type") or "unlicensed",
+        }
+
+    def validate_operator_place(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        address, link = operator_place_answer(_text(tracker, value))
+        if not address and not link:
+            dispatcher.utter_message(response="utter_operator_place_needed")
+            return {"operator_place": None}
+        return {"operator_place": _text(tracker, value)[:800]}
+
+    def validate_operator_goods(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        skipped = _skipped("operator_goods", tracker, dispatcher)
+        if skipped is not None:
+            return skipped
+        return {"operator_goods": _text(tracker, _entity(tracker, "product") or value)[:200] or None}
 
     @staticmethod
     def _merchant_found(entity: dict[str, Any], dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -452,6 +520,14 @@ class ActionAskMerchant(Action):
                 for choice in choices
             ]
             dispatcher.utter_message(response="utter_merchant_choices", buttons=buttons)
+        elif tracker.get_slot("merchant_not_found") and tracker.get_slot("case_track") == "report":
+            # Not in the registry: perhaps it has no licence at all, which is itself reported (无照经营).
+            button = _button(
+                in_language(tracker, "按无照经营举报", "Report it as an operator without a licence"),
+                "inform",
+                unlicensed="yes",
+            )
+            dispatcher.utter_message(response="utter_merchant_not_found_unlicensed", buttons=[button])
         elif tracker.get_slot("merchant_not_found"):
             dispatcher.utter_message(response="utter_merchant_not_found")
         else:
@@ -516,12 +592,16 @@ def work_order_answers(tracker: Tracker, *, language: str | None = None) -> list
         "demand": "demand",
         "violation": "violation_type",
         "anonymous": "anonymous",
+        "operator_place": "operator_place",
+        "operator_goods": "operator_goods",
     }
-    fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
+    fields = [SLOT_FIELD[slot] for slot in track_slots(tracker) if slot in SLOT_FIELD]
     answers = []
     for field in fields:
         value = tracker.get_slot(slots[field])
         shown = work_order_value(field, value, language) if value not in (None, SKIPPED) else None
+        if field == "merchant" and shown and tracker.get_slot("merchant_unlicensed"):
+            shown += " (not in the registry, no licence)" if english else "（未登记，无照经营）"
         answers.append(((FIELD_NAMES_EN if english else FIELD_NAMES)[field], shown or None))
     if track in ("report", "complaint_and_report"):
         answers.append(("Reporting" if english else "举报方式", REAL_NAME_REPORT_EN if english else REAL_NAME_REPORT))
@@ -554,8 +634,7 @@ def work_order_summary(tracker: Tracker) -> str:
 
 
 def correction_buttons(tracker: Tracker) -> list[dict[str, str]]:
-    track = tracker.get_slot("case_track") or "complaint"
-    fields = [SLOT_FIELD[slot] for slot in TRACK_SLOTS[track] if slot in SLOT_FIELD]
+    fields = [SLOT_FIELD[slot] for slot in track_slots(tracker) if slot in SLOT_FIELD]
     if language_of(tracker) == ENGLISH:
         return [_button(f"Change {field_name(field, tracker)}", "correct", field=field) for field in fields]
     return [_button(f"改{FIELD_NAMES[field]}", "correct", field=field) for field in fields]

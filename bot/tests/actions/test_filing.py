@@ -72,3 +72,31 @@ def test_the_handoff_opens_the_case_and_for_a_complaint_its_room():
     assert handoff["handling_authority"] == "杭州市西湖区市场监督管理局"
     report = handoff_case({**case, "number": "JB2026113000001", "kind": "report"})
     assert "room_url" not in report
+
+
+def test_an_operator_without_a_licence_is_reported_by_what_the_person_knows():
+    slots = {
+        "merchant": "路边烧烤摊",
+        "merchant_id": None,
+        "merchant_unlicensed": True,
+        "operator_place": "https://weidian.example/s/1 在杭州市西湖区",
+        "operator_goods": "烧烤",
+        "facts": "每天晚上摆摊卖烧烤，没有营业执照。",
+        "violation_type": "unlicensed",
+        "case_track": "report",
+    }
+    path, body = filing_request(Tracker("user-1", slots, {}, [], False, None, {}, "action_listen"), consumer=42)
+    assert path == "/api/reports/"
+    assert "entity" not in body
+    assert body["operator"] == {
+        "name": "路边烧烤摊",
+        "address": "杭州市西湖区",
+        "shop_link": "https://weidian.example/s/1",
+        "goods": "烧烤",
+    }
+    assert body["violation_type"] == "unlicensed" and body["is_anonymous"] is False
+
+
+def test_a_refused_place_of_an_operator_is_asked_again():
+    errors = {"conduct_region": ["地址只写到杭州市。"], "operator": {"goods": ["请说明卖什么。"]}}
+    assert refused_slots(errors) == (["operator_goods", "operator_place"], ["地址只写到杭州市。", "请说明卖什么。"])

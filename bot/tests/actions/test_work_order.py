@@ -305,6 +305,7 @@ def test_a_correction_empties_the_answer_or_takes_the_new_value_it_carries():
         "merchant_id",
         "merchant_choices",
         "merchant_not_found",
+        "merchant_unlicensed",  # a new merchant may be in the registry after all
     }
     assert all(event["value"] is None for event in events)
     # Nothing named: the person is asked which answer to change.
@@ -437,3 +438,110 @@ def test_the_page_language_comes_with_each_message_and_the_actions_write_in_it()
     asyncio.run(ActionAskConfirmed().run(dispatcher, tracker_with({}, answered), {}))
     titles = [button["title"] for button in dispatcher.messages[-1]["buttons"]]
     assert titles == ["Confirm and submit", "Change something", "Cancel"]
+
+
+# 无照经营: a business the registry does not hold, reported as an operator without a licence -----------
+
+
+def report_tracker(text, intent="inform", slots=None, entities=()):
+    return Tracker(
+        "u1",
+        {"case_track": "report", **(slots or {})},
+        {"text": text, "intent": {"name": intent}, "entities": list(entities)},
+        [],
+        False,
+        None,
+        {"name": "work_order_form"},
+        "action_listen",
+    )
+
+
+def test_a_report_of_a_business_not_found_offers_to_report_it_as_one_without_a_licence():
+    from actions.work_order import ActionAskMerchant
+
+    registry = RegistryStandIn(["杭州金太阳超市有限公司"])
+    form, dispatcher = ValidateWorkOrderForm(api=registry), CollectingDispatcher()
+    result = asyncio.run(form.validate_merchant("路边烧烤摊", dispatcher, report_tracker("路边烧烤摊"), {}))
+    assert result["merchant"] is None and result["merchant_not_found"] == "路边烧烤摊"
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskMerchant().run(dispatcher, report_tracker("", slots=result), {}))
+    (message,) = dispatcher.messages
+    assert message["response"] == "utter_merchant_not_found_unlicensed"
+    assert [button["payload"] for button in message["buttons"]] == ['/inform{"unlicensed": "yes"}']
+
+
+@pytest.mark.parametrize("track", ["complaint", "complaint_and_report"])
+def test_a_complaint_is_never_against_an_operator_without_a_licence(track):
+    from actions.work_order import ActionAskMerchant
+
+    dispatcher = CollectingDispatcher()
+    slots = {"case_track": track, "merchant_not_found": "路边烧烤摊"}
+    asyncio.run(ActionAskMerchant().run(dispatcher, report_tracker("", slots=slots), {}))
+    assert [message["response"] for message in dispatcher.messages] == ["utter_merchant_not_found"]
+    form = ValidateWorkOrderForm(api=RegistryStandIn([]))
+    tracker = report_tracker("/inform", slots=slots, entities=[{"entity": "unlicensed", "value": "yes"}])
+    result = asyncio.run(form.validate_merchant("/inform", CollectingDispatcher(), tracker, {}))
+    assert result.get("merchant_unlicensed") is None
+
+
+def test_tapping_the_button_reports_the_name_given_and_asks_where_and_what_it_sells():
+    form, dispatcher = ValidateWorkOrderForm(api=RegistryStandIn([])), CollectingDispatcher()
+    slots = {"merchant_not_found": "路边烧烤摊"}
+    tracker = report_tracker(
+        '/inform{"unlicensed": "yes"}', slots=slots, entities=[{"entity": "unlicensed", "value": "yes"}]
+    )
+    result = asyncio.run(form.validate_merchant('/inform{"unlicensed": "yes"}', dispatcher, tracker, {}))
+    assert result["merchant"] == "路边烧烤摊" and result["merchant_unlicensed"] is True
+    assert result["merchant_id"] is None and result["violation_type"] == "unlicensed"
+    assert dispatcher.messages[0]["response"] == "utter_merchant_unlicensed"
+    asked = asyncio.run(form.required_slots([], dispatcher, report_tracker("", slots=result), {}))
+    assert asked == ["merchant", "operator_place", "operator_goods", "facts", "violation_type", "confirmed"]
+
+
+def test_a_violation_already_named_is_kept():
+    form = ValidateWorkOrderForm(api=RegistryStandIn([]))
+    slots = {"merchant_not_found": "老王卤味", "violation_type": "food_safety"}
+    tracker = report_tracker("/inform", slots=slots, entities=[{"entity": "unlicensed", "value": "yes"}])
+    result = asyncio.run(form.validate_merchant("/inform", CollectingDispatcher(), tracker, {}))
+    assert result["violation_type"] == "food_safety"
+
+
+@pytest.mark.parametrize(
+    "text, address, link",
+    [
+        ("浙江省杭州市西湖区文三路90号门口", "浙江省杭州市西湖区文三路90号门口", ""),
+        ("在杭州市西湖区文三路90号", "杭州市西湖区文三路90号", ""),
+        ("https://weidian.example/s/123", "", "https://weidian.example/s/123"),
+        ("weidian.com/s/123在杭州市西湖区", "杭州市西湖区", "https://weidian.com/s/123"),
+        ("店铺链接 https://shop.example.cn/x?id=1 ，杭州市西湖区", "店铺链接", "https://shop.example.cn/x?id=1"),
+    ],
+)
+def test_the_place_is_an_address_a_shop_link_or_both(text, address, link):
+    from actions.work_order import operator_place_answer
+
+    got_address, got_link = operator_place_answer(text)
+    assert got_link == link
+    assert address in got_address
+
+
+def test_an_empty_place_is_asked_again():
+    form, dispatcher = ValidateWorkOrderForm(api=RegistryStandIn([])), CollectingDispatcher()
+    result = form.validate_operator_place("  ", dispatcher, report_tracker("  "), {})
+    assert result == {"operator_place": None}
+    assert dispatcher.messages[0]["response"] == "utter_operator_place_needed"
+
+
+def test_the_summary_says_the_business_has_no_licence():
+    from actions.work_order import work_order_answers
+
+    slots = {
+        "merchant": "路边烧烤摊",
+        "merchant_unlicensed": True,
+        "operator_place": "杭州市西湖区文三路90号",
+        "operator_goods": "烧烤",
+        "facts": "每天晚上摆摊，没有营业执照。",
+        "violation_type": "unlicensed",
+    }
+    answers = dict(work_order_answers(report_tracker("", slots=slots), language="zh-hans"))
+    assert answers["商家"] == "路边烧烤摊（未登记，无照经营）"
+    assert answers["经营地址或网店链接"] == "杭州市西湖区文三路90号" and answers["经营的商品"] == "烧烤"
