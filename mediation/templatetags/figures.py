@@ -20,7 +20,8 @@ def percent(share: float | None) -> str:
     """{{ 0.625|percent }} -> 62.5%; no share (nothing to divide) -> –"""
     if share is None:
         return "–"
-    return f"{number_format(share * 100, decimal_pos=1)}%"
+    # Rounded, not cut: number_format drops the digits beyond decimal_pos (2/3 would read 66.6%).
+    return f"{number_format(round(share * 100, 1), decimal_pos=1)}%"
 
 
 @register.filter

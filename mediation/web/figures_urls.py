@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from mediation.web import figures_views
+
+urlpatterns: list = [
+    path("figures/", figures_views.figures_index, name="figures"),
+    path("figures/authorities/<int:authority_id>/", figures_views.authority_figures_page, name="figures-authority"),
+]

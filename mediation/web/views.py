@@ -81,6 +81,7 @@ from mediation.services.transitions import (
     transitions_open_to,
 )
 from mediation.web.context import DISPLAY_COOKIE, LARGE
+from mediation.web.figures_views import business_handling_context
 from mediation.web.forms import (
     CaseActionForm,
     HotlineIntakeForm,
@@ -737,7 +738,10 @@ def disclosure_index(request):
 def disclosure_page(request, entity_id: int):
     """One business's published complaint figures; counts and categories only."""
     entity = get_object_or_404(MarketEntity, pk=entity_id)
-    return render(request, "web/disclosure.html", {"disclosure": complaint_disclosure(entity=entity)})
+    # How it handles complaints over a period (the handling figures); a year refused answers 400.
+    handling, errors = business_handling_context(request, entity)
+    context = {"disclosure": complaint_disclosure(entity=entity), **handling, "errors": errors}
+    return render(request, "web/disclosure.html", context, status=400 if errors else 200)
 
 
 HOTLINE_FIELD_GROUPS = [
