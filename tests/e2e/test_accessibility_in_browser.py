@@ -148,6 +148,9 @@ def site(web, places):
                 f"/cases/{rated.number}/",
                 f"/cases/{stall.number}/",
                 f"/cases/{stall.number}/identify/?q=杭州西湖",
+                # Texts received (issue 22): the queue and one text to complete.
+                "/hotline/texts/",
+                f"/hotline/texts/{text_received().pk}/",
             ],
         ),
         "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
@@ -159,6 +162,16 @@ def site(web, places):
         "waiting": waiting,
         "help_request": help_request,
     }
+
+
+def text_received():
+    """A text sent to 12315, waiting for a hotline official to complete it into a case."""
+    from mediation.services.sms_incoming import incoming_sms_receive
+
+    incoming, _new = incoming_sms_receive(
+        phone="+8613755556666", text="短信投诉：西湖区某电器店卖的洗衣机漏水，商家不给修。", provider_reference="axe-1"
+    )
+    return incoming
 
 
 def unlicensed_stall_of(world):
