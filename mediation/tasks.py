@@ -12,7 +12,8 @@ The schedules are kept in the database by `schedules_ensure`, which runs after e
   session, reminder and person);
 - the publication of penalty decisions whose last public day has passed, ended just after midnight.
 A complaint filed queues the detection of what it may complete (`complaint_filed_queue`); a
-notification to e-mail queues its e-mail (`notification_email_send`)."""
+notification to e-mail queues its e-mail (`notification_email_send`); a notice texted queues its text
+(`sms_send`, mediation.services.sms)."""
 
 import datetime
 
