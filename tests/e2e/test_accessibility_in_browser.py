@@ -109,6 +109,9 @@ def site(web, places):
                 f"/disclosure/{world.shop.pk}/",
                 "/alerts/",
                 f"/alerts/{consumer_warning.pk}/",
+                # The handling figures (issue 22): the list, paged by a search, and a bureau's page.
+                "/figures/?q=杭州",
+                f"/figures/authorities/{world.shop_bureau.pk}/",
             ],
         ),
         "consumer": (
