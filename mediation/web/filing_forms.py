@@ -13,7 +13,15 @@ from mediation.models import Case, MarketEntity
 from mediation.services.associations import Handler
 from mediation.services.cases import CORRECTABLE_FIELDS, CURRENCIES
 from mediation.services.filing import Upload
-from mediation.web.forms import CaseDetailsForm, RegionPicker, business_field, business_matching, region_from_code
+from mediation.web.forms import (
+    OPERATOR_ERROR_FIELDS,
+    CaseDetailsForm,
+    RegionPicker,
+    UnlicensedOperatorFields,
+    business_field,
+    business_matching,
+    region_from_code,
+)
 
 # What the file chooser offers; the service reads each file's real type from its bytes.
 EVIDENCE_ACCEPT = (
@@ -53,7 +61,7 @@ def uploads_of(files) -> list[Upload]:
 
 COMPLAINT, REPORT, BOTH = "complaint", "report", "both"
 # An operator without a licence (无照经营), as the reporter knows it; the county picker for its place.
-OPERATOR_FORM_FIELDS = ("operator_name", "operator_address", "operator_shop_link", "operator_goods", "operator_county")
+OPERATOR_FORM_FIELDS = UnlicensedOperatorFields.OPERATOR_FIELDS
 KINDS = [
     (COMPLAINT, _("A complaint: I bought goods or a service, and I want a refund, a repair or compensation")),
     (REPORT, _("A report: a business breaks the law (I need not have bought anything)")),
@@ -75,7 +83,7 @@ COMPLAINT_FIELDS = (
 REPORT_FIELDS = ("place_of_purchase", "category", "violation_type", "conduct_region")
 
 
-class FilingForm(CaseDetailsForm):
+class FilingForm(UnlicensedOperatorFields, CaseDetailsForm):
     """A consumer's complaint (投诉), report (举报) or both, filed on the web as the bot files it."""
 
     kind = forms.ChoiceField(label=_("What do you want to do?"), choices=KINDS, widget=forms.RadioSelect)
@@ -113,39 +121,6 @@ class FilingForm(CaseDetailsForm):
             "power to punish a violation: a report always goes to the bureau."
         ),
     )
-    # 无照经营: a report about an operator that is not in the registry (services.unlicensed).
-    not_registered = forms.BooleanField(
-        label=_("The business is not in the registry (no licence)"),
-        required=False,
-        help_text=_("A street stall or an online seller without a business licence: describe it below and report it."),
-    )
-    operator_name = forms.CharField(label=_("Its name or shop sign"), max_length=200, required=False)
-    operator_address = forms.CharField(
-        label=_("Its address"),
-        max_length=300,
-        required=False,
-        help_text=_(
-            "With the province, city and county or district (for example 浙江省杭州市西湖区文三路90号): the bureau "
-            "of that county handles the report."
-        ),
-    )
-    operator_shop_link = forms.CharField(
-        label=_("Its online shop's link"),
-        max_length=500,
-        required=False,
-        help_text=_("For an online seller; give the address, the link, or both."),
-    )
-    operator_goods = forms.CharField(label=_("What it sells"), max_length=200, required=False)
-    operator_county = forms.CharField(
-        label=_("The county or district where it operates"),
-        max_length=12,
-        required=False,
-        widget=RegionPicker,
-        help_text=_(
-            "Needed when the address does not name its county or district, or there is only a link. "
-            "When chosen, it is the county whose bureau handles the report, whatever the address says."
-        ),
-    )
     # The draft's key (services.submissions): the browser's draft script keeps one per draft, so a
     # draft sent again when the connection returns files once. Without script, one per page shown.
     submission_key = forms.UUIDField(required=False, initial=uuid.uuid4, widget=forms.HiddenInput)
@@ -166,7 +141,6 @@ class FilingForm(CaseDetailsForm):
         self.fields["facts"].label = _("What happened")
         self.fields["facts"].help_text = _("What you bought or saw, when, and what went wrong.")
         self.fields["amount"].label = _("Amount paid")
-        self.fields["business"].required = False  # not for an operator without a licence (clean_business)
         self.fields["place_of_purchase"].help_text = _("The shop's address, or the website or app and the shop on it.")
         self.fields["evidence"].help_text = _(
             "%(kinds)s With a complaint, the business may read them once it is told of the complaint; "
@@ -176,22 +150,14 @@ class FilingForm(CaseDetailsForm):
             "Only when you file both: these go with the report alone and never reach the business."
         )
 
-    def names_unlicensed_operator(self) -> bool:
-        """Whether the form reports an operator that is not in the registry (the box is ticked)."""
-        field = self.fields["not_registered"]
-        return bool(
-            field.clean(field.widget.value_from_datadict(self.data, self.files, self.add_prefix("not_registered")))
-        )
-
     def clean_business(self) -> MarketEntity | None:
         """The business picked from the suggestions, if its name (or code) is still what the field
         says; otherwise the one the text names in the registry. None for an operator without a
         licence, which is described instead."""
         if self.names_unlicensed_operator():
             return None
+        self.business_required()
         text = self.cleaned_data["business"].strip()
-        if not text:
-            raise ValidationError(self.fields["business"].error_messages["required"], code="required")
         picked = self.cleaned_data.get("business_id")
         if picked is not None:
             entity = MarketEntity.objects.filter(pk=picked).first()
@@ -202,23 +168,9 @@ class FilingForm(CaseDetailsForm):
     def clean_conduct_region(self):
         return region_from_code(self.cleaned_data["conduct_region"])
 
-    def clean_operator_county(self):
-        return region_from_code(self.cleaned_data["operator_county"])
-
-    def add_error(self, field, error):
-        # The service names the place of an unlicensed operator's conduct "conduct_region"; on this
-        # form it is chosen beside the operator.
-        if field == "conduct_region" and self.names_unlicensed_operator():
-            field = "operator_county"
-        super().add_error(field, error)
-
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("not_registered") and cleaned.get("kind") in (COMPLAINT, BOTH):
-            self.add_error(
-                "not_registered",
-                _("An operator without a licence can only be reported: choose “A report” above."),
-            )
+        self.operator_refused_for(cleaned.get("kind") == REPORT)
         if cleaned.get("kind") in (COMPLAINT, REPORT) and cleaned.get("report_evidence"):
             self.add_error(
                 "report_evidence",
@@ -247,12 +199,8 @@ class FilingForm(CaseDetailsForm):
 
     def _report_data(self, cleaned: dict) -> dict:
         if cleaned["not_registered"]:
-            operator = {name: cleaned[f"operator_{name}"] for name in ("name", "address", "shop_link", "goods")}
-            return (
-                {"operator": operator, "facts": cleaned["facts"]}
-                | {name: cleaned[name] for name in REPORT_FIELDS if name != "conduct_region"}
-                | {"conduct_region": cleaned["operator_county"]}
-            )
+            others = {name: cleaned[name] for name in REPORT_FIELDS if name != "conduct_region"}
+            return {"facts": cleaned["facts"], **others, **self.operator_data()}
         return {"entity": cleaned["business"], "facts": cleaned["facts"]} | {
             name: cleaned[name] for name in REPORT_FIELDS
         }
@@ -277,7 +225,7 @@ FILING_ERROR_FIELDS = {
     "entity": "business",
     "consumer": None,
     "reporter": None,
-    **{f"operator.{name}": f"operator_{name}" for name in ("name", "address", "shop_link", "goods")},
+    **OPERATOR_ERROR_FIELDS,
 }
 
 

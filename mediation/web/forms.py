@@ -199,13 +199,97 @@ class CaseDetailsForm(forms.Form):
     )
 
 
+class UnlicensedOperatorFields(forms.Form):
+    """无照经营: a report about an operator that is not in the registry (services.unlicensed), as the
+    reporter knows it, with the county of its conduct. A form that files reports takes these fields;
+    its `business` field is then not asked (clean_business returns None)."""
+
+    OPERATOR_FIELDS = ("operator_name", "operator_address", "operator_shop_link", "operator_goods", "operator_county")
+
+    not_registered = forms.BooleanField(
+        label=_("The business is not in the registry (no licence)"),
+        required=False,
+        help_text=_("A street stall or an online seller without a business licence: describe it below and report it."),
+    )
+    operator_name = forms.CharField(label=_("Its name or shop sign"), max_length=200, required=False)
+    operator_address = forms.CharField(
+        label=_("Its address"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "With the province, city and county or district (for example 浙江省杭州市西湖区文三路90号): the bureau "
+            "of that county handles the report."
+        ),
+    )
+    operator_shop_link = forms.CharField(
+        label=_("Its online shop's link"),
+        max_length=500,
+        required=False,
+        help_text=_("For an online seller; give the address, the link, or both."),
+    )
+    operator_goods = forms.CharField(label=_("What it sells"), max_length=200, required=False)
+    operator_county = forms.CharField(
+        label=_("The county or district where it operates"),
+        max_length=12,
+        required=False,
+        widget=RegionPicker,
+        help_text=_(
+            "Needed when the address does not name its county or district, or there is only a link. "
+            "When chosen, it is the county whose bureau handles the report, whatever the address says."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].required = False  # not for an operator without a licence (clean_business)
+
+    def names_unlicensed_operator(self) -> bool:
+        """Whether the form reports an operator that is not in the registry (the box is ticked)."""
+        field = self.fields["not_registered"]
+        ticked = field.widget.value_from_datadict(self.data, self.files, self.add_prefix("not_registered"))
+        return bool(field.clean(ticked))
+
+    def business_required(self) -> None:
+        """The business's name is needed unless the box is ticked."""
+        if not self.cleaned_data["business"].strip():
+            raise ValidationError(self.fields["business"].error_messages["required"], code="required")
+
+    def clean_operator_county(self):
+        return region_from_code(self.cleaned_data["operator_county"])
+
+    def add_error(self, field, error):
+        # The service names the place of an unlicensed operator's conduct "conduct_region"; on the
+        # form it is chosen beside the operator.
+        if field == "conduct_region" and self.names_unlicensed_operator():
+            field = "operator_county"
+        super().add_error(field, error)
+
+    def operator_refused_for(self, kind_is_report: bool) -> None:
+        """Only a report names an operator without a licence."""
+        if self.cleaned_data.get("not_registered") and not kind_is_report:
+            self.add_error(
+                "not_registered",
+                _("An operator without a licence can only be reported: choose “A report” above."),
+            )
+
+    def operator_data(self) -> dict:
+        """report_submit's `operator` and `conduct_region`."""
+        cleaned = self.cleaned_data
+        operator = {name: cleaned[f"operator_{name}"] for name in ("name", "address", "shop_link", "goods")}
+        return {"operator": operator, "conduct_region": cleaned["operator_county"]}
+
+
+# Where the filing services' refusals about an operator without a licence belong on these forms.
+OPERATOR_ERROR_FIELDS = {f"operator.{name}": f"operator_{name}" for name in ("name", "address", "shop_link", "goods")}
+
+
 def business_field() -> forms.CharField:
     return forms.CharField(
         label=_("Business"), max_length=200, help_text=_("Its registered name or Unified Social Credit Code.")
     )
 
 
-class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
+class HotlineIntakeForm(UnlicensedOperatorFields, RealNameForm, CaseDetailsForm):
     """A case an official enters for a caller of the 12315 hotline (or a letter, or a visit): a
     complaint with the caller's real-name data, or a report, which may be anonymous."""
 
@@ -248,6 +332,8 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
         "kind",
         "handler",
         "business",
+        "not_registered",
+        *UnlicensedOperatorFields.OPERATOR_FIELDS,
         "facts",
         "place_of_purchase",
         "category",
@@ -268,7 +354,10 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
         self.fields["id_number"].help_text = _("Only if the caller gives it: Order 121 Art. 10 does not ask for it.")
         self.fields["home_region"].label = _("Where the caller lives")
 
-    def clean_business(self) -> MarketEntity:
+    def clean_business(self) -> MarketEntity | None:
+        if self.names_unlicensed_operator():
+            return None
+        self.business_required()
         return business_matching(self.cleaned_data["business"].strip())
 
     def _anonymous_report(self) -> bool:
@@ -277,6 +366,7 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.operator_refused_for(cleaned.get("kind") == CaseKind.REPORT)
         if not self._anonymous_report():
             for name in self.REAL_NAME_FIELDS:
                 if not cleaned.get(name):
@@ -313,6 +403,11 @@ class HotlineIntakeForm(RealNameForm, CaseDetailsForm):
             "intake_channel": cleaned["intake_channel"],
             "handler": cleaned.get("handler") or Handler.BUREAU,
         }
+        if cleaned["kind"] == CaseKind.REPORT and cleaned["not_registered"]:
+            del common["entity"]
+            return {**common, **self.operator_data(), "violation_type": cleaned["violation_type"]} | {
+                "is_anonymous": cleaned["is_anonymous"]
+            }
         if cleaned["kind"] == CaseKind.REPORT:
             return {**common, "violation_type": cleaned["violation_type"], "is_anonymous": cleaned["is_anonymous"]}
         return {

@@ -83,11 +83,13 @@ from mediation.services.transitions import (
 from mediation.web.context import DISPLAY_COOKIE, LARGE
 from mediation.web.figures_views import business_handling_context
 from mediation.web.forms import (
+    OPERATOR_ERROR_FIELDS,
     CaseActionForm,
     HotlineIntakeForm,
     JointElectForm,
     JointProposeForm,
     SignUpForm,
+    UnlicensedOperatorFields,
     current_regions_under,
 )
 from mediation.web.room_texts import desk_texts, room_texts
@@ -745,7 +747,11 @@ def disclosure_page(request, entity_id: int):
 
 
 HOTLINE_FIELD_GROUPS = [
-    (_("The case"), ["intake_channel", "kind", "handler", "business", "facts", "place_of_purchase", "category"]),
+    (
+        _("The case"),
+        ["intake_channel", "kind", "handler", "business", "not_registered", "facts", "place_of_purchase", "category"],
+    ),
+    (_("The operator without a licence"), list(UnlicensedOperatorFields.OPERATOR_FIELDS)),
     (
         _("The caller"),
         ["real_name", "id_document_type", "id_number", "phone", "sms_consent", "mailing_address", "home_region"],
@@ -764,6 +770,8 @@ HOTLINE_ERROR_FIELDS = {
     "entity": "business",
     "agent": "agent_name",
     **{f"agent.{name}": f"agent_{name}" for name in AGENT_FIELDS},
+    **OPERATOR_ERROR_FIELDS,
+    "conduct_region": "operator_county",  # only an operator without a licence has one here
 }
 
 

@@ -165,3 +165,56 @@ def test_linking_checks_its_input(world, reported_stall):
     too_short = official.get(f"/cases/{number}/identify/", {"q": "杭"})
     assert too_short.status_code == 400
     assert Case.objects.get(pk=reported_stall.pk).entity.kind == EntityKind.UNLICENSED
+
+
+# The hotline form ----------------------------------------------------------------------------------
+
+
+def hotline_stall(**changes) -> dict:
+    return {
+        "intake_channel": "letter",
+        "kind": "report",
+        "business": "",
+        "not_registered": "on",
+        "operator_name": "路边烧烤摊",
+        "operator_address": "浙江省杭州市西湖区文三路90号门口",
+        "operator_goods": "烧烤、散装白酒",
+        "facts": "来信举报：每天晚上在文三路门口摆摊卖烧烤，没有营业执照。",
+        "is_anonymous": "on",
+        "id_document_type": "resident_id",
+        **changes,
+    }
+
+
+def test_a_hotline_official_enters_an_anonymous_report_against_a_stall(world):
+    # An official of 北京朝阳区 takes the letter; the 西湖区 bureau handles it.
+    response = browser(world.home_official, "en").post("/hotline/", hotline_stall())
+    assert response.status_code == 302, response.context["form"].errors
+    case = Case.objects.get()
+    assert case.handling_authority == factories.bureau("330106") and case.is_anonymous and case.consumer is None
+    assert case.entity.kind == EntityKind.UNLICENSED and case.violation_type == "unlicensed"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"operator_address": "杭州市文三路"}, "operator_county", "names only 杭州市"),
+        ({"operator_goods": ""}, "operator_goods", "sells"),
+        (
+            {"kind": "complaint", "is_anonymous": "", "real_name": "李四", "phone": "13912345678"},
+            "not_registered",
+            "can only be reported",
+        ),
+    ],
+)
+def test_the_hotline_form_refuses_beside_the_field(world, changes, field, message):
+    response = browser(world.home_official, "en").post("/hotline/", hotline_stall(**changes))
+    assert response.status_code == 400
+    assert message in " ".join(response.context["form"].errors[field]), response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_the_hotline_form_still_needs_a_business_without_the_box(world):
+    response = browser(world.home_official, "en").post("/hotline/", hotline_stall(not_registered=""))
+    assert response.status_code == 400
+    assert response.context["form"].errors["business"] == ["This field is required."]
