@@ -434,11 +434,12 @@ class ConsumerCaseSerializer(_CaseSerializer):
         return str(CaseStatus(status_seen_by(case, Viewer.CONSUMER)).label)
 
     def get_events(self, case: Case) -> list[dict]:
-        events = EventSerializer(case.events.all(), many=True).data
+        rows = list(case.events.all())
+        events = EventSerializer(rows, many=True).data
         if not reads_as_reporter(case, Viewer.CONSUMER):
             return events
         shown = []
-        for event, data in zip(case.events.all(), events, strict=True):
+        for event, data in zip(rows, events, strict=True):
             seen = event_seen_by_reporter(event)
             if seen is not None:
                 shown.append({**data, **seen})

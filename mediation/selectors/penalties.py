@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from mediation.models import (
     Case,
@@ -81,7 +82,7 @@ def penalty_summary(decision: PenaltyDecision) -> dict:
         "penalty_text": decision.penalty_text,
         "authority": decision.authority.name,
         "decided_on": decision.decided_on.isoformat(),
-        "published_on": decision.published_at.date().isoformat() if decision.published_at else None,
+        "published_on": timezone.localdate(decision.published_at).isoformat() if decision.published_at else None,
         "public_until": decision.publication_ends_on.isoformat() if decision.publication_ends_on else None,
         "url": f"/penalties/{decision.pk}/",
     }

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,7 +117,7 @@ def _manage_context(request, decision, **forms) -> dict:
         authority_region=decision.authority.region_id,
         entity=decision.entity,
         decided_on=decision.decided_on,
-        recorded_on=decision.recorded_at.date(),
+        recorded_on=timezone.localdate(decision.recorded_at),
     )
     initial = {name: getattr(decision, name) for name in CORRECTABLE}
     requests = [
@@ -266,8 +267,6 @@ def _staff(request):
 
 
 def _business_context(staff, forms=None) -> dict:
-    from django.utils import timezone
-
     today = timezone.localdate()
     rows = []
     for decision in published_penalties(entity=staff.entity):
