@@ -13,10 +13,12 @@ from mediation.models import (
     CaseEvent,
     Consumer,
     EvidenceFile,
+    IncomingSms,
     MarketEntity,
     MerchantStaff,
     Official,
     OfficialCalendarYear,
+    OutgoingSms,
     Region,
 )
 from mediation.selectors.cases import hides_the_reporter
@@ -229,3 +231,37 @@ class OfficialCalendarYearAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass  # the days are written by official_year_load
+
+
+class SmsAdmin(admin.ModelAdmin):
+    """Texts sent and received, to read (sent or failed, and why; filed or dismissed): the services
+    write them. The phone shows masked."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj) -> str:
+        from mediation.sms import mask_phone
+
+        return mask_phone(obj.phone) if obj.phone else "–"
+
+
+@admin.register(OutgoingSms)
+class OutgoingSmsAdmin(SmsAdmin):
+    list_display = ["id", "case", "notice", "status", "created_at", "sent_at"]
+    list_filter = ["status"]
+    fields = ["case", "notice", "masked_phone", "body", "parts", "status", "provider_reference", "error", "sent_at"]
+    readonly_fields = fields
+
+
+@admin.register(IncomingSms)
+class IncomingSmsAdmin(SmsAdmin):
+    list_display = ["id", "received_at", "status", "case", "handled_by"]
+    list_filter = ["status"]
+    fields = ["masked_phone", "body", "received_at", "provider_reference", "status", "case", "handled_by"]
+    fields += ["handled_at", "dismissal_reason"]
+    readonly_fields = fields

@@ -3,7 +3,7 @@ to be texted, with the phone masked."""
 
 from django.db.models import QuerySet
 
-from mediation.models import ConsumerIdentity, IncomingSms, IncomingSmsStatus, OutgoingSms
+from mediation.models import ConsumerIdentity, IncomingSms, IncomingSmsStatus
 from mediation.services.people import require_intake_official
 from mediation.sms import mask_phone
 
@@ -46,5 +46,4 @@ def sms_consent_of(*, user) -> dict | None:
     return {
         "agreed_at": consumer.sms_consent_at,
         "masked_phone": mask_phone(identity.phone) if identity is not None else "",
-        "sent": OutgoingSms.objects.filter(consumer=consumer).count(),
     }

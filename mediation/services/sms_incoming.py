@@ -119,12 +119,17 @@ def incoming_sms_lock(*, incoming_id: int) -> IncomingSms:
 
 
 def incoming_sms_file(*, incoming: IncomingSms, case: Case, official_user) -> IncomingSms:
-    """The locked text (incoming_sms_lock) became `case`, in the same transaction."""
+    """The locked text (incoming_sms_lock) became `case`, in the same transaction. A text filed as an
+    anonymous report forgets its sender's phone: kept beside the case, it would name the reporter."""
     incoming.case = case
     incoming.status = IncomingSmsStatus.FILED
     incoming.handled_by = official_user
     incoming.handled_at = timezone.now()
-    incoming.save(update_fields=["case", "status", "handled_by", "handled_at"])
+    fields = ["case", "status", "handled_by", "handled_at"]
+    if case.is_anonymous:
+        incoming.phone = ""
+        fields += ["phone", "phone_digest"]
+    incoming.save(update_fields=fields)
     return incoming
 
 

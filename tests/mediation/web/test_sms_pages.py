@@ -102,6 +102,31 @@ def test_a_form_with_problems_files_nothing_and_keeps_the_text_waiting(world):
     assert incoming.status == IncomingSmsStatus.NEW and not Case.objects.exists()
 
 
+def test_a_text_filed_as_an_anonymous_report_forgets_its_senders_phone(world):
+    """Order 121 Art. 37: the text's phone beside the report would name the reporter."""
+    incoming = a_text(text="短信举报：西湖区某店卖无3C标志的插线板，我不想留名。")
+    client = browser(world.shop_official, "en")
+    response = client.post(
+        f"/hotline/texts/{incoming.pk}/",
+        {
+            "kind": "report",
+            "business": world.shop.name,
+            "facts": "短信举报：西湖区某店卖无3C标志的插线板。",
+            "violation_type": "counterfeit",
+            "is_anonymous": "on",
+            "id_document_type": "resident_id",
+            "phone": SENDER,
+        },
+    )
+    report = Case.objects.get(kind=CaseKind.REPORT)
+    assert response.status_code == 302 and report.is_anonymous and report.consumer is None
+    incoming = IncomingSms.objects.get(pk=incoming.pk)
+    assert (incoming.status, incoming.case, incoming.phone) == (IncomingSmsStatus.FILED, report, "")
+    assert not IncomingSms.objects.filter(phone_digest=a_text(reference="msg-2").phone_digest, case=report).exists()
+    shown = page(client.get(f"/hotline/texts/{incoming.pk}/"))
+    assert "Withheld: filed as an anonymous report" in shown and "13755556666" not in shown
+
+
 def test_a_text_is_dismissed_only_with_a_reason(world):
     incoming = a_text()
     client = browser(world.shop_official, "en")
@@ -242,3 +267,15 @@ def test_cell(world, operation, column):
         assert done == expected, (operation, column, response.status_code)
         if expected:
             assert allowed(response), (operation, column, response.status_code)
+
+
+def test_an_administrator_reads_the_texts_with_the_phone_masked_and_changes_nothing(world):
+    incoming = a_text()
+    admin = factories.UserFactory(is_staff=True, is_superuser=True)
+    client = browser(admin, "en")
+    listing = client.get("/admin/mediation/incomingsms/")
+    assert listing.status_code == 200
+    shown = page(client.get(f"/admin/mediation/incomingsms/{incoming.pk}/change/"))
+    assert "+86137****6666" in shown and "13755556666" not in shown and FACTS in shown
+    assert client.get("/admin/mediation/outgoingsms/").status_code == 200
+    assert client.get("/admin/mediation/incomingsms/add/").status_code == 403
