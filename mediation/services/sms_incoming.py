@@ -71,7 +71,7 @@ def _checked(*, phone: str, text: str, provider_reference: str, received_at) -> 
             _("A text received may have at most %(limit)d characters; this one has %(length)d.")
             % {"limit": INCOMING_TEXT_MAX_CHARS, "length": len(text)}
         ]
-    elif any(ord(char) < 32 and char not in "\n\t" for char in text):
+    elif any(ord(char) < 32 and char not in "\r\n\t" for char in text):
         errors["text"] = [_("The text holds control characters.")]
     provider_reference = (provider_reference or "").strip()
     if not provider_reference or len(provider_reference) > REFERENCE_MAX_CHARS or not provider_reference.isprintable():

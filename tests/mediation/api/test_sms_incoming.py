@@ -48,6 +48,12 @@ def test_a_text_becomes_a_draft_and_a_second_delivery_is_kept_once(db):
     assert incoming.received_at is not None
 
 
+def test_a_text_of_several_lines_is_kept_as_it_came(db):
+    text = "商家：西湖区鑫达电器\r\n问题：洗衣机漏水\n诉求：维修"
+    response = provider().post(URL, {**TEXT, "text": text}, format="json")
+    assert response.status_code == 201 and IncomingSms.objects.get().body == text
+
+
 def test_another_text_under_a_used_reference_is_a_conflict(db):
     provider().post(URL, TEXT, format="json")
     response = provider().post(URL, {**TEXT, "text": "另一条短信"}, format="json")
