@@ -97,6 +97,8 @@ def site(web, places):
     to_rate, rated = sessions_and_ratings_of(world)
     # Operators without a licence (issue 22): a report against a street stall of 西湖区.
     stall = unlicensed_stall_of(world)
+    # Penalties published (issue 22): a report decided with a published fine, and an opened one.
+    penalty, opened_report = penalties_of(world)
     pages = {
         "anonymous": (
             None,
@@ -112,6 +114,7 @@ def site(web, places):
                 # The handling figures (issue 22): the list, paged by a search, and a bureau's page.
                 "/figures/?q=杭州",
                 f"/figures/authorities/{world.shop_bureau.pk}/",
+                f"/penalties/{penalty.pk}/",
             ],
         ),
         "consumer": (
@@ -128,9 +131,13 @@ def site(web, places):
                 f"/cases/{returned.number}/",
                 f"/cases/{to_rate.number}/",
                 f"/cases/{stall.number}/",
+                f"/cases/{penalty.case.number}/",
             ],
         ),
-        "business": (world.shop_staff, ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/business/staff/"]),
+        "business": (
+            world.shop_staff,
+            ["/cases/", f"/cases/{number}/", f"/cases/{number}/room/", "/business/staff/", "/business/penalties/"],
+        ),
         "official": (
             world.shop_official,
             [
@@ -154,6 +161,9 @@ def site(web, places):
                 # Texts received (issue 22): the queue and one text to complete.
                 "/hotline/texts/",
                 f"/hotline/texts/{text_received().pk}/",
+                f"/cases/{opened_report.number}/penalty/",
+                "/penalties/manage/",
+                f"/penalties/{penalty.pk}/manage/",
             ],
         ),
         "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
@@ -165,6 +175,20 @@ def site(web, places):
         "waiting": waiting,
         "help_request": help_request,
     }
+
+
+def penalties_of(world):
+    """A report of the consumer's about the shop decided with a fine, published; another opened."""
+    from tests.mediation import penalty_world
+
+    decided = penalty_world.opened_report(reporter=world.consumer, entity=world.shop, official=world.shop_official)
+    penalty = penalty_world.recorded(case=decided, official=world.shop_official)
+    opened = penalty_world.opened_report(
+        reporter=factories.consumer(real_name="李四", phone="13900001111"),
+        entity=world.shop,
+        official=world.shop_official,
+    )
+    return penalty, opened
 
 
 def text_received():
