@@ -13,6 +13,7 @@ from mediation.models import (
     NonAcceptanceGround,
     NoticeKind,
     NoticeRecipient,
+    SmsStatus,
 )
 from mediation.names import display_name_of_official
 from mediation.selectors.cases import Viewer
@@ -159,7 +160,7 @@ def _session_text(session, values: dict) -> str:
 def notices_for(case: Case, recipient: str | None) -> list[dict]:
     """The case's notices to `recipient` (every notice when None, for the handling officials)."""
     # The day a notice went out by e-mail: its first notification e-mailed (services.notifications).
-    notices = case.notices.select_related("session").annotate(emailed_at=Min("notifications__emailed_at"))
+    notices = case.notices.select_related("session", "sms").annotate(emailed_at=Min("notifications__emailed_at"))
     if recipient is not None:
         notices = notices.filter(recipient=recipient)
     return [
@@ -173,11 +174,23 @@ def notices_for(case: Case, recipient: str | None) -> list[dict]:
             "delivered_online_at": notice.delivered_online_at,
             "delivered_offline_at": notice.delivered_offline_at,
             "emailed_at": notice.emailed_at,
+            # Sent by text to a complainant or reporter who agreed to texts (services.sms).
+            **_texted(notice),
             "delivery_channel": notice.delivery_channel,
             "delivery_channel_display": notice.get_delivery_channel_display() if notice.delivery_channel else "",
         }
         for notice in notices
     ]
+
+
+def _texted(notice: CaseNotice) -> dict:
+    text = getattr(notice, "sms", None)  # none: not a notice texted, or the person did not agree
+    if text is None:
+        return {"texted_at": None, "text_failed": False}
+    return {
+        "texted_at": text.sent_at if text.status == SmsStatus.SENT else None,
+        "text_failed": text.status == SmsStatus.FAILED,
+    }
 
 
 # Whose notices each viewer of a case reads: the parties their own, the handling and co-mediating

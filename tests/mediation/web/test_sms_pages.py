@@ -279,3 +279,18 @@ def test_an_administrator_reads_the_texts_with_the_phone_masked_and_changes_noth
     assert "+86137****6666" in shown and "13755556666" not in shown and FACTS in shown
     assert client.get("/admin/mediation/outgoingsms/").status_code == 200
     assert client.get("/admin/mediation/incomingsms/add/").status_code == 403
+
+
+def test_the_case_page_says_when_the_notice_was_texted(world, monkeypatch, django_capture_on_commit_callbacks):
+    from django_q.conf import Conf
+
+    from mediation.services.transitions import case_transition
+
+    monkeypatch.setattr(Conf, "SYNC", True)  # the worker's part, as the change commits
+    consumer_sms_consent_set(consumer=world.consumer, agreed=True)
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)
+    with django_capture_on_commit_callbacks(execute=True):
+        case_transition(case=case, action="accept", actor=world.shop_official)
+    for user in (world.shop_official, world.consumer_user):
+        notices = page(browser(user, "en").get(f"/cases/{case.number}/")).split('id="notices"', 1)[1]
+        assert " · texted <time" in notices
