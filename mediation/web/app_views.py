@@ -22,6 +22,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from mediation.services.submissions import filing_submission_find
+from mediation.web.context import display_mode
 
 # The colours of site.css: --accent (the header's red) and --bg.
 THEME_COLOR = "#c8102e"
@@ -120,8 +121,9 @@ def offline_page(request):
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language()
     with translation.override(language):
-        # Rendered without the request: nothing of the visitor's, not even a CSRF token.
-        return HttpResponse(render_to_string("web/offline.html", {"language": language}))
+        # Rendered without the request: nothing of the visitor's, not even a CSRF token; only the
+        # display mode they chose (the large-text mode), which the worker keeps as it was.
+        return HttpResponse(render_to_string("web/offline.html", {"language": language, **display_mode(request)}))
 
 
 @login_required

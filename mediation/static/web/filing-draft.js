@@ -14,6 +14,10 @@
   const text = (name) => form.dataset[name] || "";
   const NOT_KEPT = ["csrfmiddlewaretoken"];
   const MAX_KEPT_FILE_BYTES = 50 * 1024 * 1024;
+  // A phone says it is online a moment before its connection carries anything; a question that
+  // hangs is given up and asked again (a sending is not: a large upload on a slow line takes time).
+  const ONLINE_SETTLE_MS = 1500;
+  const ASK_TIMEOUT_MS = 30000;
   let sending = false;
 
   function newKey() {
@@ -197,9 +201,16 @@
     return writeDraft(Object.assign({}, draft, { pending: true })).then(() => say(text("textSavedOffline")));
   }
 
+  function fetchInTime(url, options) {
+    if (typeof AbortController !== "function") return fetch(url, options);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), ASK_TIMEOUT_MS);
+    return fetch(url, Object.assign({ signal: controller.signal }, options)).finally(() => clearTimeout(timer));
+  }
+
   function confirmFiled(draft) {
     const url = form.dataset.submissionUrl.replace("00000000-0000-0000-0000-000000000000", draft.key);
-    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin", redirect: "manual" })
+    return fetchInTime(url, { headers: { Accept: "application/json" }, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
         if (response.ok) return response.json();
         if (response.type === "opaqueredirect") return { logIn: true };
@@ -231,7 +242,12 @@
         if (response.status >= 502) return keptForLater(draft); // a proxy in front of a site that is down
         return sendAsWithoutScript(draft, { keepPending: false });
       })
-      .catch(() => keptForLater(draft));
+      .catch(function () {
+        // No answer: kept, and tried again a little later while the phone says it is online.
+        return keptForLater(draft).then(function () {
+          if (navigator.onLine) setTimeout(sendIfPending, ONLINE_SETTLE_MS * 4);
+        });
+      });
   }
 
   form.addEventListener("input", saveSoon);
@@ -251,7 +267,7 @@
       }
     });
   }
-  window.addEventListener("online", sendIfPending);
+  window.addEventListener("online", () => setTimeout(sendIfPending, ONLINE_SETTLE_MS));
 
   readDraft().then(function (draft) {
     const bound = form.dataset.draftBound === "true";

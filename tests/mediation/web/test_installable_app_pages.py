@@ -165,6 +165,12 @@ def test_the_offline_page_holds_nothing_of_the_visitors_and_ignores_an_unknown_l
     assert world.consumer_user.username not in shown and "My cases" not in shown
 
 
+def test_the_offline_page_keeps_the_large_text_mode_chosen_in_the_header(places):
+    client = browser(None, "en")
+    client.cookies["display_mode"] = "large"
+    assert '<html lang="en" class="large">' in page(client.get("/offline/"))
+
+
 # Filing a draft once
 
 
