@@ -254,6 +254,17 @@ def _last_day(moves: QuerySet[CaseEvent]) -> Subquery:
     return Subquery(moves.order_by("-at", "-pk").annotate(day=TruncDate("at")).values("day")[:1])
 
 
+def _decided_by(period: FiguresPeriod, cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Leave out, before any of their moves is read, the cases that cannot count in `period`: those
+    received after it, and those not saved since it began. Every move saves its case (`updated_at`),
+    so a case received, decided or closed in the period was saved in it (a day's margin: the case is
+    saved a moment before its move is recorded). Years of older cases are then not read at all."""
+    return cases.filter(
+        received_at__date__lte=period.until,
+        updated_at__date__gte=period.since - datetime.timedelta(days=1),
+    )
+
+
 # ---- Businesses ---------------------------------------------------------------------------------
 
 
@@ -279,7 +290,7 @@ class BusinessFigures:
 
 def _business_rows(*, entity_ids: Sequence[int], period: FiguresPeriod) -> dict[int, dict]:
     """The counts behind the figures of each business, in one query grouped by business."""
-    complaints = Case.objects.filter(kind=CaseKind.COMPLAINT, entity_id__in=entity_ids).annotate(
+    complaints = _decided_by(period, Case.objects.filter(kind=CaseKind.COMPLAINT, entity_id__in=entity_ids)).annotate(
         ended_on=_first_day(_moves(to_status__in=HANDLING_ENDED)),
         first_reply_at=Subquery(_moves(action="respond").order_by("at", "pk").values("at")[:1]),
         mediation_ended_on=_first_day(_moves(action__in=MEDIATION_ENDINGS)),
@@ -396,7 +407,7 @@ class AuthorityFigures:
 
 def _authority_rows(*, authority_ids: Sequence[int], period: FiguresPeriod) -> dict[int, dict]:
     """The counts behind the figures of each authority, in one query grouped by authority."""
-    cases = Case.objects.filter(handling_authority_id__in=authority_ids).annotate(
+    cases = _decided_by(period, Case.objects.filter(handling_authority_id__in=authority_ids)).annotate(
         acceptance_decided_on=_first_day(_moves(action__in=ACCEPTANCE_DECISIONS)),
         mediation_ended_on=_first_day(_moves(action__in=MEDIATION_ENDINGS)),
     )

@@ -31,13 +31,14 @@ def at(day: datetime.date, hour: int = 10, minute: int = 0) -> datetime.datetime
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
 
 
-def filed(world, entity, when: datetime.datetime) -> Case:
+def filed(world, entity, when: datetime.datetime, **extra) -> Case:
     with time_machine.travel(when, tick=False):
         return factories.complaint(
             consumer=world.consumer,
             entity=entity,
             received_at=when,
             purchase_date=when.date() - datetime.timedelta(days=10),
+            **extra,
         )
 
 
@@ -301,6 +302,17 @@ def test_the_feed_lists_the_businesses_with_a_complaint_decided_in_the_period(wo
     assert len(hf.businesses_with_figures(period=YEAR_2026, region=hangzhou)) == 2
 
 
+def test_a_later_move_that_decides_nothing_does_not_list_a_business(world):
+    """Settled directly in December 2025, its performance confirmed in January 2026: the business has
+    a decided complaint in 2025, and none in 2026."""
+    consumer = world.consumer_user
+    case = move(filed(world, world.shop, at(D(2025, 12, 1), 9)), "send_to_business", at(D(2025, 12, 1)), consumer)
+    case = move(case, "settle_directly", at(D(2025, 12, 3)), consumer)
+    move(case, "confirm_performance", at(D(2026, 1, 5)), consumer)
+    assert list(hf.businesses_with_figures(period=hf.figures_period(year=2025, today=D(2026, 12, 4)))) == [world.shop]
+    assert list(hf.businesses_with_figures(period=YEAR_2026)) == []
+
+
 # ---- Authorities ---------------------------------------------------------------------------------
 
 
@@ -442,14 +454,23 @@ def test_an_authority_below_the_minimum_shows_no_count(world, acceptance_decisio
 
 
 def test_a_consumer_association_handling_complaints_gets_the_same_figures(world, minimum):
-    """How complaints reach an association is the associations' part; here they are put there."""
+    """Two complaints sent to the consumer association of 西湖区 instead of the bureau (CRPL Art. 37,
+    39), received Monday 06-01 and accepted by its staff on 06-03 and 06-12: the 7th working day
+    after 06-01 is 06-10 (06-02 to 06-05, 06-08 to 06-10)."""
     minimum(1)
-    association = factories.consumer_association("330106", "杭州市西湖区消费者协会")
-    for day in (D(2026, 6, 1), D(2026, 6, 2)):
-        Case.objects.filter(pk=filed(world, world.shop, at(day)).pk).update(handling_authority=association)
+    complaints = [filed(world, world.shop, at(D(2026, 6, 1)), handler="county_association") for _ in range(2)]
+    association = complaints[0].handling_authority
+    assert association.kind == "consumer_association"
+    staff = factories.official(association)
+    move(complaints[0], "accept", at(D(2026, 6, 3)), staff)
+    move(complaints[1], "accept", at(D(2026, 6, 12)), staff)
+    assert add_working_days(D(2026, 6, 1), 7) == D(2026, 6, 10)
+    figures = hf.authority_figures(authority=association, period=YEAR_2026)
+    assert figures.received.value == 2
+    assert (figures.accepted_in_time.part, figures.accepted_in_time.cases) == (1, 2)
+    assert hf.authority_figures(authority=world.shop_bureau, period=YEAR_2026).received.hidden  # not the bureau's
     found = list(hf.authorities_handling(query="西湖", kind="consumer_association"))
     assert association in found and {authority.kind for authority in found} == {"consumer_association"}
-    assert hf.authority_figures(authority=association, period=YEAR_2026).received.value == 2
 
 
 def test_a_few_queries_for_a_page_of_authorities_whatever_their_cases(world, closings, acceptance_decisions, minimum):
