@@ -115,6 +115,8 @@ def site(web, places):
                 "/figures/?q=杭州",
                 f"/figures/authorities/{world.shop_bureau.pk}/",
                 f"/penalties/{penalty.pk}/",
+                # The installable app's offline page (issue 22), as the service worker keeps it.
+                "/offline/",
             ],
         ),
         "consumer": (
