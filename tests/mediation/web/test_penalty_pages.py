@@ -68,9 +68,7 @@ def test_an_official_previews_then_records_from_the_case_page(report):
 
 def test_the_record_form_answers_its_errors(report):
     official = browser(report.shop_official, language="en")
-    response = official.post(
-        f"/cases/{report.report.number}/penalty/", _form(fine_amount="") | {"do": "record"}
-    )
+    response = official.post(f"/cases/{report.report.number}/penalty/", _form(fine_amount="") | {"do": "record"})
     assert response.status_code == 400
     assert "A fine needs its amount." in page(response) and not PenaltyDecision.objects.exists()
     outsider = browser(report.outsider_official, language="en")
@@ -288,3 +286,37 @@ def test_the_business_applies_for_early_removal(report):
     decision.refresh_from_db()
     assert decision.publication_status == PublicationStatus.STOPPED_EARLY
     assert browser().get(f"/penalties/{decision.pk}/").status_code == 404
+
+
+def test_the_reporters_stage_bar_has_no_decision_and_the_officials_has(report):
+    decision = pw.recorded(case=report.report, official=report.shop_official)
+    number = report.report.number
+    reporter = browser(report.reporter.user, language="en").get(f"/cases/{number}/")
+    official = browser(report.shop_official, language="en").get(f"/cases/{number}/")
+    assert [stage.key for stage in reporter.context["stages"]] == ["submitted", "verification", "opened", "ended"]
+    assert "decided" in [stage.key for stage in official.context["stages"]]
+    assert [stage.state for stage in reporter.context["stages"]][2] == "current"
+    assert 'data-stage="decided"' not in page(reporter) and 'data-stage="decided"' in page(official)
+    # The bureau above sees the case, not the way to its decision's publication.
+    superior = page(browser(report.superior_official, language="en").get(f"/cases/{number}/"))
+    assert f"/penalties/{decision.pk}/manage/" not in superior and 'id="penalty-decision"' not in superior
+    assert f"/penalties/{decision.pk}/manage/" in page(official)
+
+
+def test_an_operator_without_a_licence_is_published_without_a_business_page(report, api):
+    from mediation.services.cases import report_submit  # noqa: PLC0415
+    from mediation.services.transitions import case_transition  # noqa: PLC0415
+
+    case = report_submit(
+        reporter=pw.reporter(),
+        operator={"name": "西湖文三路无名烧烤摊", "address": "杭州市西湖区文三路1号", "goods": "烧烤"},
+        facts="路边烧烤摊没有营业执照。",
+    )
+    operator = case.entity
+    for action in ("start_verification", "open_case"):
+        case = case_transition(case=case, action=action, actor=report.shop_official)
+    decision = pw.recorded(case=case, official=report.shop_official, party_summary="无照经营者，经营地址文三路1号")
+    assert decision.publication_status == PublicationStatus.PUBLISHED
+    shown = page(browser(language="en").get(f"/penalties/{decision.pk}/"))
+    assert "西湖文三路无名烧烤摊" in shown and "/disclosure/" not in shown.split("<main", 1)[1]
+    assert api.get(f"/api/public/penalties/?entity={operator.pk}").json()["count"] == 1
