@@ -69,9 +69,20 @@ def address_region(address: str) -> Region | None:
         code = row.get(column)
         if isinstance(code, str) and code:
             region = Region.objects.filter(code=code, is_current=True).first()
-            if region is not None and region.name not in ("市辖区", "县"):
+            if region is not None and region.name not in PLACEHOLDER_NAMES:
                 return region
     return None
+
+
+# Rows that only group a municipality's districts or a province's directly administered counties.
+PLACEHOLDER_NAMES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
+
+
+def place_name(region: Region) -> str:
+    """The name a person knows a region by: a municipality's "市辖区" level is the municipality."""
+    if region.name in PLACEHOLDER_NAMES and region.parent is not None:
+        return region.parent.name
+    return region.name
 
 
 def is_county(region: Region) -> bool:
@@ -97,7 +108,7 @@ def _county_of_conduct(*, address: str, chosen: Region | None) -> Region:
             raise ValidationError(
                 {
                     "conduct_region": [
-                        _("Choose the county or district too, not only %(region)s.") % {"region": chosen.name}
+                        _("Choose the county or district too, not only %(region)s.") % {"region": place_name(chosen)}
                     ]
                 }
             )

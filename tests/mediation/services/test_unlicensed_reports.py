@@ -206,3 +206,16 @@ def test_a_complaint_cannot_name_an_unlicensed_operator(places):
     with pytest.raises(ValidationError) as error:
         complaint_submit(consumer=factories.consumer(), entity=operator, facts=FACTS, category="G01", demand="refund")
     assert "from the registry" in _messages(error, "entity")
+
+
+def test_a_municipality_chosen_without_its_district_is_named_as_the_person_knows_it(places):
+    # 110100 is the "市辖区" row under 北京市 (GB/T 2260); the picker shows it as 北京市.
+    with pytest.raises(ValidationError) as error:
+        _report(factories.consumer(), conduct_region=Region.objects.get(code="110100"))
+    assert "not only 北京市" in _messages(error, "conduct_region")
+
+
+def test_an_address_naming_only_a_municipality_asks_for_its_district(places):
+    with pytest.raises(ValidationError) as error:
+        _report(factories.consumer(), {**STALL, "address": "北京市某个夜市"})
+    assert "names only 北京市" in _messages(error, "conduct_region")
