@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,6 +43,39 @@ PARAMETERS = [
     OpenApiParameter("uscc", str, required=False, description="The business's Unified Social Credit Code"),
     *(OpenApiParameter(name, datetime.date, required=False, description="YYYY-MM-DD") for name in DATE_FILTERS),
 ]
+
+
+class PenaltySummarySerializer(serializers.Serializer):
+    """A published decision: the summary of Art. 4 (selectors.penalties.penalty_summary) and the
+    decision document as published."""
+
+    id = serializers.IntegerField()
+    document_number = serializers.CharField()
+    party_name = serializers.CharField()
+    party_uscc = serializers.CharField()
+    party_summary = serializers.CharField()
+    violation_type = serializers.CharField()
+    violation_type_display = serializers.CharField()
+    legal_basis = serializers.CharField()
+    penalty_kinds = serializers.ListField(child=serializers.CharField())
+    penalty_kinds_display = serializers.ListField(child=serializers.CharField())
+    fine_amount = serializers.CharField(allow_null=True)
+    confiscated_amount = serializers.CharField(allow_null=True)
+    penalty_text = serializers.CharField()
+    authority = serializers.CharField()
+    decided_on = serializers.DateField()
+    published_on = serializers.DateField(allow_null=True)
+    public_until = serializers.DateField(allow_null=True)
+    url = serializers.CharField()
+    document_text = serializers.CharField()
+
+
+class PenaltyPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    next_page = serializers.IntegerField(allow_null=True)
+    results = PenaltySummarySerializer(many=True)
 
 
 def _whole_number(params, name: str, errors: dict, *, default: int | None, low: int, high: int) -> int | None:
@@ -86,7 +120,8 @@ class PublicPenaltiesView(APIView):
             *PARAMETERS,
             OpenApiParameter("page", int, required=False),
             OpenApiParameter("page_size", int, required=False, description=f"At most {MAX_PAGE_SIZE}"),
-        ]
+        ],
+        responses=PenaltyPageSerializer,
     )
     def get(self, request):
         errors: dict[str, list[str]] = {}
