@@ -138,6 +138,9 @@ def _rows(generator: _Generator, count: int, first_serial: int, platforms: list[
             "CN",
             rnd.random() < 0.05,
             terms["search_terms"],
+            True,
+            "",
+            "",
         )
 
 
@@ -153,6 +156,10 @@ COLUMNS = [
     "country_code",
     "is_odr",
     "search_terms",
+    # Registered businesses (COPY fills no column left out, and these have no database default).
+    "is_registered",
+    "shop_link",
+    "goods",
 ]
 
 
