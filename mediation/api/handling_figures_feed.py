@@ -6,6 +6,7 @@ means, the period and the minimum. Counts, shares and durations only: no consume
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -77,7 +78,9 @@ class HandlingFiguresFeedView(APIView):
             OpenApiParameter("entity", int, required=False, description="Businesses: the registry id"),
             OpenApiParameter("page", int, required=False),
             OpenApiParameter("page_size", int, required=False, description=f"At most {MAX_PAGE_SIZE}"),
-        ]
+        ],
+        # The figures' names depend on `of`; each is {published, unit, value, cases, part}.
+        responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):
         params = request.query_params

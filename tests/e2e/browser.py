@@ -30,9 +30,24 @@ def chromium_path() -> str:
     return os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def launch(playwright) -> Browser:
+def launch(playwright, *, service_workers: str = "block") -> Browser:
+    """Chromium, whose contexts block the site's service worker (the installable app) unless
+    `service_workers="allow"`: a worker answering a page's requests changes when Playwright sees a
+    form's navigation end, and only the installable app's own tests are about the worker."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    return playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def context_with_workers_as_asked(**options) -> BrowserContext:
+        options.setdefault("service_workers", service_workers)
+        return new_context(**options)
+
+    def page_with_workers_as_asked(**options) -> Page:
+        options.setdefault("service_workers", service_workers)
+        return new_page(**options)
+
+    browser.new_context, browser.new_page = context_with_workers_as_asked, page_with_workers_as_asked
+    return browser
 
 
 def logged_in_page(browser: Browser, base: str, username: str, password: str, **context_options) -> Page:

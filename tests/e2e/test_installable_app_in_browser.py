@@ -69,7 +69,7 @@ LANGUAGE_TOLD = """(language) => caches.open('12315-settings')
 def test_the_site_installs_and_shows_its_offline_page_with_the_hotline_when_the_server_is_down(own_web_stack):
     base = f"http://127.0.0.1:{own_web_stack.web_port}"
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = launch(playwright, service_workers="allow")
         page = page_as(browser, base, viewport=PHONE_SCREEN, language="zh-hans")
         page.context.set_default_timeout(20_000)
         page.goto(f"{base}/")
@@ -134,7 +134,7 @@ def test_a_complaint_sent_offline_is_kept_and_sent_once_when_the_phone_is_back_o
     west_lake = people["west_lake"]
     factories.bureau(west_lake.business_region_id)  # the bureau of the shop's place handles the complaint
     with sync_playwright() as playwright:
-        browser = launch(playwright)
+        browser = launch(playwright, service_workers="allow")
         page = page_as(browser, base, viewport=PHONE_SCREEN, session=people["cookie"], language="en")
         context = page.context
         context.set_default_timeout(20_000)
