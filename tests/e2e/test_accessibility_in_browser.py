@@ -99,6 +99,8 @@ def site(web, places):
     stall = unlicensed_stall_of(world)
     # Penalties published (issue 22): a report decided with a published fine, and an opened one.
     penalty, opened_report = penalties_of(world)
+    # Consumer associations (issue 22): a complaint sent to 杭州市西湖区消费者协会, accepted by its staff.
+    association_staff, association_case = association_complaint_of(world)
     pages = {
         "anonymous": (
             None,
@@ -134,6 +136,7 @@ def site(web, places):
                 f"/cases/{to_rate.number}/",
                 f"/cases/{stall.number}/",
                 f"/cases/{penalty.case.number}/",
+                f"/cases/{association_case.number}/",
             ],
         ),
         "business": (
@@ -169,6 +172,7 @@ def site(web, places):
             ],
         ),
         "official on duty": (world.home_official, ["/desk/", "/queue/"]),  # the consumer waits at this desk
+        "association": (association_staff, ["/queue/", f"/cases/{association_case.number}/"]),
     }
     return {
         "base": f"http://127.0.0.1:{web['web_port']}",
@@ -191,6 +195,17 @@ def penalties_of(world):
         official=world.shop_official,
     )
     return penalty, opened
+
+
+def association_complaint_of(world):
+    """The staff member of 杭州市西湖区消费者协会, and the consumer's complaint sent to it and accepted."""
+    from mediation.models import Authority, AuthorityKind
+
+    staff = factories.official(Authority.objects.get(kind=AuthorityKind.CONSUMER_ASSOCIATION, region_id="330106"))
+    case = factories.complaint(
+        consumer=world.consumer, entity=world.shop, handler="county_association", facts="洗衣机漏水，商家不给修。"
+    )
+    return staff, case_transition(case=case, action="accept", actor=staff)
 
 
 def text_received():
@@ -289,7 +304,7 @@ def _blocking(results) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "consumer", "business", "official", "official on duty"])
+@pytest.mark.parametrize("role", ["anonymous", "consumer", "business", "official", "official on duty", "association"])
 def test_every_page_passes_axe_reflows_and_has_big_enough_targets_in_both_languages_and_modes(site, role):
     base = site["base"]
     session, paths = site["pages"][role]
