@@ -270,3 +270,11 @@ def test_the_notices_name_the_association(world, association_staff, english):
 def test_report_submit_to_the_bureau_is_unchanged(world):
     report = report_submit(reporter=world.consumer, entity=world.shop, facts="无3C标志", violation_type="counterfeit")
     assert report.handling_authority == world.shop_bureau
+
+
+def test_a_bureau_entrusts_to_the_associations_of_its_own_region_and_above(world):
+    from mediation.services.associations import entrustable_bodies
+
+    case = factories.complaint(consumer=world.consumer, entity=world.shop)  # 杭州市西湖区's bureau
+    names = set(entrustable_bodies(case).values_list("name", flat=True))
+    assert names == {"杭州市西湖区消费者协会", "杭州市消费者协会"}

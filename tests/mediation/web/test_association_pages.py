@@ -164,3 +164,24 @@ def test_the_staff_do_not_see_the_bureaus_cases(world, staff):
     for case in (to_bureau, report):
         assert client.get(f"/cases/{case.number}/").status_code == 404
     assert to_bureau.number not in page(client.get("/queue/?bucket=open"))
+
+
+def test_the_hotline_form_refuses_a_report_sent_to_an_association(world):
+    form = {
+        "intake_channel": "hotline",
+        "kind": "report",
+        "handler": "city_association",
+        "business": world.shop.name,
+        "facts": "电话举报：店里在卖没有3C标志的电热水壶。",
+        "violation_type": "counterfeit",
+        "category": "G02",
+        "demand": "refund",
+        "real_name": "李四",
+        "phone": "13900001111",
+        "id_document_type": "resident_id",
+        "mailing_address": "杭州市西湖区文三路1号",
+    }
+    response = browser(world.shop_official, EN).post("/hotline/", form)
+    assert response.status_code == 400
+    assert "Send the report to the market-regulation bureau" in page(response)
+    assert not Case.objects.exists()
