@@ -56,8 +56,8 @@ def test_the_bot_may_pass_the_choice_on(world, association):
     assert filed.data["handling_authority"]["id"] == association.pk
 
 
-@pytest.mark.parametrize(("language", "words"), [("en", "market-regulation bureau"), ("zh-hans", "handler")])
-def test_a_report_sent_to_an_association_is_refused(world, language, words):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_report_sent_to_an_association_is_refused(world, language):
     response = client_for(world.consumer_user).post(
         "/api/reports/",
         {**REPORT, "entity": world.shop.pk, "handler": "county_association"},
@@ -65,9 +65,9 @@ def test_a_report_sent_to_an_association_is_refused(world, language, words):
         HTTP_ACCEPT_LANGUAGE=language,
     )
     assert response.status_code == 400
-    assert "handler" in response.data
-    if language == "en":
-        assert words in str(response.data["handler"])
+    (message,) = response.data["handler"]
+    # The bureau route is named, in the consumer's language.
+    assert "market-regulation bureau" in message or "市场监督管理部门" in message
 
 
 def test_an_unknown_handler_is_refused(world):

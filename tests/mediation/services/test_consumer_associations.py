@@ -95,7 +95,7 @@ def test_or_to_the_association_of_its_city(world):
     assert case.handling_authority == _association("330100")
 
 
-def test_a_place_without_an_association_of_that_level_is_refused_with_the_other_choices(world):
+def test_a_place_without_an_association_of_that_level_is_refused_with_the_other_choices(world, english):
     Authority.objects.filter(kind=AuthorityKind.CONSUMER_ASSOCIATION, region_id="330106").delete()
     with pytest.raises(ValidationError) as refused:
         _to_association(world)
