@@ -436,7 +436,8 @@ def penalty_decision_record(
                     party_told_of_publication=told,
                     publication_status=PublicationStatus.NOT_PUBLISHED if refusal else PublicationStatus.PENDING,
                     publication_due=None if refusal else due,
-                    unpublished_reason=refusal,
+                    # Why it is not published is read from the rules when shown, in the reader's
+                    # language (publication_refusal); this field keeps an official's own reason.
                     **published,
                 )
         except IntegrityError as error:

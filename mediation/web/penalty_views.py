@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mediation.models import CaseKind, CaseStatus, PenaltyRequestKind, ReportDecision
+from mediation.models import CaseKind, CaseStatus, PenaltyRequestKind, PublicationStatus, ReportDecision
 from mediation.selectors.cases import Relation, case_for_viewer, case_relations
 from mediation.selectors.penalties import (
     decision_for_bureau,
@@ -37,6 +37,7 @@ from mediation.services.penalties import (
     penalty_request_decide,
     publication_dues,
     publication_preview,
+    publication_refusal,
 )
 from mediation.web.penalty_forms import (
     CorrectionRequestForm,
@@ -135,6 +136,9 @@ def _manage_context(request, decision, **forms) -> dict:
         "requests": requests,
         "decided_requests": decision.requests.exclude(status="open"),
         "due": due,
+        "why_not_published": publication_refusal(procedure=decision.procedure, penalty_kinds=decision.penalty_kinds)
+        if decision.publication_status == PublicationStatus.NOT_PUBLISHED
+        else "",
     }
 
 

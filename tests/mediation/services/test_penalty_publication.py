@@ -30,6 +30,7 @@ from mediation.services.penalties import (
     penalty_publications_end,
     penalty_request_decide,
     publication_preview,
+    publication_refusal,
 )
 from mediation.services.registry import entity_register
 from mediation.services.synthetic_registry import synthetic_uscc
@@ -184,7 +185,9 @@ def test_whether_and_how_long_a_decision_is_published(places, english, row):
     decision = pw.recorded(case=case, official=official, **_outcome_values(row))
     if row["Published"] == "no":
         assert decision.publication_status == PublicationStatus.NOT_PUBLISHED
-        assert decision.unpublished_reason  # the officials read why
+        assert publication_refusal(
+            procedure=decision.procedure, penalty_kinds=decision.penalty_kinds
+        )  # the officials read why
         assert decision not in published_penalties()
         return
     assert decision.publication_status == PublicationStatus.PUBLISHED
