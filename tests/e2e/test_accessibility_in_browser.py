@@ -439,9 +439,17 @@ def test_a_disabled_button_looks_unlike_an_enabled_one(site):
         page.goto(f"{base}/cases/{site['world'].number}/room/")
         send = page.locator("#room .composer button[type=submit]")
         expect(send).to_be_enabled(timeout=15000)
-        enabled = send.evaluate("(b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
-        send.evaluate("(b) => { b.disabled = true; }")
-        disabled = send.evaluate("(b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]")
+        # Read, disabled and read again in one turn of the page's script: the room's own script,
+        # answering a frame, sets the button's state between two separate evaluations.
+        enabled, disabled, cursor = send.evaluate(
+            """(b) => {
+              const look = () => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color];
+              b.disabled = false;
+              const enabled = look();
+              b.disabled = true;
+              return [enabled, look(), getComputedStyle(b).cursor];
+            }"""
+        )
         assert enabled[0] != disabled[0] and enabled[1] != disabled[1]
-        assert send.evaluate("(b) => getComputedStyle(b).cursor") == "not-allowed"
+        assert cursor == "not-allowed"
         browser.close()

@@ -78,7 +78,7 @@ def test_the_consumer_and_the_business_are_told_on_the_site(web, places, languag
         consumer.goto(f"{base}/notifications/settings/")
         consumer.fill("#id_email", "zhang@example.cn")
         consumer.locator("input[name='room_message:site']").uncheck()
-        consumer.locator("main form button[type=submit]", has_text=says["save"]).click()
+        consumer.locator("main form:has(#id_email) button[type=submit]", has_text=says["save"]).click()
         expect(consumer.locator(".notices")).to_contain_text(says["saved"])
         expect(consumer.locator("input[name='room_message:site']")).not_to_be_checked()
         expect(consumer.locator("input[name='accepted:site']")).to_be_disabled()
