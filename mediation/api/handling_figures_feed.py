@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mediation.api.query_params import whole_number
 from mediation.models import Region
 from mediation.selectors import handling_figures as figures
 
@@ -19,16 +20,6 @@ PAGE_SIZE, MAX_PAGE_SIZE = 50, 200
 OF = ("authorities", "businesses")
 BUSINESS_FIGURES = ("response_rate", "reply_median", "mediation_success", "odr_kept")
 AUTHORITY_FIGURES = ("received", "accepted_in_time", "mediated_in_time", "days_to_close")
-
-
-def _whole_number(params, name: str, errors: dict, *, default: int | None, low: int, high: int) -> int | None:
-    value = params.get(name, "").strip()
-    if not value:
-        return default
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        errors[name] = [_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]
-        return default
-    return int(value)
 
 
 def _region(params, errors: dict) -> Region | None:
@@ -88,9 +79,9 @@ class HandlingFiguresFeedView(APIView):
         of = params.get("of", "").strip() or "authorities"
         if of not in OF:
             errors["of"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(OF)}]
-        page = _whole_number(params, "page", errors, default=1, low=1, high=100000)
-        size = _whole_number(params, "page_size", errors, default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
-        entity = _whole_number(params, "entity", errors, default=None, low=1, high=2**31 - 1)
+        page = whole_number(params, "page", errors, default=1, low=1, high=100000)
+        size = whole_number(params, "page_size", errors, default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
+        entity = whole_number(params, "entity", errors, default=None, low=1, high=2**31 - 1)
         region = _region(params, errors)
         try:
             period = figures.figures_period_from(params.get("year", "")[:8])

@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mediation.api.query_params import whole_number
 from mediation.selectors.penalties import penalty_summary, published_penalties
 
 PAGE_SIZE, MAX_PAGE_SIZE, CSV_MAX_ROWS = 50, 200, 10000
@@ -78,20 +79,10 @@ class PenaltyPageSerializer(serializers.Serializer):
     results = PenaltySummarySerializer(many=True)
 
 
-def _whole_number(params, name: str, errors: dict, *, default: int | None, low: int, high: int) -> int | None:
-    value = params.get(name, "").strip()
-    if not value:
-        return default
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        errors[name] = [_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]
-        return default
-    return int(value)
-
-
 def _filters(params) -> dict:
     errors: dict[str, list[str]] = {}
     filters: dict = {}
-    entity = _whole_number(params, "entity", errors, default=None, low=1, high=2**31 - 1)
+    entity = whole_number(params, "entity", errors, default=None, low=1, high=2**31 - 1)
     uscc = params.get("uscc", "").strip()
     if uscc and (len(uscc) != 18 or not uscc.isalnum() or not uscc.isascii()):
         errors["uscc"] = [_("A Unified Social Credit Code has 18 letters and digits.")]
@@ -125,8 +116,8 @@ class PublicPenaltiesView(APIView):
     )
     def get(self, request):
         errors: dict[str, list[str]] = {}
-        page = _whole_number(request.query_params, "page", errors, default=1, low=1, high=100000)
-        size = _whole_number(request.query_params, "page_size", errors, default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
+        page = whole_number(request.query_params, "page", errors, default=1, low=1, high=100000)
+        size = whole_number(request.query_params, "page_size", errors, default=PAGE_SIZE, low=1, high=MAX_PAGE_SIZE)
         if errors:
             raise DjangoValidationError(errors)
         decisions = _filters(request.query_params)["decisions"]

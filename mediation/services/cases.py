@@ -126,6 +126,14 @@ ONLINE_CHANNELS = (IntakeChannel.WEB, IntakeChannel.BOT)
 OPEN_REPORT_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.VERIFYING, CaseStatus.CASE_OPENED)
 
 
+def _reported_already(report: Case) -> str:
+    return _(
+        "You have already reported these facts about this business (%(number)s), and that report "
+        "is being handled: it is not handled again (Order 121 Art. 35). To add something new, "
+        "write the new facts."
+    ) % {"number": report.number}
+
+
 def _same_facts(first: str, second: str) -> bool:
     """The same text, whatever the spacing and punctuation."""
 
@@ -149,14 +157,7 @@ def _check_not_reported_already(
         earlier = earlier.exclude(pk=excluding.pk)
     for report in earlier:
         if _same_facts(report.facts, facts):
-            errors.setdefault("facts", []).append(
-                _(
-                    "You have already reported these facts about this business (%(number)s), and that report "
-                    "is being handled: it is not handled again (Order 121 Art. 35). To add something new, "
-                    "write the new facts."
-                )
-                % {"number": report.number}
-            )
+            errors.setdefault("facts", []).append(_reported_already(report))
             return
 
 
@@ -467,14 +468,7 @@ def _check_operator_not_reported_already(
     ).select_related("entity")
     for report in earlier:
         if _same_facts(report.entity.name, operator_name) and _same_facts(report.facts, facts):
-            errors.setdefault("facts", []).append(
-                _(
-                    "You have already reported these facts about this business (%(number)s), and that report "
-                    "is being handled: it is not handled again (Order 121 Art. 35). To add something new, "
-                    "write the new facts."
-                )
-                % {"number": report.number}
-            )
+            errors.setdefault("facts", []).append(_reported_already(report))
             return
 
 
