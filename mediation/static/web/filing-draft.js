@@ -81,7 +81,16 @@
   }
   const readDraft = () => transact("readonly", (store) => store.get(owner));
   const writeDraft = (draft) => transact("readwrite", (store) => store.put(draft, owner));
-  const forgetDraft = () => transact("readwrite", (store) => store.delete(owner));
+  // Once the server has confirmed the draft filed, nothing writes it again: a change the form's own
+  // scripts make afterwards (the draft being put back, the region picker's levels loading) is not a
+  // new draft. The deletion waits for any write already under way.
+  let filed = false;
+  function forgetDraft() {
+    filed = true;
+    clearTimeout(timer);
+    saving = saving.then(() => transact("readwrite", (store) => store.delete(owner))).catch(() => undefined);
+    return saving;
+  }
 
   function say(message) {
     if (!status) return;
@@ -113,6 +122,7 @@
   let saving = Promise.resolve();
   function save(pending) {
     const draft = draftOfForm(pending);
+    if (filed) return Promise.resolve(draft);
     saving = saving.then(() => writeDraft(draft)).catch(() => undefined);
     return saving.then(() => draft);
   }
