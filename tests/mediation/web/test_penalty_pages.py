@@ -320,3 +320,13 @@ def test_an_operator_without_a_licence_is_published_without_a_business_page(repo
     shown = page(browser(language="en").get(f"/penalties/{decision.pk}/"))
     assert "西湖文三路无名烧烤摊" in shown and "/disclosure/" not in shown.split("<main", 1)[1]
     assert api.get(f"/api/public/penalties/?entity={operator.pk}").json()["count"] == 1
+
+
+def test_the_bureaus_list_gives_the_day_a_decision_waiting_for_its_notice_is_to_be_published_by(report):
+    # Decided Monday 2026-07-06, the party not yet told in writing (Art. 8): it waits, to be published
+    # within 20 working days of the decision (Art. 9), by Monday 2026-08-03.
+    waiting = pw.recorded(case=report.report, official=report.shop_official, party_told_of_publication=False)
+    assert waiting.publication_status == PublicationStatus.PENDING
+    shown = page(browser(report.shop_official, language="en").get("/penalties/manage/"))
+    row = shown.split(waiting.document_number, 1)[1].split("</tr>", 1)[0]
+    assert "To be published" in row and "by 2026-08-03" in row
