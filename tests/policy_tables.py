@@ -21,3 +21,15 @@ def read_policy_table(name: str) -> tuple[list[str], dict[str, dict[str, str]]]:
 def allowed(response) -> bool:
     """A page answered (or sent on), and not to the log-in page."""
     return response.status_code in (200, 302) and not response.get("Location", "").startswith("/log-in/")
+
+
+def check_cell(operation: str, column: str, *, expected: bool, response, done: bool | None) -> None:
+    """One cell's verdict: a page (`done` None) opened exactly when the table says yes; an act done
+    exactly when it says yes, its answer then not a refusal. Never a server error."""
+    assert response.status_code < 500
+    if done is None:  # a page: opened, or refused
+        assert allowed(response) == expected, (operation, column, response.status_code)
+    else:  # an act: done, or nothing changed
+        assert done == expected, (operation, column, response.status_code)
+        if expected:
+            assert allowed(response), (operation, column, response.status_code)
